@@ -1,0 +1,4 @@
+// The WASM core's exports: the ABI that src/core/ wraps. Every function takes pointers into
+// the scratch region handed out by `reserve`.
+export { reserve } from './memory';
+export { sha256Into as sha256, initState as sha256Init, compressBlocks as sha256Compress, finishTail as sha256Finish } from './sha256';

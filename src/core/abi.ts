@@ -1,0 +1,45 @@
+// The WASM ABI, in one place: the exports of assembly/index.ts and the scratch-memory
+// convention (inputs copied to the scratch region, outputs read back from it).
+
+/** Raw exports of the core, exactly as assembly/index.ts declares them. */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  /** Ensures `bytes` of scratch; returns its base address, or 0 if impossible. */
+  reserve(bytes: number): number;
+  sha256(src: number, len: number, out: number): void;
+  sha256Init(state: number): void;
+  sha256Compress(state: number, src: number, blocks: number): void;
+  sha256Finish(state: number, tail: number, tailLen: number, total: number, out: number): void;
+}
+
+/** Scratch memory of one core instance, handed out in bump order for a single call. */
+export class Scratch {
+  readonly core: CoreExports;
+  private base = 0;
+  private capacity = 0;
+
+  constructor(core: CoreExports) {
+    this.core = core;
+  }
+
+  /** Returns the base of at least `bytes` of scratch, growing memory when needed. */
+  ensure(bytes: number): number {
+    if (bytes > this.capacity) {
+      let want = Math.max(bytes, this.capacity * 2, 1 << 16);
+      let base = this.core.reserve(want);
+      if (base === 0) {
+        want = bytes;
+        base = this.core.reserve(bytes);
+      }
+      if (base === 0) throw new RangeError(`the WASM core cannot reserve ${bytes} bytes of scratch memory`);
+      this.base = base;
+      this.capacity = want;
+    }
+    return this.base;
+  }
+
+  /** A fresh view of `length` bytes at `ptr` (memory growth detaches older views). */
+  view(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.core.memory.buffer, ptr, length);
+  }
+}

@@ -1,0 +1,103 @@
+// The Backend over one instance of the WASM core. Large inputs are streamed through scratch
+// memory in windows, so no call needs more than a bounded amount of linear memory.
+import { Scratch, type CoreExports } from './abi.js';
+import type { Backend, BackendKind, Sha256State } from './backend.js';
+
+/** Bytes copied into WASM memory per crossing for bulk hashing. */
+const WINDOW = 1 << 20;
+
+export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend {
+  const scratch = new Scratch(core);
+
+  function sha256(data: Uint8Array): Uint8Array {
+    if (data.length <= WINDOW) {
+      const base = scratch.ensure(data.length + 32);
+      scratch.view(base, data.length).set(data);
+      core.sha256(base, data.length, base + data.length);
+      return scratch.view(base + data.length, 32).slice();
+    }
+    const s = sha256Stream();
+    s.update(data);
+    return s.digest();
+  }
+
+  function sha256Stream(): Sha256State {
+    // State lives on the TS side, so any number of hashes can be open at once.
+    const state = new Uint8Array(32);
+    const pending = new Uint8Array(64);
+    let pendingLen = 0;
+    let total = 0;
+    let started = false;
+    let done = false;
+
+    function compress(blocks: Uint8Array): void {
+      const base = scratch.ensure(32 + blocks.length);
+      if (!started) {
+        core.sha256Init(base);
+        started = true;
+      } else {
+        scratch.view(base, 32).set(state);
+      }
+      scratch.view(base + 32, blocks.length).set(blocks);
+      core.sha256Compress(base, base + 32, blocks.length >>> 6);
+      state.set(scratch.view(base, 32));
+    }
+
+    return {
+      update(data: Uint8Array): void {
+        if (done) throw new Error('Sha256: update() after digest()');
+        total += data.length;
+        let pos = 0;
+        if (pendingLen > 0) {
+          const take = Math.min(64 - pendingLen, data.length);
+          pending.set(data.subarray(0, take), pendingLen);
+          pendingLen += take;
+          pos = take;
+          if (pendingLen < 64) return;
+          compress(pending);
+          pendingLen = 0;
+        }
+        while (data.length - pos >= 64) {
+          const len = Math.min(WINDOW, (data.length - pos) & ~63);
+          compress(data.subarray(pos, pos + len));
+          pos += len;
+        }
+        pending.set(data.subarray(pos), 0);
+        pendingLen = data.length - pos;
+      },
+      digest(): Uint8Array {
+        if (done) throw new Error('Sha256: digest() called twice');
+        done = true;
+        const base = scratch.ensure(32 + 64 + 32);
+        if (!started) core.sha256Init(base);
+        else scratch.view(base, 32).set(state);
+        scratch.view(base + 32, pendingLen).set(pending.subarray(0, pendingLen));
+        core.sha256Finish(base, base + 32, pendingLen, total, base + 96);
+        return scratch.view(base + 96, 32).slice();
+      },
+    };
+  }
+
+  function sha256Batch64(data: Uint8Array): Uint8Array {
+    const n = data.length >>> 6;
+    const out = new Uint8Array(n * 32);
+    const perWindow = WINDOW >>> 6;
+    for (let first = 0; first < n; first += perWindow) {
+      const count = Math.min(perWindow, n - first);
+      const base = scratch.ensure(count * 96);
+      scratch.view(base, count * 64).set(data.subarray(first * 64, (first + count) * 64));
+      for (let i = 0; i < count; i++) core.sha256(base + i * 64, 64, base + count * 64 + i * 32);
+      out.set(scratch.view(base + count * 64, count * 32), first * 32);
+    }
+    return out;
+  }
+
+  function sha256BatchVar(data: Uint8Array, offsets: Uint32Array): Uint8Array {
+    const n = offsets.length - 1;
+    const out = new Uint8Array(Math.max(0, n) * 32);
+    for (let i = 0; i < n; i++) out.set(sha256(data.subarray(offsets[i], offsets[i + 1])), i * 32);
+    return out;
+  }
+
+  return { kind, sha256, sha256Stream, sha256Batch64, sha256BatchVar };
+}

@@ -1,0 +1,64 @@
+// Public SHA-256 API over the active core.
+import { assertBytes } from '../assert.js';
+import { InvalidArgument } from '../errors.js';
+import { backend } from '../core/load.js';
+import type { Sha256State } from '../core/backend.js';
+
+/** SHA-256 of `data`. Throws InvalidArgument unless `data` is a Uint8Array. */
+export function sha256(data: Uint8Array): Uint8Array {
+  assertBytes(data, 'data');
+  return backend().sha256(data);
+}
+
+/** Incremental SHA-256: `update` with any split of the message, then `digest` once. */
+export class Sha256 {
+  private readonly state: Sha256State = backend().sha256Stream();
+
+  update(data: Uint8Array): this {
+    assertBytes(data, 'data');
+    this.state.update(data);
+    return this;
+  }
+
+  digest(): Uint8Array {
+    return this.state.digest();
+  }
+}
+
+/** Most messages one batch call accepts: bounds the output allocation. */
+export const MAX_BATCH_MESSAGES = 1 << 24;
+
+/**
+ * SHA-256 of many independent messages in one call (a Merkle level, a list of leaves).
+ * Returns one 32-byte digest per message, in order. 64-byte messages take the fastest path.
+ */
+export function sha256Batch(messages: readonly Uint8Array[]): Uint8Array[] {
+  if (!Array.isArray(messages)) throw new InvalidArgument('messages must be an array of Uint8Array');
+  if (messages.length > MAX_BATCH_MESSAGES) {
+    throw new InvalidArgument(`messages has ${messages.length} entries, over the limit of ${MAX_BATCH_MESSAGES}`);
+  }
+  let total = 0;
+  let all64 = true;
+  messages.forEach((m, i) => {
+    assertBytes(m, `messages[${i}]`);
+    total += m.length;
+    if (m.length !== 64) all64 = false;
+  });
+  const packed = new Uint8Array(total);
+  const offsets = new Uint32Array(messages.length + 1);
+  let pos = 0;
+  messages.forEach((m, i) => {
+    packed.set(m, pos);
+    pos += m.length;
+    offsets[i + 1] = pos;
+  });
+  const digests = all64 ? backend().sha256Batch64(packed) : backend().sha256BatchVar(packed, offsets);
+  return messages.map((_, i) => digests.subarray(i * 32, i * 32 + 32));
+}
+
+/** SHA-256 of each 64-byte message in `data` (length a multiple of 64); digests back to back. */
+export function sha256Batch64(data: Uint8Array): Uint8Array {
+  assertBytes(data, 'data', MAX_BATCH_MESSAGES * 64);
+  if (data.length % 64 !== 0) throw new InvalidArgument(`data length ${data.length} is not a multiple of 64`);
+  return backend().sha256Batch64(data);
+}

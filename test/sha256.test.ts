@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createBackendSync } from '../src/core/load.js';
+import type { BackendKind } from '../src/core/backend.js';
+import { sha256, Sha256, sha256Batch, sha256Batch64, InvalidArgument } from '../src/index.js';
+import { hex, oracleSha256, rng } from './helpers.js';
+
+const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
+
+describe.each(kinds)('SHA-256 on the %s core', (kind) => {
+  const core = createBackendSync({ backend: kind });
+
+  it('loads the requested core', () => {
+    expect(core.kind).toBe(kind);
+  });
+
+  it('matches WebCrypto for every length from 0 to 1100', async () => {
+    const r = rng(7);
+    const data = r.bytes(1100);
+    for (let len = 0; len <= 1100; len++) {
+      const msg = data.subarray(0, len);
+      expect(hex(core.sha256(msg)), `length ${len}`).toBe(hex(await oracleSha256(msg)));
+    }
+  });
+
+  it('streams large random buffers split at random points', async () => {
+    const r = rng(11);
+    for (const size of [3 << 20, (1 << 20) + 17, 200_001]) {
+      const data = r.bytes(size);
+      const s = core.sha256Stream();
+      let pos = 0;
+      while (pos < size) {
+        const step = Math.min(size - pos, r.int(r.int(4) === 0 ? 2_000_000 : 300) + 1);
+        s.update(data.subarray(pos, pos + step));
+        pos += step;
+      }
+      const want = hex(await oracleSha256(data));
+      expect(hex(s.digest()), `size ${size}`).toBe(want);
+      expect(hex(core.sha256(data))).toBe(want);
+    }
+  });
+
+  it('batch of 64-byte messages equals one-shot hashes', () => {
+    const r = rng(3);
+    for (const n of [0, 1, 3, 4, 5, 17, 1000]) {
+      const data = r.bytes(n * 64);
+      const out = core.sha256Batch64(data);
+      expect(out.length).toBe(n * 32);
+      for (let i = 0; i < n; i++) {
+        expect(hex(out.subarray(i * 32, i * 32 + 32))).toBe(hex(core.sha256(data.subarray(i * 64, i * 64 + 64))));
+      }
+    }
+  });
+
+  it('batch of variable-length messages equals one-shot hashes', () => {
+    const r = rng(5);
+    const lengths = [0, 1, 55, 56, 63, 64, 65, 100, 119, 120, 128, 1000];
+    for (let i = 0; i < 300; i++) lengths.push(r.int(r.int(5) === 0 ? 3000 : 140));
+    const total = lengths.reduce((a, b) => a + b, 0);
+    const data = r.bytes(total);
+    const offsets = new Uint32Array(lengths.length + 1);
+    lengths.forEach((l, i) => (offsets[i + 1] = offsets[i] + l));
+    const out = core.sha256BatchVar(data, offsets);
+    lengths.forEach((_, i) => {
+      const msg = data.subarray(offsets[i], offsets[i + 1]);
+      expect(hex(out.subarray(i * 32, i * 32 + 32)), `message ${i} of length ${msg.length}`).toBe(hex(core.sha256(msg)));
+    });
+  });
+});
+
+describe('the public SHA-256 API', () => {
+  it('hashes with the active core and agrees with WebCrypto', async () => {
+    const msg = new TextEncoder().encode('abc');
+    expect(hex(sha256(msg))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const h = new Sha256().update(msg.subarray(0, 1)).update(msg.subarray(1));
+    expect(hex(h.digest())).toBe(hex(await oracleSha256(msg)));
+  });
+
+  it('batches mixed messages in order', () => {
+    const r = rng(9);
+    const msgs = [r.bytes(64), r.bytes(3), r.bytes(64), r.bytes(0)];
+    expect(sha256Batch(msgs).map(hex)).toEqual(msgs.map((m) => hex(sha256(m))));
+    const same = [r.bytes(64), r.bytes(64)];
+    expect(sha256Batch(same).map(hex)).toEqual(same.map((m) => hex(sha256(m))));
+  });
+
+  it('rejects what is not bytes with a clear error', () => {
+    expect(() => sha256('abc' as unknown as Uint8Array)).toThrow(InvalidArgument);
+    expect(() => sha256('abc' as unknown as Uint8Array)).toThrow(/data must be a Uint8Array, got string/);
+    expect(() => new Sha256().update([1, 2] as unknown as Uint8Array)).toThrow(/got Array/);
+    expect(() => sha256Batch64(new Uint8Array(65))).toThrow(/not a multiple of 64/);
+    expect(() => sha256Batch([new Uint8Array(1), null as unknown as Uint8Array])).toThrow(/messages\[1\]/);
+  });
+
+  it('refuses to reuse a finished hash', () => {
+    const h = new Sha256();
+    h.digest();
+    expect(() => h.digest()).toThrow(/twice/);
+  });
+});
