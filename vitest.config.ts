@@ -8,7 +8,7 @@ export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 
 export default defineConfig({
   worker: { format: 'es' },
-  optimizeDeps: { include: ['comlink', 'idb-keyval', '@noble/hashes/sha2.js'] },
+  optimizeDeps: { include: ['comlink', 'idb-keyval'] },
   test: {
     projects: [
       {

@@ -1,5 +1,7 @@
 // SHA-256 (FIPS 180-4), scalar. State is 8 u32 words in native (little-endian) order;
 // message words are read big-endian. Every entry point works on caller-given pointers.
+// Messages and digests may sit at any address: their accesses carry alignment 1, which WASM
+// ignores but wasm2js (the JavaScript fallback) needs to read unaligned words correctly.
 
 // @ts-ignore: decorator
 @lazy const K: StaticArray<u32> = [
@@ -41,7 +43,7 @@ export function compressBlocks(state: usize, src: usize, blocks: usize): void {
   for (let b: usize = 0; b < blocks; b++) {
     const p = src + (b << 6);
     for (let i: usize = 0; i < 16; i++) {
-      store<u32>(W + (i << 2), bswap<u32>(load<u32>(p + (i << 2))));
+      store<u32>(W + (i << 2), bswap<u32>(load<u32>(p + (i << 2), 0, 1)));
     }
     for (let i: usize = 16; i < 64; i++) {
       const w15 = load<u32>(W + ((i - 15) << 2));
@@ -69,7 +71,7 @@ export function compressBlocks(state: usize, src: usize, blocks: usize): void {
 
 /** Writes the big-endian digest of `state` to `out` (32 bytes). */
 export function writeDigest(state: usize, out: usize): void {
-  for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(state + (i << 2))));
+  for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(state + (i << 2))), 0, 1);
 }
 
 // One padded tail: at most two blocks.
@@ -85,7 +87,9 @@ export function finishTail(state: usize, tail: usize, tailLen: usize, total: f64
   const blocks: usize = tailLen < 56 ? 1 : 2;
   const end = blocks << 6;
   memory.fill(TAIL + tailLen + 1, 0, end - 8 - tailLen - 1);
-  store<u64>(TAIL + end - 8, bswap<u64>((<u64>total) << 3));
+  // The bit length as a big-endian u64, split in two u32 words (exact while total < 2^53).
+  store<u32>(TAIL + end - 8, bswap<u32>(<u32>Math.floor(total / 536870912.0)));
+  store<u32>(TAIL + end - 4, bswap<u32>(<u32>(total % 536870912.0) << 3));
   compressBlocks(state, TAIL, blocks);
   writeDigest(state, out);
 }
