@@ -6,6 +6,21 @@ import { hex, oracleSha256, rng } from './helpers.js';
 
 const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
 
+/** Lays messages back to back with their u32 offsets, as the batch calls take them. */
+function pack(msgs: Uint8Array[]): { data: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(msgs.length + 1);
+  msgs.forEach((m, i) => (offsets[i + 1] = offsets[i] + m.length));
+  const data = new Uint8Array(offsets[msgs.length]);
+  msgs.forEach((m, i) => data.set(m, offsets[i]));
+  return { data, offsets };
+}
+
+function digestsHex(out: Uint8Array): string[] {
+  const list: string[] = [];
+  for (let i = 0; i < out.length; i += 32) list.push(hex(out.subarray(i, i + 32)));
+  return list;
+}
+
 describe.each(kinds)('SHA-256 on the %s core', (kind) => {
   const core = createBackendSync({ backend: kind });
 
@@ -49,6 +64,40 @@ describe.each(kinds)('SHA-256 on the %s core', (kind) => {
         expect(hex(out.subarray(i * 32, i * 32 + 32))).toBe(hex(core.sha256(data.subarray(i * 64, i * 64 + 64))));
       }
     }
+  });
+
+  it('variable-length batch covers every length from 0 to 300 against WebCrypto', async () => {
+    const r = rng(13);
+    const lengths = Array.from({ length: 301 }, (_, i) => i);
+    const { data, offsets } = pack(lengths.map((l) => r.bytes(l)));
+    const out = core.sha256BatchVar(data, offsets);
+    for (const len of lengths) {
+      const msg = data.subarray(offsets[len], offsets[len + 1]);
+      expect(hex(out.subarray(len * 32, len * 32 + 32)), `length ${len}`).toBe(hex(await oracleSha256(msg)));
+    }
+  });
+
+  it('batches of every size from 0 to 9 agree with one-shot hashes', () => {
+    const r = rng(17);
+    for (let n = 0; n <= 9; n++) {
+      const msgs = Array.from({ length: n }, () => r.bytes(r.int(2) ? 64 : r.int(200)));
+      const { data, offsets } = pack(msgs);
+      const want = msgs.map((m) => hex(core.sha256(m)));
+      expect(digestsHex(core.sha256BatchVar(data, offsets)), `n = ${n}`).toEqual(want);
+      const same = msgs.map(() => r.bytes(64));
+      expect(digestsHex(core.sha256Batch64(pack(same).data))).toEqual(same.map((m) => hex(core.sha256(m))));
+    }
+  });
+
+  it('variable-length batch handles messages larger than a window and many small ones', () => {
+    const r = rng(19);
+    const msgs = [r.bytes(10), r.bytes((1 << 20) + 5), r.bytes(3), r.bytes(1 << 20), r.bytes(0)];
+    for (let i = 0; i < 40_000; i++) msgs.push(r.bytes(r.int(40)));
+    const { data, offsets } = pack(msgs);
+    const out = digestsHex(core.sha256BatchVar(data, offsets));
+    msgs.forEach((m, i) => {
+      if (out[i] !== hex(core.sha256(m))) expect(out[i], `message ${i} of length ${m.length}`).toBe(hex(core.sha256(m)));
+    });
   });
 
   it('batch of variable-length messages equals one-shot hashes', () => {

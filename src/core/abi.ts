@@ -10,6 +10,10 @@ export interface CoreExports {
   sha256Init(state: number): void;
   sha256Compress(state: number, src: number, blocks: number): void;
   sha256Finish(state: number, tail: number, tailLen: number, total: number, out: number): void;
+  /** Hashes `n` 64-byte messages back to back at `src`; digests back to back at `out`. */
+  sha256Batch64(src: number, n: number, out: number): void;
+  /** Hashes `n` messages; message i is `data[offsets[i], offsets[i + 1])` (offsets: u32[n + 1], aligned). */
+  sha256BatchVar(data: number, offsets: number, n: number, out: number): void;
 }
 
 /** Scratch memory of one core instance, handed out in bump order for a single call. */

@@ -5,6 +5,8 @@ import type { Backend, BackendKind, Sha256State } from './backend.js';
 
 /** Bytes copied into WASM memory per crossing for bulk hashing. */
 const WINDOW = 1 << 20;
+/** Most messages per crossing of a variable-length batch (bounds the offsets and digests). */
+const MAX_WINDOW_MESSAGES = 1 << 15;
 
 export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend {
   const scratch = new Scratch(core);
@@ -86,16 +88,40 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
       const count = Math.min(perWindow, n - first);
       const base = scratch.ensure(count * 96);
       scratch.view(base, count * 64).set(data.subarray(first * 64, (first + count) * 64));
-      for (let i = 0; i < count; i++) core.sha256(base + i * 64, 64, base + count * 64 + i * 32);
+      core.sha256Batch64(base, count, base + count * 64);
       out.set(scratch.view(base + count * 64, count * 32), first * 32);
     }
     return out;
   }
 
   function sha256BatchVar(data: Uint8Array, offsets: Uint32Array): Uint8Array {
-    const n = offsets.length - 1;
-    const out = new Uint8Array(Math.max(0, n) * 32);
-    for (let i = 0; i < n; i++) out.set(sha256(data.subarray(offsets[i], offsets[i + 1])), i * 32);
+    const n = Math.max(0, offsets.length - 1);
+    const out = new Uint8Array(n * 32);
+    let first = 0;
+    while (first < n) {
+      const start = offsets[first];
+      if (offsets[first + 1] - start > WINDOW) {
+        // A message larger than a window streams on its own.
+        out.set(sha256(data.subarray(start, offsets[first + 1])), first * 32);
+        first++;
+        continue;
+      }
+      // The longest run of messages from `first` whose bytes fit in one window.
+      let last = first + 1;
+      while (last < n && offsets[last + 1] - start <= WINDOW && last - first < MAX_WINDOW_MESSAGES) last++;
+      const count = last - first;
+      const bytes = offsets[last] - start;
+      // Layout: offsets (u32, aligned) | message bytes | digests.
+      const offsetsBytes = (count + 1) * 4;
+      const base = scratch.ensure(offsetsBytes + bytes + count * 32);
+      const rebased = new Uint32Array(core.memory.buffer, base, count + 1);
+      for (let i = 0; i <= count; i++) rebased[i] = offsets[first + i] - start;
+      scratch.view(base + offsetsBytes, bytes).set(data.subarray(start, start + bytes));
+      const digests = base + offsetsBytes + bytes;
+      core.sha256BatchVar(base + offsetsBytes, base, count, digests);
+      out.set(scratch.view(digests, count * 32), first * 32);
+      first = last;
+    }
     return out;
   }
 
