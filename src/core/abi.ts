@@ -14,6 +14,8 @@ export interface CoreExports {
   sha256Batch64(src: number, n: number, out: number): void;
   /** Hashes `n` messages; message i is `data[offsets[i], offsets[i + 1])` (offsets: u32[n + 1], aligned). */
   sha256BatchVar(data: number, offsets: number, n: number, out: number): void;
+  chunkLeafHashes(src: number, len: number, maxLeaves: number, maxKeyLen: number,
+    work: number, keyHashes: number, valueHashes: number): number;
 }
 
 /** Scratch memory of one core instance, handed out in bump order for a single call. */

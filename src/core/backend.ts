@@ -1,6 +1,8 @@
 // What the rest of lightsnap asks of a core. The WASM cores (SIMD and scalar) and the
 // pure-TypeScript fallback implement it with identical results.
 
+import type { CoreExports, Scratch } from './abi.js';
+
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
 /** An incremental SHA-256 computation. */
@@ -11,6 +13,9 @@ export interface Sha256State {
 
 export interface Backend {
   readonly kind: BackendKind;
+  /** The raw exports and the scratch memory, for the feature wrappers in src/core/. */
+  readonly core: CoreExports;
+  readonly scratch: Scratch;
   sha256(data: Uint8Array): Uint8Array;
   sha256Stream(): Sha256State;
   /** Hashes `data.length / 64` independent 64-byte messages; returns their digests back to back. */

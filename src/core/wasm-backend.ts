@@ -125,5 +125,5 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
     return out;
   }
 
-  return { kind, sha256, sha256Stream, sha256Batch64, sha256BatchVar };
+  return { kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar };
 }
