@@ -1,0 +1,175 @@
+// manifest.json of a state checkpoint (docs/FORMAT.md, "Manifest"). The manifest is untrusted:
+// parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
+// that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
+import { ManifestInvalid } from '../checkpoint/errors.js';
+
+export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
+export const MANIFEST_FORMAT_VERSION = 1;
+/** Largest manifest.json accepted (bounds what a client reads before any check). */
+export const MAX_MANIFEST_BYTES = 64 << 20;
+/** Most chunks one checkpoint may have (2^18 × 1 MiB chunks = 256 GiB of leaves). */
+export const MAX_CHUNKS = 1 << 18;
+/** Largest chunk file any checkpoint may declare. */
+export const HARD_MAX_CHUNK_BYTES = 64 << 20;
+/** Largest range-proof file. A proof has O(tree depth) items; this is far above any real one. */
+export const MAX_PROOF_BYTES = 1 << 20;
+
+export interface ChunkingParams {
+  /** A chunk ends before a leaf that would take it past this size (unless it is the chunk's only leaf). */
+  maxChunkBytes: number;
+  /** No content-defined boundary falls before a chunk reaches this size. */
+  minChunkBytes: number;
+  /** A chunk ends after a leaf whose key hash has this many trailing zero bits (bytes 28..31). */
+  boundaryBits: number;
+}
+
+export interface ChunkEntry {
+  /** SHA-256 of the chunk file, lowercase hex: the file is `chunks/<digest>`. */
+  digest: string;
+  size: number;
+  leaves: number;
+  /** First and last key hash of the chunk's interval, 64 lowercase hex digits each. */
+  lo: string;
+  hi: string;
+  /** SHA-256 of the chunk's range-proof file `proofs/<proof>`. */
+  proof: string;
+  proofSize: number;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  /** State version (block height) the checkpoint was taken at. */
+  version: number;
+  /** The JMT root the chunks prove against, 64 lowercase hex digits. */
+  root: string;
+  /** Total leaves over all chunks. */
+  leaves: number;
+  chunking: ChunkingParams;
+  chunks: ChunkEntry[];
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ZERO = '0'.repeat(64);
+const MAX = 'f'.repeat(64);
+
+/** The canonical bytes of a manifest: fixed key order, no whitespace, a final newline. */
+export function encodeManifest(m: Manifest): Uint8Array {
+  const canonical = {
+    format: m.format,
+    formatVersion: m.formatVersion,
+    version: m.version,
+    root: m.root,
+    leaves: m.leaves,
+    chunking: { maxChunkBytes: m.chunking.maxChunkBytes, minChunkBytes: m.chunking.minChunkBytes, boundaryBits: m.chunking.boundaryBits },
+    chunks: m.chunks.map((c) => ({
+      digest: c.digest, size: c.size, leaves: c.leaves, lo: c.lo, hi: c.hi, proof: c.proof, proofSize: c.proofSize,
+    })),
+  };
+  return new TextEncoder().encode(JSON.stringify(canonical) + '\n');
+}
+
+/** hex + 1 as a 64-digit hex string (hex must be below 2^256 − 1). */
+export function nextKeyHash(hex: string): string {
+  const digits = hex.split('');
+  for (let i = 63; i >= 0; i--) {
+    const d = parseInt(digits[i], 16);
+    if (d < 15) {
+      digits[i] = (d + 1).toString(16);
+      return digits.join('');
+    }
+    digits[i] = '0';
+  }
+  throw new RangeError('no key hash follows ff…ff');
+}
+
+function fail(message: string, chunk?: number): never {
+  throw new ManifestInvalid(message, { chunk });
+}
+
+function int(value: unknown, what: string, min: number, max: number, chunk?: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    fail(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`, chunk);
+  }
+  return value;
+}
+
+function hex64(value: unknown, what: string, chunk?: number): string {
+  if (typeof value !== 'string' || !HEX64.test(value)) fail(`${what} must be 64 lowercase hex digits`, chunk);
+  return value;
+}
+
+function object(value: unknown, what: string, chunk?: number): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be an object`, chunk);
+  return value as Record<string, unknown>;
+}
+
+/** Checks a manifest's structure, bounds and key-space tiling; throws ManifestInvalid. */
+export function validateManifest(value: unknown): Manifest {
+  const m = object(value, 'the manifest');
+  if (m.format !== MANIFEST_FORMAT) fail(`format must be ${JSON.stringify(MANIFEST_FORMAT)}`);
+  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
+    fail(`formatVersion ${JSON.stringify(m.formatVersion)} is not supported (this lightsnap reads ${MANIFEST_FORMAT_VERSION})`);
+  }
+  const version = int(m.version, 'version', 0, Number.MAX_SAFE_INTEGER);
+  const root = hex64(m.root, 'root');
+  const leaves = int(m.leaves, 'leaves', 0, Number.MAX_SAFE_INTEGER);
+  const c = object(m.chunking, 'chunking');
+  const chunking: ChunkingParams = {
+    maxChunkBytes: int(c.maxChunkBytes, 'chunking.maxChunkBytes', 1024, HARD_MAX_CHUNK_BYTES),
+    minChunkBytes: int(c.minChunkBytes, 'chunking.minChunkBytes', 0, HARD_MAX_CHUNK_BYTES),
+    boundaryBits: int(c.boundaryBits, 'chunking.boundaryBits', 0, 32),
+  };
+  if (chunking.minChunkBytes > chunking.maxChunkBytes) fail('chunking.minChunkBytes is above chunking.maxChunkBytes');
+  if (!Array.isArray(m.chunks) || m.chunks.length === 0 || m.chunks.length > MAX_CHUNKS) {
+    fail(`chunks must be an array of 1 to ${MAX_CHUNKS} entries`);
+  }
+  let expectLo = ZERO;
+  let leafSum = 0;
+  const chunks = (m.chunks as unknown[]).map((raw, i): ChunkEntry => {
+    const e = object(raw, `chunks[${i}]`, i);
+    const entry: ChunkEntry = {
+      digest: hex64(e.digest, 'digest', i),
+      size: int(e.size, 'size', 8, HARD_MAX_CHUNK_BYTES, i),
+      leaves: int(e.leaves, 'leaves', 0, HARD_MAX_CHUNK_BYTES, i),
+      lo: hex64(e.lo, 'lo', i),
+      hi: hex64(e.hi, 'hi', i),
+      proof: hex64(e.proof, 'proof', i),
+      proofSize: int(e.proofSize, 'proofSize', 1, MAX_PROOF_BYTES, i),
+    };
+    if (entry.size > chunking.maxChunkBytes && entry.leaves > 1) {
+      fail(`size ${entry.size} is over chunking.maxChunkBytes with more than one leaf`, i);
+    }
+    if (entry.leaves * 9 > entry.size - 8) fail(`${entry.leaves} leaves cannot fit in ${entry.size} bytes`, i);
+    if (entry.lo !== expectLo) {
+      fail(entry.lo < expectLo ? `lo overlaps the previous chunk's interval` : `lo leaves a gap after the previous chunk's interval`, i);
+    }
+    if (entry.hi < entry.lo) fail('hi is below lo', i);
+    expectLo = entry.hi === MAX ? '' : nextKeyHash(entry.hi);
+    leafSum += entry.leaves;
+    return entry;
+  });
+  if (expectLo !== '') fail('the last chunk does not reach the end of the key space (hi must be ff…ff)', chunks.length - 1);
+  chunks.forEach((e, i) => {
+    if (i < chunks.length - 1 && e.hi === MAX) fail('a chunk before the last ends the key space', i);
+  });
+  if (leafSum !== leaves) fail(`leaves is ${leaves} but the chunks hold ${leafSum}`);
+  return { format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root, leaves, chunking, chunks };
+}
+
+/** Parses and validates manifest.json bytes; they must be exactly the canonical encoding. */
+export function parseManifest(bytes: Uint8Array): Manifest {
+  if (bytes.length > MAX_MANIFEST_BYTES) fail(`manifest is ${bytes.length} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    fail(`manifest is not valid UTF-8 JSON: ${(err as Error).message}`);
+  }
+  const manifest = validateManifest(value);
+  const canonical = encodeManifest(manifest);
+  if (canonical.length !== bytes.length || !canonical.every((b, i) => b === bytes[i])) {
+    fail('manifest is not in canonical form (fields, order or whitespace differ from format 1)');
+  }
+  return manifest;
+}

@@ -1,0 +1,42 @@
+// A checkpoint in a local directory (Node).
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FetchOptions, Source } from './source.js';
+import { describePath } from './source.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../checkpoint/errors.js';
+
+export function dirSource(dir: string): Source {
+  return {
+    name: dir,
+    async fetch(path: string, opts: FetchOptions): Promise<Uint8Array> {
+      const where = describePath(dir, path);
+      let handle;
+      try {
+        handle = await open(join(dir, ...path.split('/')), 'r');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+          const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
+          throw new NotFound(`${where} does not exist`, { source: dir });
+        }
+        throw new SourceUnavailable(`cannot open ${where}: ${code}`, { source: dir, cause: err });
+      }
+      try {
+        const { size } = await handle.stat();
+        if (size > opts.maxBytes) {
+          throw new ChunkCorrupted(`${where} is ${size} bytes, over the ${opts.maxBytes} expected`, { source: dir });
+        }
+        const out = new Uint8Array(size);
+        let pos = 0;
+        while (pos < size) {
+          const { bytesRead } = await handle.read(out, pos, size - pos, pos);
+          if (bytesRead === 0) break;
+          pos += bytesRead;
+        }
+        return pos === size ? out : out.subarray(0, pos);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// A checkpoint served over HTTP(S) by any static host: per-request timeouts, retries with
+// exponential backoff for transient failures, and a hard bound on the bytes read.
+import type { FetchOptions, Source } from './source.js';
+import { describePath } from './source.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../checkpoint/errors.js';
+
+export interface HttpSourceOptions {
+  /** Milliseconds one request may take, body included (default 30 000). */
+  timeoutMs?: number;
+  /** Extra attempts after a transient failure (default 3). */
+  retries?: number;
+  /** First backoff delay in ms, doubled each retry (default 200). */
+  backoffMs?: number;
+  /** The fetch to use (default globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+}
+
+class Transient extends Error {}
+
+async function readBounded(res: Response, maxBytes: number, where: string, source: string): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw new ChunkCorrupted(`${where} is ${declared} bytes, over the ${maxBytes} expected`, { source });
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new ChunkCorrupted(`${where} sent more than the ${maxBytes} bytes expected`, { source });
+    }
+    parts.push(value);
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+});
+
+export function httpSource(baseUrl: string, options: HttpSourceOptions = {}): Source {
+  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const backoffMs = options.backoffMs ?? 200;
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  async function attempt(path: string, opts: FetchOptions): Promise<Uint8Array> {
+    const where = describePath(base, path);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    let res: Response;
+    try {
+      res = await doFetch(new URL(path, base), { signal });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      throw new Transient(timeout.aborted ? `timed out after ${timeoutMs} ms` : String((err as Error).message ?? err));
+    }
+    if (res.status === 404 || res.status === 410) {
+      await res.body?.cancel();
+      const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
+      throw new NotFound(`${where} answered ${res.status}`, { source: base });
+    }
+    if (res.status >= 500 || res.status === 429 || res.status === 408) {
+      await res.body?.cancel();
+      throw new Transient(`answered ${res.status}`);
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw new SourceUnavailable(`${where} answered ${res.status} ${res.statusText}`, { source: base });
+    }
+    try {
+      return await readBounded(res, opts.maxBytes, where, base);
+    } catch (err) {
+      if (err instanceof ChunkCorrupted || opts.signal?.aborted) throw err;
+      throw new Transient(timeout.aborted ? `timed out after ${timeoutMs} ms` : String((err as Error).message ?? err));
+    }
+  }
+
+  return {
+    name: base,
+    async fetch(path, opts) {
+      let last = '';
+      for (let i = 0; i <= retries; i++) {
+        if (i > 0) await sleep(backoffMs * 2 ** (i - 1), opts.signal);
+        try {
+          return await attempt(path, opts);
+        } catch (err) {
+          if (!(err instanceof Transient)) throw err;
+          last = err.message;
+        }
+      }
+      throw new SourceUnavailable(`${describePath(base, path)} failed ${retries + 1} times; last: ${last}`, { source: base });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Where checkpoint files come from. A source fetches a file of a checkpoint by its relative
+// path (`manifest.json`, `chunks/<digest>`, `proofs/<digest>`) with a size bound; everything it
+// returns is still untrusted and is checked by the caller.
+
+export interface FetchOptions {
+  /** Refuse (and stop reading) a file larger than this. */
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface Source {
+  /** A name for errors and progress: the URL or path of the checkpoint. */
+  readonly name: string;
+  /**
+   * The file's bytes. Rejects with ChunkNotFound / CheckpointNotFound when it is absent,
+   * SourceUnavailable when the source cannot deliver, ChunkCorrupted when it is over `maxBytes`.
+   */
+  fetch(path: string, opts: FetchOptions): Promise<Uint8Array>;
+}
+
+/** Joins a checkpoint location and a relative file path. */
+export function describePath(name: string, path: string): string {
+  return name.endsWith('/') ? name + path : `${name}/${path}`;
+}

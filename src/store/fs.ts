@@ -1,0 +1,75 @@
+// A Store in a directory (Node). Each key is a file; each write goes to a temporary name, is
+// fsynced and renamed into place, so a crash never leaves a torn entry under a real key.
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Store } from './store.js';
+import { InvalidArgument } from '../errors.js';
+import { StorageFailed } from '../checkpoint/errors.js';
+
+const TEMP_SUFFIX = '.partial';
+
+function pathFor(root: string, key: string): string {
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.split('/').some((p) => p === '.' || p === '..')
+    || key.endsWith(TEMP_SUFFIX)) {
+    throw new InvalidArgument(`store key ${JSON.stringify(key)} is not a safe relative path`);
+  }
+  return join(root, ...key.split('/'));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fsStore(root: string): Store {
+  return {
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(pathFor(root, key)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    },
+    async put(entries) {
+      for (const [key, value] of entries) {
+        const path = pathFor(root, key);
+        const temp = path + TEMP_SUFFIX;
+        try {
+          await mkdir(dirname(path), { recursive: true });
+          const handle = await open(temp, 'w');
+          try {
+            await handle.writeFile(value);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+          await rename(temp, path);
+          await syncDir(dirname(path));
+        } catch (err) {
+          await rm(temp, { force: true });
+          throw new StorageFailed(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
+        }
+      }
+    },
+    async delete(keys) {
+      for (const key of keys) await rm(pathFor(root, key), { force: true });
+    },
+    async keys(prefix) {
+      let names: string[];
+      try {
+        names = (await readdir(root, { recursive: true, withFileTypes: true }))
+          .filter((d) => d.isFile() && !d.name.endsWith(TEMP_SUFFIX))
+          .map((d) => relative(root, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).split(sep).join('/'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      return names.filter((k) => k.startsWith(prefix));
+    },
+  };
+}

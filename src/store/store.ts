@@ -1,0 +1,19 @@
+// The one storage interface lightsnap writes restored checkpoints to. It is deliberately tiny
+// (after idb-keyval) so a backend is a page of code: filesystem (Node), IndexedDB (browser),
+// memory (tests, short-lived use).
+
+export interface Store {
+  /** The bytes under `key`, or undefined. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Writes all entries atomically where the backend can (IndexedDB: one transaction) and in
+   * order otherwise (filesystem: each entry written to a temporary name, synced, renamed), so
+   * an entry that is present is always whole.
+   */
+  put(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+  /** Every key that starts with `prefix`, in no particular order. */
+  keys(prefix: string): Promise<string[]>;
+  /** Releases handles; the store must not be used afterwards. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,122 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDirectory } from '../src/net/serve.js';
+import { httpSource } from '../src/net/http-source.js';
+import { dirSource } from '../src/net/dir-source.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../src/checkpoint/errors.js';
+import { rng } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lightsnap-net-'));
+mkdirSync(join(dir, 'chunks'));
+const digest = 'ab'.repeat(32);
+const chunkBytes = rng(3).bytes(5000);
+writeFileSync(join(dir, 'chunks', digest), chunkBytes);
+writeFileSync(join(dir, 'manifest.json'), '{"x":1}\n');
+writeFileSync(join(dir, '..', 'secret.txt'), 'secret');
+
+const servers: Server[] = [];
+afterAll(() => servers.forEach((s) => { s.closeAllConnections(); s.close(); }));
+
+async function serve() {
+  const log: Array<{ path: string; status: number }> = [];
+  const { server, url } = await serveDirectory(dir, { onRequest: (i) => log.push(i) });
+  servers.push(server);
+  return { url, log };
+}
+
+/** A server that answers each request with the next behaviour in the list. */
+async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge'>): Promise<string> {
+  let i = 0;
+  const server = createServer((req, res) => {
+    const b = behaviours[Math.min(i++, behaviours.length - 1)];
+    if (b === '500') res.writeHead(500).end();
+    else if (b === 'ok') res.writeHead(200).end('fine');
+    else if (b === 'huge') { res.writeHead(200); res.write(new Uint8Array(70_000)); res.end(); }
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+}
+
+describe('lightsnap serve', () => {
+  it('serves content-addressed files as immutable, with the digest as ETag', async () => {
+    const { url } = await serve();
+    const res = await fetch(`${url}chunks/${digest}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toMatch(/immutable/);
+    expect(res.headers.get('etag')).toBe(`"${digest}"`);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(chunkBytes);
+    const again = await fetch(`${url}chunks/${digest}`, { headers: { 'If-None-Match': `"${digest}"` } });
+    expect(again.status).toBe(304);
+    const manifest = await fetch(`${url}manifest.json`);
+    expect(manifest.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('answers byte ranges', async () => {
+    const { url } = await serve();
+    const res = await fetch(`${url}chunks/${digest}`, { headers: { Range: 'bytes=100-199' } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toBe('bytes 100-199/5000');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(chunkBytes.subarray(100, 200));
+    const tail = await fetch(`${url}chunks/${digest}`, { headers: { Range: 'bytes=-10' } });
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(chunkBytes.subarray(4990));
+    expect((await fetch(`${url}chunks/${digest}`, { headers: { Range: 'bytes=9000-' } })).status).toBe(416);
+  });
+
+  it('never serves files outside its directory', async () => {
+    const { url } = await serve();
+    for (const p of ['../secret.txt', '%2e%2e/secret.txt', '..%2fsecret.txt', 'chunks/..%2f..%2fsecret.txt']) {
+      const res = await fetch(url + p);
+      expect(res.status, p).toBe(404);
+    }
+    expect((await fetch(url, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('the HTTP source', () => {
+  it('fetches files and names missing ones by kind', async () => {
+    const { url } = await serve();
+    const src = httpSource(url);
+    expect(await src.fetch(`chunks/${digest}`, { maxBytes: 5000 })).toEqual(chunkBytes);
+    await expect(src.fetch(`chunks/${'00'.repeat(32)}`, { maxBytes: 10 })).rejects.toThrow(ChunkNotFound);
+    await expect(httpSource(url + 'nope/').fetch('manifest.json', { maxBytes: 10 })).rejects.toThrow(CheckpointNotFound);
+  });
+
+  it('refuses a file larger than expected, naming the source', async () => {
+    const { url } = await serve();
+    const err = await httpSource(url).fetch(`chunks/${digest}`, { maxBytes: 4999 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ChunkCorrupted);
+    expect(err.source).toBe(url);
+    const huge = await scripted(['huge']);
+    await expect(httpSource(huge).fetch('x', { maxBytes: 65_536 })).rejects.toThrow(/more than the 65536 bytes/);
+  });
+
+  it('retries server errors with backoff, then succeeds', async () => {
+    const url = await scripted(['500', '500', 'ok']);
+    const bytes = await httpSource(url, { backoffMs: 1 }).fetch('x', { maxBytes: 100 });
+    expect(new TextDecoder().decode(bytes)).toBe('fine');
+  });
+
+  it('gives up after its retries with SourceUnavailable, and times out a silent server', async () => {
+    const failing = await scripted(['500']);
+    await expect(httpSource(failing, { backoffMs: 1, retries: 2 }).fetch('x', { maxBytes: 100 }))
+      .rejects.toThrow(/failed 3 times; last: answered 500/);
+    const silent = await scripted(['hang']);
+    const err = await httpSource(silent, { timeoutMs: 100, retries: 1, backoffMs: 1 }).fetch('x', { maxBytes: 100 }).catch((e) => e);
+    expect(err).toBeInstanceOf(SourceUnavailable);
+    expect(err.message).toMatch(/timed out after 100 ms/);
+  });
+});
+
+describe('the directory source', () => {
+  it('reads files with the same errors as HTTP', async () => {
+    const src = dirSource(dir);
+    expect(await src.fetch(`chunks/${digest}`, { maxBytes: 5000 })).toEqual(chunkBytes);
+    await expect(src.fetch(`chunks/${'00'.repeat(32)}`, { maxBytes: 10 })).rejects.toThrow(ChunkNotFound);
+    await expect(src.fetch(`chunks/${digest}`, { maxBytes: 10 })).rejects.toThrow(ChunkCorrupted);
+    await expect(dirSource(join(dir, 'none')).fetch('manifest.json', { maxBytes: 10 })).rejects.toThrow(CheckpointNotFound);
+  });
+});
