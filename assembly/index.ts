@@ -4,3 +4,4 @@ export { reserve } from './memory';
 export { sha256Into as sha256, initState as sha256Init, compressBlocks as sha256Compress, finishTail as sha256Finish } from './sha256';
 export { hash64Batch as sha256Batch64, hashVarBatch as sha256BatchVar } from './sha256_batch';
 export { chunkLeafHashes } from './chunk';
+export { fastcdcCut, fastcdcSeed } from './fastcdc';

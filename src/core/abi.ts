@@ -16,7 +16,18 @@ export interface CoreExports {
   sha256BatchVar(data: number, offsets: number, n: number, out: number): void;
   chunkLeafHashes(src: number, len: number, maxLeaves: number, maxKeyLen: number,
     work: number, keyHashes: number, valueHashes: number): number;
+  /**
+   * FastCDC v2020: length of the chunk starting at `src` in a window of `len` bytes (its gear
+   * hash, u64 little-endian, written at `hashOut`); FASTCDC_NEED_MORE when `len < max` and
+   * `eof` is 0; FASTCDC_BAD_PARAMS for sizes or a level outside fastcdc-rs's limits.
+   */
+  fastcdcCut(src: number, len: number, min: number, avg: number, max: number, level: number, eof: number, hashOut: number): number;
+  /** Xors the 64-bit seed `hi:lo` into the gear tables (0 restores the published ones). */
+  fastcdcSeed(lo: number, hi: number): void;
 }
+
+export const FASTCDC_NEED_MORE = -1;
+export const FASTCDC_BAD_PARAMS = -2;
 
 /** Scratch memory of one core instance, handed out in bump order for a single call. */
 export class Scratch {

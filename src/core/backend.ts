@@ -11,6 +11,24 @@ export interface Sha256State {
   digest(): Uint8Array;
 }
 
+/** Validated FastCDC v2020 parameters (fastcdc-rs `with_level_and_seed`). */
+export interface FastCdcParams {
+  readonly minSize: number;
+  readonly avgSize: number;
+  readonly maxSize: number;
+  /** Normalization level, 0..3. */
+  readonly level: number;
+  /** 64-bit seed xored into the gear table; 0n for the published table. */
+  readonly seed: bigint;
+}
+
+/** One content-defined chunk: where it is in the stream, and fastcdc-rs's gear hash at its end. */
+export interface FastCdcChunk {
+  offset: number;
+  length: number;
+  hash: bigint;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   /** The raw exports and the scratch memory, for the feature wrappers in src/core/. */
@@ -25,4 +43,11 @@ export interface Backend {
    * `data[offsets[i], offsets[i + 1])`. Returns the digests back to back.
    */
   sha256BatchVar(data: Uint8Array, offsets: Uint32Array): Uint8Array;
+  /**
+   * Cuts FastCDC chunks from the front of `head ‖ tail` (two parts so a streaming caller need
+   * not concatenate its carried-over bytes with new input). Without `end`, stops while fewer
+   * than `maxSize` bytes are left, since later bytes could move the next cut; with `end`, the
+   * chunks cover everything. Offsets start at `offset`.
+   */
+  fastcdc(head: Uint8Array, tail: Uint8Array, end: boolean, params: FastCdcParams, offset: number): FastCdcChunk[];
 }

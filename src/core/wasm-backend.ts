@@ -2,6 +2,7 @@
 // memory in windows, so no call needs more than a bounded amount of linear memory.
 import { Scratch, type CoreExports } from './abi.js';
 import type { Backend, BackendKind, Sha256State } from './backend.js';
+import { createFastCdc } from './fastcdc-windows.js';
 
 /** Bytes copied into WASM memory per crossing for bulk hashing. */
 const WINDOW = 1 << 20;
@@ -125,5 +126,5 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
     return out;
   }
 
-  return { kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar };
+  return { kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar, fastcdc: createFastCdc(core, scratch) };
 }

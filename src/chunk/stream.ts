@@ -1,0 +1,35 @@
+// FastCDC over an async source (a Node stream, a fetch body, a File's stream()): yields each
+// chunk with its bytes as soon as it is certain, holding at most `maxSize` bytes in between.
+import { InvalidArgument } from '../errors.js';
+import { FastCdcChunker, type CdcChunkData } from './fastcdc.js';
+import type { FastCdcOptions } from './options.js';
+
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+/** Chunks a stream of bytes; the chunks equal `fastcdc()` over the concatenated input. */
+export async function* fastcdcStream(source: ByteSource, options?: FastCdcOptions): AsyncGenerator<CdcChunkData, void, undefined> {
+  const chunker = new FastCdcChunker(options);
+  for await (const piece of pieces(source)) yield* chunker.push(piece);
+  yield* chunker.finish();
+}
+
+async function* pieces(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
+    // Reader-based, since not every browser makes ReadableStream async-iterable.
+    const reader = source.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  if (source && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    yield* source as AsyncIterable<Uint8Array>;
+    return;
+  }
+  throw new InvalidArgument('source must be a ReadableStream or an (async) iterable of Uint8Array');
+}
