@@ -10,7 +10,7 @@ if (!existsSync(join(root, 'node_modules', '.bin', 'asc'))) {
   console.log('lightsnap: installing npm dependencies (npm ci)…');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
-const generated = join(root, 'src', 'core', 'core-js.generated.ts');
+const generated = join(root, 'src', 'core', 'core-js.generated.js');
 const newest = (dir) => Math.max(0, ...readdirSync(dir, { recursive: true })
   .map((f) => join(dir, String(f)))
   .filter((f) => statSync(f).isFile())

@@ -24,6 +24,17 @@ export interface CoreExports {
   fastcdcCut(src: number, len: number, min: number, avg: number, max: number, level: number, eof: number, hashOut: number): number;
   /** Xors the 64-bit seed `hi:lo` into the gear tables (0 restores the published ones). */
   fastcdcSeed(lo: number, hi: number): void;
+  /** Bytes of a JMT root stream's state block and of the work area its calls need. */
+  jmtStateSize(): number;
+  jmtWorkSize(): number;
+  jmtRootInit(state: number, baseDepth: number): void;
+  /** Returns leaves consumed, or a negative code (see src/core/jmt.ts). */
+  jmtRootFeed(state: number, work: number, leaves: number, n: number, watch: number, events: number, eventCap: number): number;
+  jmtRootFinish(state: number, work: number, events: number, eventCap: number, out: number): number;
+  jmtRootErrorIndex(state: number): number;
+  jmtRootEventCount(state: number): number;
+  jmtLeafHashes(work: number, leaves: number, n: number, out: number): void;
+  jmtInternalHashes(work: number, pairs: number, n: number, out: number): void;
 }
 
 export const FASTCDC_NEED_MORE = -1;

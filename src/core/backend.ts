@@ -2,6 +2,7 @@
 // pure-TypeScript fallback implement it with identical results.
 
 import type { CoreExports, Scratch } from './abi.js';
+import type { JmtCore } from './jmt.js';
 
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
@@ -50,4 +51,6 @@ export interface Backend {
    * chunks cover everything. Offsets start at `offset`.
    */
   fastcdc(head: Uint8Array, tail: Uint8Array, end: boolean, params: FastCdcParams, offset: number): FastCdcChunk[];
+  /** Jellyfish Merkle Tree hashing, roots and proofs (src/core/jmt.ts). */
+  readonly jmt: JmtCore;
 }

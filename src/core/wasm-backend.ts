@@ -3,6 +3,7 @@
 import { Scratch, type CoreExports } from './abi.js';
 import type { Backend, BackendKind, Sha256State } from './backend.js';
 import { createFastCdc } from './fastcdc-windows.js';
+import { createJmtCore } from './jmt.js';
 
 /** Bytes copied into WASM memory per crossing for bulk hashing. */
 const WINDOW = 1 << 20;
@@ -126,5 +127,8 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
     return out;
   }
 
-  return { kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar, fastcdc: createFastCdc(core, scratch) };
+  return {
+    kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar,
+    fastcdc: createFastCdc(core, scratch), jmt: createJmtCore(core, scratch),
+  };
 }

@@ -1,0 +1,126 @@
+// Typed wrapper over the core's JMT exports (assembly/jmt_*.ts): hashing batches and the
+// streaming root engine. Inputs are copied into scratch per call; a stream's state block lives
+// here on the TS side, so any number of streams can be open at once.
+import type { CoreExports, Scratch } from './abi.js';
+
+/** Bytes of one sibling event: first leaf index, last leaf index, depth, side (u32 LE), hash[32]. */
+export const SIBLING_EVENT_SIZE = 48;
+
+/** Status codes of the root engine. */
+export const JMT_NOT_INCREASING = -1;
+export const JMT_OUTSIDE_SUBTREE = -2;
+
+/** Leaves copied into WASM memory per crossing. */
+const LEAVES_PER_CALL = 16384;
+const EVENT_CAP = 8192;
+
+/** A root computation over leaves fed in strictly increasing key-hash order. */
+export interface JmtRootStream {
+  /**
+   * Feeds `leaves` (n × 64 bytes: keyHash || valueHash). `watch`, when given, holds one flag
+   * byte per leaf: the sibling events of flagged leaves go to the stream's `onEvents`.
+   * Returns 0, or a negative status with the offending leaf's index in `errorIndex`.
+   */
+  feed(leaves: Uint8Array, watch?: Uint8Array): number;
+  /** Index (counting every leaf fed) of the leaf a failed feed stopped at. */
+  readonly errorIndex: number;
+  /** Ends the stream; returns the root of the subtree (the placeholder when empty). */
+  finish(): Uint8Array;
+}
+
+export interface JmtCore {
+  /** Leaf hashes of n × (keyHash || valueHash); returns n × 32 bytes. */
+  leafHashes(leaves: Uint8Array): Uint8Array;
+  /** Internal hashes of n × (left || right); returns n × 32 bytes. */
+  internalHashes(pairs: Uint8Array): Uint8Array;
+  /**
+   * Opens a root stream for a subtree at `baseDepth` (0: the whole tree); every leaf must lie
+   * in that subtree. `onEvents` receives packed sibling events (SIBLING_EVENT_SIZE each).
+   */
+  rootStream(baseDepth: number, onEvents?: (events: Uint8Array) => void): JmtRootStream;
+}
+
+export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
+  const stateSize = core.jmtStateSize();
+  const workSize = core.jmtWorkSize();
+
+  function hashBatch(input: Uint8Array, stride: number, fn: (work: number, src: number, n: number, out: number) => void): Uint8Array {
+    const n = input.length / stride;
+    const out = new Uint8Array(n * 32);
+    for (let first = 0; first < n; first += LEAVES_PER_CALL) {
+      const count = Math.min(LEAVES_PER_CALL, n - first);
+      const base = scratch.ensure(workSize + count * (stride + 32));
+      const src = base + workSize;
+      const dst = src + count * stride;
+      scratch.view(src, count * stride).set(input.subarray(first * stride, (first + count) * stride));
+      fn(base, src, count, dst);
+      out.set(scratch.view(dst, count * 32), first * 32);
+    }
+    return out;
+  }
+
+  function rootStream(baseDepth: number, onEvents?: (events: Uint8Array) => void): JmtRootStream {
+    const state = new Uint8Array(stateSize);
+    let errorIndex = -1;
+    {
+      const base = scratch.ensure(stateSize);
+      core.jmtRootInit(base, baseDepth);
+      state.set(scratch.view(base, stateSize));
+    }
+
+    /** Lays out one call: state | work | leaves | watch flags | events. */
+    function enter(leafCount: number): { base: number; work: number; leaves: number; watch: number; events: number } {
+      const base = scratch.ensure(stateSize + workSize + leafCount * 65 + EVENT_CAP * SIBLING_EVENT_SIZE);
+      const work = base + stateSize;
+      const leaves = work + workSize;
+      const watch = leaves + leafCount * 64;
+      const events = watch + leafCount;
+      scratch.view(base, stateSize).set(state);
+      return { base, work, leaves, watch, events };
+    }
+
+    function leave(base: number, events: number): void {
+      state.set(scratch.view(base, stateSize));
+      const count = core.jmtRootEventCount(base);
+      if (count > 0 && onEvents) onEvents(scratch.view(events, count * SIBLING_EVENT_SIZE).slice());
+    }
+
+    return {
+      get errorIndex() {
+        return errorIndex;
+      },
+      feed(leaves: Uint8Array, watch?: Uint8Array): number {
+        const n = leaves.length >>> 6;
+        let done = 0;
+        while (done < n) {
+          const count = Math.min(LEAVES_PER_CALL, n - done);
+          const at = enter(count);
+          scratch.view(at.leaves, count * 64).set(leaves.subarray(done * 64, (done + count) * 64));
+          if (watch) scratch.view(at.watch, count).set(watch.subarray(done, done + count));
+          const consumed = core.jmtRootFeed(at.base, at.work, at.leaves, count, watch ? at.watch : 0, at.events, EVENT_CAP);
+          if (consumed < 0) {
+            errorIndex = core.jmtRootErrorIndex(at.base);
+            return consumed;
+          }
+          leave(at.base, at.events);
+          done += consumed;
+        }
+        return 0;
+      },
+      finish(): Uint8Array {
+        const at = enter(0);
+        const out = at.events + EVENT_CAP * SIBLING_EVENT_SIZE - 32;
+        core.jmtRootFinish(at.base, at.work, at.events, EVENT_CAP - 1, out);
+        const root = scratch.view(out, 32).slice();
+        leave(at.base, at.events);
+        return root;
+      },
+    };
+  }
+
+  return {
+    leafHashes: (leaves) => hashBatch(leaves, 64, core.jmtLeafHashes),
+    internalHashes: (pairs) => hashBatch(pairs, 64, core.jmtInternalHashes),
+    rootStream,
+  };
+}

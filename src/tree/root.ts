@@ -1,0 +1,63 @@
+// The JMT root (SPECS.md §1) of a set of pairs, of sorted leaves, or of a leaf stream.
+import { assertHash, type Leaf } from './hash.js';
+import { LeafStream } from './leaf-stream.js';
+import { hashPairs, type Pair } from './pairs.js';
+import { sortedLatest } from './sort.js';
+
+/**
+ * Builds the root from leaves added in strictly increasing key-hash order, in memory bounded
+ * by the tree depth (a stack of at most 257 subtree hashes), whatever the number of leaves.
+ * Throws UnsortedLeaves (with the leaf's index) on a leaf that is not greater than the last.
+ */
+export class RootBuilder {
+  private readonly stream = new LeafStream();
+
+  /** Adds one leaf. */
+  add(keyHash: Uint8Array, valueHash: Uint8Array): this {
+    assertHash(keyHash, 'keyHash');
+    assertHash(valueHash, 'valueHash');
+    this.stream.add(keyHash, valueHash);
+    return this;
+  }
+
+  /** Adds many leaves packed as n × (keyHash || valueHash); the fastest path. */
+  addPacked(leaves: Uint8Array): this {
+    this.stream.addPacked(leaves);
+    return this;
+  }
+
+  /** Leaves added so far. */
+  get count(): number {
+    return this.stream.count;
+  }
+
+  /** The root; the builder cannot be used afterwards. */
+  finish(): Uint8Array {
+    return this.stream.finish();
+  }
+}
+
+/** Root of leaves already sorted by key hash (strictly increasing). */
+export function rootOfSortedLeaves(leaves: Iterable<Leaf>): Uint8Array {
+  const b = new RootBuilder();
+  for (const leaf of leaves) b.add(leaf.keyHash, leaf.valueHash);
+  return b.finish();
+}
+
+/**
+ * Root of a state given as pairs in any order: keys and values are hashed, a later pair for
+ * the same key wins, and `value: null` deletes the key.
+ */
+export function rootOfPairs(pairs: Iterable<Pair>): Uint8Array {
+  const hashed = hashPairs(pairs);
+  const order = sortedLatest(hashed.keyHashes);
+  const packed = new Uint8Array(order.length * 64);
+  let n = 0;
+  for (const i of order) {
+    if (hashed.deleted[i]) continue;
+    packed.set(hashed.keyHashes.subarray(i * 32, i * 32 + 32), n * 64);
+    packed.set(hashed.valueHashes.subarray(i * 32, i * 32 + 32), n * 64 + 32);
+    n++;
+  }
+  return new RootBuilder().addPacked(packed.subarray(0, n * 64)).finish();
+}
