@@ -1,0 +1,60 @@
+// comlink turns an error thrown in a worker into a plain Error with only message, name and
+// stack, so a caller could no longer tell ChunkCorrupted from ChunkProofVerificationFailed,
+// nor which chunk and source were bad. This wraps comlink's "throw" transfer handler: a
+// LightsnapError crosses as its fields and is rebuilt on the other side as an instance of the
+// same class (so `instanceof` and `code`, `chunk`, `source` work). Other errors go through
+// comlink's handler unchanged. Both sides of a pool install it (idempotent).
+import { transferHandlers, type TransferHandler } from 'comlink';
+import { CoreUnavailable, InvalidArgument, LightsnapError } from '../errors.js';
+import * as checkpointErrors from '../checkpoint/errors.js';
+import { PoolClosed, WorkerFailed } from './errors.js';
+
+interface WireError {
+  lightsnap: { code: string; name: string; message: string; stack?: string; chunk?: number; source?: string };
+}
+
+type ErrorClass = abstract new (...args: never[]) => LightsnapError;
+
+/** The error classes rebuilt by code; each exported class's name is its code. */
+const classes = new Map<string, ErrorClass>(
+  (Object.entries({ ...checkpointErrors, InvalidArgument, CoreUnavailable, WorkerFailed, PoolClosed }) as Array<[string, unknown]>)
+    .filter((e): e is [string, ErrorClass] => typeof e[1] === 'function' && e[1].prototype instanceof LightsnapError),
+);
+
+function toWire(err: LightsnapError): WireError {
+  const { code, name, message, stack } = err;
+  const { chunk, source } = err as LightsnapError & { chunk?: number; source?: string };
+  return { lightsnap: { code, name, message, stack, chunk, source } };
+}
+
+/** An instance of the error's own class (or the nearest base) without re-running its constructor. */
+export function rebuildError(wire: WireError['lightsnap']): LightsnapError {
+  const located = wire.chunk !== undefined || wire.source !== undefined;
+  const cls = classes.get(wire.code) ?? (located ? checkpointErrors.CheckpointError : LightsnapError);
+  const err = Object.create(cls.prototype) as LightsnapError;
+  const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperties(err, { message: hidden(wire.message), stack: hidden(wire.stack), name: hidden(wire.name) });
+  Object.assign(err, { code: wire.code });
+  if (located) Object.assign(err, { chunk: wire.chunk, source: wire.source });
+  return err;
+}
+
+let installed = false;
+
+/** Makes comlink carry LightsnapErrors intact in this thread (call on both sides). */
+export function installErrorTransfer(): void {
+  if (installed) return;
+  installed = true;
+  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
+  const handler: TransferHandler<{ value: unknown }, unknown> = {
+    canHandle: (value): value is { value: unknown } => original.canHandle(value),
+    serialize: (thrown) => thrown.value instanceof LightsnapError
+      ? [toWire(thrown.value), []]
+      : original.serialize(thrown),
+    deserialize: (wire) => {
+      if (wire && typeof wire === 'object' && 'lightsnap' in wire) throw rebuildError((wire as WireError).lightsnap);
+      return original.deserialize(wire);
+    },
+  };
+  transferHandlers.set('throw', handler);
+}

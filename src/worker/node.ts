@@ -1,0 +1,34 @@
+// `lightsnap/worker` in Node: a pool of node:worker_threads running ./worker.ts through
+// comlink's Node adapter.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { createPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
+
+export { type WorkerPool, type WorkerPoolOptions, type WorkerLike, type PoolStats } from './pool.js';
+export { WorkerFailed, PoolClosed } from './errors.js';
+
+export interface NodeWorkerOptions {
+  /** The worker module (default: lightsnap's, beside this file). */
+  module?: URL | string;
+  /**
+   * A module imported first whose `register()` installs loader hooks, e.g. `tsx/esm/api` to
+   * run the TypeScript sources (Node 20 cannot start a .ts worker by itself).
+   */
+  loader?: URL | string;
+}
+
+/** Starts one worker thread running the lightsnap worker module. */
+export function spawnNodeWorker(options: NodeWorkerOptions = {}): Worker {
+  const module = String(options.module ?? new URL('./worker.js', import.meta.url));
+  const loader = options.loader
+    ? `import(${JSON.stringify(String(options.loader))}).then((l) => l.register()).then(() => import(${JSON.stringify(module)}))`
+    : `import(${JSON.stringify(module)})`;
+  // eval'd workers are CommonJS: `require` is there, and a failed import is an unhandled
+  // rejection, which ends the thread with an 'error' event the pool sees.
+  return new Worker(`const { parentPort } = require('node:worker_threads');\n${loader}.then((m) => m.startWorker(parentPort));`, { eval: true });
+}
+
+/** A pool of `size` worker threads (default: os.availableParallelism()). */
+export function createWorkerPool(options: WorkerPoolOptions & NodeWorkerOptions = {}): WorkerPool {
+  return createPool(options, { size: availableParallelism(), createWorker: () => spawnNodeWorker(options) });
+}

@@ -1,0 +1,232 @@
+// A pool of lightsnap workers. At most `size` calls run at once, one per worker; further
+// callers wait for a slot (backpressure), so the bytes in flight stay bounded by
+// size × the largest argument. Each call's bytes are copied into a buffer of its own and
+// *transferred* (a structured clone would copy the whole underlying ArrayBuffer of a view);
+// the caller keeps its bytes, which is also what lets a call be retried.
+//
+// A worker that fails to load, crashes, exits or never reports ready is detected (every call
+// races the worker's failure), discarded and replaced, and the call is retried once on a fresh
+// worker; a second failure rejects with WorkerFailed. No call waits forever on a dead worker.
+import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { assertInteger } from '../assert.js';
+import { InvalidArgument } from '../errors.js';
+import { installErrorTransfer } from './error-transfer.js';
+import { PoolClosed, WorkerFailed } from './errors.js';
+import { READY_KEY } from './protocol.js';
+import type { WorkerApi } from './worker.js';
+
+/** What the pool needs of a browser `Worker` (created with `{ type: 'module' }`). */
+export interface WebWorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: string, listener: (event: any) => void): void;
+  removeEventListener(type: string, listener: (event: any) => void): void;
+  terminate(): void;
+}
+
+/** What the pool needs of a `node:worker_threads` Worker. */
+export interface NodeWorkerLike {
+  postMessage(message: unknown, transferList?: readonly any[]): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  terminate(): unknown;
+}
+
+export type WorkerLike = WebWorkerLike | NodeWorkerLike;
+
+export interface WorkerPoolOptions {
+  /** Number of workers (default: the cores available). */
+  size?: number;
+  /** Builds one worker running lightsnap's worker module (default: the module shipped beside this one). */
+  createWorker?: () => WorkerLike;
+  /** Milliseconds a new worker may take to load before it counts as failed (default 30 000). */
+  startTimeoutMs?: number;
+}
+
+export interface PoolStats {
+  /** Workers alive (started lazily, up to `size`). */
+  workers: number;
+  /** Calls running on a worker. */
+  busy: number;
+  /** Calls waiting for a free worker. */
+  queued: number;
+}
+
+export interface WorkerPool {
+  readonly size: number;
+  /** SHA-256 of `data` on a worker. */
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  stats(): PoolStats;
+  /** Terminates the workers; pending and later calls reject with PoolClosed. */
+  close(): Promise<void>;
+}
+
+/** A worker died under a call; internal, becomes a retry or WorkerFailed. */
+class WorkerDied extends Error {}
+
+interface Thread {
+  api: Remote<WorkerApi>;
+  /** Resolves once the worker has posted its ready message. */
+  ready: Promise<void>;
+  /** Rejects with WorkerDied when the worker fails at any time; never resolves. */
+  dead: Promise<never>;
+  isDead(): boolean;
+  kill(): Promise<void>;
+}
+
+function isNodeWorker(w: WorkerLike): w is NodeWorkerLike {
+  return typeof (w as NodeWorkerLike).on === 'function';
+}
+
+/** Subscribes to a worker's messages and failures, whichever kind of worker it is. */
+function listen(w: WorkerLike, onMessage: (data: unknown) => void, onFailure: (why: string) => void): Endpoint {
+  if (isNodeWorker(w)) {
+    w.on('message', onMessage);
+    w.on('error', (err: Error) => onFailure(`it threw ${err?.message ?? err}`));
+    w.on('messageerror', () => onFailure('a message could not be deserialised'));
+    w.on('exit', (code: number) => onFailure(`it exited with code ${code}`));
+    return nodeEndpoint(w);
+  }
+  w.addEventListener('message', (e: MessageEvent) => onMessage(e.data));
+  w.addEventListener('error', (e: ErrorEvent) => {
+    e.preventDefault?.();
+    onFailure(e.message ? `it threw ${e.message}` : 'it failed to load');
+  });
+  w.addEventListener('messageerror', () => onFailure('a message could not be deserialised'));
+  return w as Endpoint;
+}
+
+function startThread(w: WorkerLike, startTimeoutMs: number): Thread {
+  let dead = false;
+  let fail!: (err: WorkerDied) => void;
+  const deadPromise = new Promise<never>((_, reject) => { fail = reject; });
+  deadPromise.catch(() => {});
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const timer = setTimeout(() => die(`it did not report ready within ${startTimeoutMs} ms`), startTimeoutMs);
+  function die(why: string): void {
+    if (dead) return;
+    dead = true;
+    clearTimeout(timer);
+    fail(new WorkerDied(`a worker failed: ${why}`));
+    void w.terminate();
+  }
+  const endpoint = listen(w, (data) => {
+    if (data && typeof data === 'object' && READY_KEY in data) {
+      clearTimeout(timer);
+      markReady();
+    }
+  }, die);
+  const api = wrap<WorkerApi>(endpoint);
+  return {
+    api,
+    ready,
+    dead: deadPromise,
+    isDead: () => dead,
+    async kill() {
+      dead = true;
+      clearTimeout(timer);
+      api[releaseProxy]();
+      await w.terminate();
+    },
+  };
+}
+
+/** A copy of `bytes` in an ArrayBuffer of its own, which can be transferred. */
+function movable(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}
+
+/** Builds a pool; the environment entry points (./index.ts, ./node.ts) supply the defaults. */
+export function createPool(options: WorkerPoolOptions, defaults: { size: number; createWorker?: () => WorkerLike }): WorkerPool {
+  const size = options.size ?? Math.max(1, defaults.size);
+  assertInteger(size, 'size', 1, 1024);
+  const createWorker = options.createWorker ?? defaults.createWorker;
+  if (!createWorker) throw new InvalidArgument('createWorker is required here: no default worker for this environment');
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  installErrorTransfer();
+
+  const threads = new Set<Thread>();
+  const idle: Thread[] = [];
+  const waiting: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  let busy = 0;
+  let closed = false;
+  let rejectClosed!: (err: Error) => void;
+  const closing = new Promise<never>((_, reject) => { rejectClosed = reject; });
+  closing.catch(() => {});
+
+  async function acquireSlot(): Promise<void> {
+    if (closed) throw new PoolClosed();
+    if (busy < size) {
+      busy++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
+  }
+
+  function releaseSlot(): void {
+    const next = waiting.shift();
+    if (next) next.resolve(); // the slot passes straight to the next caller
+    else busy--;
+  }
+
+  function takeThread(): Thread {
+    for (let t = idle.pop(); t; t = idle.pop()) {
+      if (!t.isDead()) return t;
+      threads.delete(t);
+    }
+    const t = startThread(createWorker!(), startTimeoutMs);
+    threads.add(t);
+    return t;
+  }
+
+  function discard(t: Thread): void {
+    threads.delete(t);
+    void t.kill();
+  }
+
+  async function run<T>(task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    await acquireSlot();
+    try {
+      let lastDeath: WorkerDied | undefined;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (closed) throw new PoolClosed();
+        const t = takeThread();
+        try {
+          const result = await Promise.race([t.ready.then(() => task(t.api)), t.dead, closing]);
+          idle.push(t);
+          return result;
+        } catch (err) {
+          if (!(err instanceof WorkerDied)) {
+            if (!closed && !t.isDead()) idle.push(t);
+            throw err;
+          }
+          discard(t);
+          lastDeath = err;
+        }
+      }
+      throw new WorkerFailed(`${lastDeath!.message}, and again on a fresh worker`, { cause: lastDeath });
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  return {
+    size,
+    sha256: (data) => run((api) => {
+      const copy = movable(data);
+      return api.sha256(transfer(copy, [copy.buffer]));
+    }),
+    stats: () => ({ workers: threads.size, busy, queued: waiting.length }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      rejectClosed(new PoolClosed());
+      for (const w of waiting.splice(0)) w.reject(new PoolClosed());
+      const all = [...threads];
+      threads.clear();
+      idle.length = 0;
+      await Promise.all(all.map((t) => t.kill()));
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// What every worker pool must do, in Node (worker_threads) and in Chromium (Web Workers): each
+// side's test file supplies the workers.
+import { expect, it } from 'vitest';
+import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
+import { PoolClosed, WorkerFailed } from '../src/worker/errors.js';
+import { hex, oracleSha256, rng } from './helpers.js';
+
+export interface PoolFixtures {
+  createPool(options: WorkerPoolOptions): WorkerPool;
+  /** A worker running lightsnap's worker module. */
+  good(): WorkerLike;
+  /** A worker whose module cannot be loaded. */
+  unloadable(): WorkerLike;
+  /** A worker that reports ready, then crashes on its first call. */
+  crashing(): WorkerLike;
+}
+
+/** A factory that hands out the given workers in order, then good ones; counts its calls. */
+function sequence(f: PoolFixtures, first: Array<() => WorkerLike>) {
+  const made = { count: 0 };
+  return {
+    made,
+    createWorker: () => (first[made.count++] ?? f.good)(),
+  };
+}
+
+export function poolContract(f: PoolFixtures): void {
+  it('hashes on workers exactly as WebCrypto does, leaving the caller\'s bytes intact', async () => {
+    const pool = f.createPool({ size: 2, createWorker: f.good });
+    try {
+      const r = rng(7);
+      const backing = r.bytes(300_000);
+      const inputs = [new Uint8Array(0), r.bytes(1), r.bytes(64), r.bytes(100_003), backing.subarray(1000, 201_000)];
+      const digests = await Promise.all(inputs.map((m) => pool.sha256(m)));
+      for (let i = 0; i < inputs.length; i++) expect(hex(digests[i])).toBe(hex(await oracleSha256(inputs[i])));
+      expect(backing.byteLength).toBe(300_000); // the view's buffer was not transferred away
+      expect(pool.stats().workers).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs at most `size` calls at once and queues the rest', async () => {
+    const pool = f.createPool({ size: 2, createWorker: f.good });
+    try {
+      const r = rng(11);
+      const inputs = Array.from({ length: 7 }, () => r.bytes(2_000_000));
+      let maxBusy = 0;
+      const calls = inputs.map((m) => pool.sha256(m).then((d) => {
+        maxBusy = Math.max(maxBusy, pool.stats().busy);
+        expect(pool.stats().workers).toBeLessThanOrEqual(2);
+        return d;
+      }));
+      expect(pool.stats()).toMatchObject({ busy: 2, queued: 5 });
+      const digests = await Promise.all(calls);
+      for (let i = 0; i < inputs.length; i++) expect(hex(digests[i])).toBe(hex(await oracleSha256(inputs[i])));
+      expect(maxBusy).toBeLessThanOrEqual(2);
+      expect(pool.stats()).toEqual({ workers: 2, busy: 0, queued: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('replaces a worker that dies under a call and retries the call once on a fresh one', async () => {
+    const { made, createWorker } = sequence(f, [f.crashing]);
+    const pool = f.createPool({ size: 1, createWorker });
+    try {
+      const data = rng(3).bytes(5000);
+      expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
+      expect(made.count).toBe(2);
+      expect(pool.stats().workers).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('replaces a worker that fails to load', async () => {
+    const { made, createWorker } = sequence(f, [f.unloadable]);
+    const pool = f.createPool({ size: 1, createWorker });
+    try {
+      const data = rng(4).bytes(100);
+      expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
+      expect(made.count).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a call with WorkerFailed, instead of hanging, when the retry dies too', async () => {
+    for (const bad of [f.crashing, f.unloadable]) {
+      const pool = f.createPool({ size: 1, createWorker: bad });
+      try {
+        const err = await pool.sha256(new Uint8Array(10)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkerFailed);
+        expect((err as WorkerFailed).code).toBe('WorkerFailed');
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('counts a worker that never reports ready as failed', async () => {
+    const pool = f.createPool({ size: 1, createWorker: f.good, startTimeoutMs: 0 });
+    try {
+      await expect(pool.sha256(new Uint8Array(1))).rejects.toBeInstanceOf(WorkerFailed);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects waiting and later calls with PoolClosed once closed', async () => {
+    const pool = f.createPool({ size: 1, createWorker: f.good });
+    const running = pool.sha256(new Uint8Array(1000));
+    const queued = pool.sha256(new Uint8Array(1000));
+    await pool.close();
+    await expect(running).rejects.toBeInstanceOf(PoolClosed);
+    await expect(queued).rejects.toBeInstanceOf(PoolClosed);
+    await expect(pool.sha256(new Uint8Array(1))).rejects.toBeInstanceOf(PoolClosed);
+    expect(pool.stats().workers).toBe(0);
+  });
+}
