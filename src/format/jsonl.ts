@@ -1,0 +1,78 @@
+// State as JSON lines: one `{"key": K, "value": V}` per line, where a string starting with
+// `0x` is hex bytes and any other string is UTF-8 text; `"value": null` deletes the key; a
+// later line for a key overrides an earlier one. Read as a stream; every error names its line.
+import { InvalidArgument } from '../errors.js';
+import type { Pair } from '../tree/pairs.js';
+
+/** Longest line accepted: bounds memory on input without newlines. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+export class JsonLinesError extends InvalidArgument {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.name = 'JsonLinesError';
+    this.line = line;
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** Decodes a key or value string: `0x…` is hex, anything else UTF-8. */
+export function decodeBytesString(s: string, what: string, line = 0): Uint8Array {
+  if (!s.startsWith('0x')) return utf8.encode(s);
+  const digits = s.slice(2);
+  if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
+    throw new JsonLinesError(line, `${what} starts with 0x but is not whole bytes of hex`);
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Parses one line (1-based `line` for errors). Blank lines yield undefined. */
+export function parseLine(text: string, line: number): Pair | undefined {
+  if (text.trim() === '') return undefined;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    throw new JsonLinesError(line, `not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new JsonLinesError(line, 'expected an object {"key": …, "value": …}');
+  const { key, value } = obj as Record<string, unknown>;
+  if (typeof key !== 'string') throw new JsonLinesError(line, '"key" must be a string');
+  if (key === '' || key === '0x') throw new JsonLinesError(line, '"key" must not be empty');
+  if (value !== null && typeof value !== 'string') throw new JsonLinesError(line, '"value" must be a string or null');
+  return { key: decodeBytesString(key, '"key"', line), value: value === null ? null : decodeBytesString(value, '"value"', line) };
+}
+
+/** Reads JSON lines from a byte stream, yielding each pair in order. */
+export async function* readJsonLines(input: AsyncIterable<Uint8Array>): AsyncGenerator<Pair> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending = '';
+  let line = 0;
+  const take = (text: string) => {
+    line++;
+    return parseLine(text, line);
+  };
+  for await (const piece of input) {
+    let text: string;
+    try {
+      text = decoder.decode(piece, { stream: true });
+    } catch {
+      throw new JsonLinesError(line + 1, 'not valid UTF-8');
+    }
+    pending += text;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const pair = take(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+      if (pair) yield pair;
+    }
+    if (pending.length > MAX_LINE_BYTES) throw new JsonLinesError(line + 1, `longer than ${MAX_LINE_BYTES} bytes`);
+  }
+  pending += decoder.decode();
+  const last = take(pending);
+  if (last) yield last;
+}
