@@ -10,3 +10,7 @@ export {
   rootFinish as jmtRootFinish, rootErrorIndex as jmtRootErrorIndex, rootEventCount as jmtRootEventCount,
   leafHashes as jmtLeafHashes, internalHashes as jmtInternalHashes,
 } from './jmt_root';
+export {
+  ics23VerifyMembership, ics23VerifyNonMembership, ics23Reason, ics23DecodeError, ics23DecodeErrorAt,
+  ics23HashOp, ics23ApplyLeaf, ics23ApplyInner, ics23Calculate, ics23CheckAgainstSpec, ics23CheckLeaf, ics23EmptyBranches,
+} from './ics23';

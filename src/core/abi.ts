@@ -35,6 +35,21 @@ export interface CoreExports {
   jmtRootEventCount(state: number): number;
   jmtLeafHashes(work: number, leaves: number, n: number, out: number): void;
   jmtInternalHashes(work: number, pairs: number, n: number, out: number): void;
+  // ICS23 (assembly/ics23.ts): verification returns 1 valid, 0 invalid, -1/-2 malformed proof/spec.
+  ics23VerifyMembership(proof: number, proofLen: number, spec: number, specLen: number, root: number, rootLen: number,
+    key: number, keyLen: number, value: number, valueLen: number): number;
+  ics23VerifyNonMembership(proof: number, proofLen: number, spec: number, specLen: number, root: number, rootLen: number,
+    key: number, keyLen: number): number;
+  ics23Reason(): number;
+  ics23DecodeError(): number;
+  ics23DecodeErrorAt(): number;
+  ics23HashOp(hashOp: number, src: number, len: number, out: number): number;
+  ics23ApplyLeaf(op: number, opLen: number, key: number, keyLen: number, value: number, valueLen: number, out: number): number;
+  ics23ApplyInner(op: number, opLen: number, child: number, childLen: number, out: number): number;
+  ics23Calculate(proof: number, proofLen: number, out: number): number;
+  ics23CheckAgainstSpec(proof: number, proofLen: number, spec: number, specLen: number): number;
+  ics23CheckLeaf(op: number, opLen: number, spec: number, specLen: number): number;
+  ics23EmptyBranches(op: number, opLen: number, spec: number, specLen: number): number;
 }
 
 export const FASTCDC_NEED_MORE = -1;

@@ -3,6 +3,7 @@
 
 import type { CoreExports, Scratch } from './abi.js';
 import type { JmtCore } from './jmt.js';
+import type { Ics23Core } from './ics23.js';
 
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
@@ -53,4 +54,6 @@ export interface Backend {
   fastcdc(head: Uint8Array, tail: Uint8Array, end: boolean, params: FastCdcParams, offset: number): FastCdcChunk[];
   /** Jellyfish Merkle Tree hashing, roots and proofs (src/core/jmt.ts). */
   readonly jmt: JmtCore;
+  /** ICS23 proof verification and operations (src/core/ics23.ts). */
+  readonly ics23: Ics23Core;
 }

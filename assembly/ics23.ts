@@ -1,0 +1,95 @@
+// The ICS23 exports of the core. Verification returns 1 (valid), 0 (invalid: `ics23Reason`
+// says why), -1 (the proof bytes are malformed) or -2 (the spec bytes are malformed);
+// `ics23DecodeError` / `ics23DecodeErrorAt` locate a decode error. The operation-level
+// exports exist for the upstream operation vectors and return 0 on failure.
+import { decodeError, decodeErrorAt, resetDecodeError } from './proto';
+import { slot, step, decodeExist, decodeInnerOp, decodeLeafOp } from './ics23_decode';
+import { lastReason, resetReason, reject, R_NO_HASH, R_UNSUPPORTED_HASH, applyLeaf, applyInner, calculate, checkAgainstSpec, checkLeaf, checkInner } from './ics23_ops';
+import { verify, begin, leftBranchesAreEmpty, rightBranchesAreEmpty, MALFORMED_PROOF, MALFORMED_SPEC } from './ics23_verify';
+import { hashSupported, hashInto } from './ics23_hash';
+
+export function ics23VerifyMembership(proof: usize, proofLen: usize, spec: usize, specLen: usize, root: usize, rootLen: usize,
+  key: usize, keyLen: usize, value: usize, valueLen: usize): i32 {
+  return verify(true, proof, proofLen, spec, specLen, root, rootLen, key, keyLen, value, valueLen);
+}
+
+export function ics23VerifyNonMembership(proof: usize, proofLen: usize, spec: usize, specLen: usize, root: usize, rootLen: usize,
+  key: usize, keyLen: usize): i32 {
+  return verify(false, proof, proofLen, spec, specLen, root, rootLen, key, keyLen, 0, 0);
+}
+
+export function ics23Reason(): i32 {
+  return lastReason();
+}
+
+export function ics23DecodeError(): i32 {
+  return decodeError;
+}
+
+export function ics23DecodeErrorAt(): usize {
+  return decodeErrorAt;
+}
+
+function resetOp(): void {
+  resetReason();
+  resetDecodeError();
+}
+
+/** doHash: digest of `len` bytes at `src` into `out`; returns its length, 0 if the op cannot hash. */
+export function ics23HashOp(hashOp: i32, src: usize, len: usize, out: usize): usize {
+  resetOp();
+  if (!hashSupported(hashOp)) return <usize>reject(hashOp == 0 ? R_NO_HASH : R_UNSUPPORTED_HASH);
+  return hashInto(hashOp, src, len, out);
+}
+
+/** LeafOp.apply with the LeafOp message at `op`. */
+export function ics23ApplyLeaf(op: usize, opLen: usize, key: usize, keyLen: usize, value: usize, valueLen: usize, out: usize): usize {
+  resetOp();
+  const ex = slot(0);
+  if (!decodeLeafOp(op, op + opLen, ex)) return 0;
+  return applyLeaf(ex, key, keyLen, value, valueLen, out);
+}
+
+/** InnerOp.apply with the InnerOp message at `op`. */
+export function ics23ApplyInner(op: usize, opLen: usize, child: usize, childLen: usize, out: usize): usize {
+  resetOp();
+  const rec = step(slot(0), 0);
+  if (!decodeInnerOp(op, op + opLen, rec)) return 0;
+  return applyInner(rec, child, childLen, out);
+}
+
+/** ExistenceProof.calculate (no spec) of the ExistenceProof message at `proof`. */
+export function ics23Calculate(proof: usize, proofLen: usize, out: usize): usize {
+  resetOp();
+  const ex = slot(0);
+  if (!decodeExist(proof, proof + proofLen, ex, false)) return 0;
+  return calculate(ex, false, out);
+}
+
+/** ExistenceProof.CheckAgainstSpec: 1 passes, 0 fails, -1/-2 malformed proof/spec. */
+export function ics23CheckAgainstSpec(proof: usize, proofLen: usize, spec: usize, specLen: usize): i32 {
+  if (!begin(spec, specLen)) return MALFORMED_SPEC;
+  const ex = slot(0);
+  if (!decodeExist(proof, proof + proofLen, ex, false)) return MALFORMED_PROOF;
+  return checkAgainstSpec(ex) ? 1 : 0;
+}
+
+/** LeafOp.CheckAgainstSpec for the LeafOp message at `op`: 1 passes, 0 fails, -1/-2 malformed. */
+export function ics23CheckLeaf(op: usize, opLen: usize, spec: usize, specLen: usize): i32 {
+  if (!begin(spec, specLen)) return MALFORMED_SPEC;
+  const ex = slot(0);
+  if (!decodeLeafOp(op, op + opLen, ex)) return MALFORMED_PROOF;
+  ex.hasLeaf = true;
+  return checkLeaf(ex) ? 1 : 0;
+}
+
+/**
+ * For the InnerOp message at `op`: bit 0 = its left branches are empty placeholders, bit 1 =
+ * its right branches are, bit 2 = it passes CheckAgainstSpec as layer 1; -1/-2 malformed.
+ */
+export function ics23EmptyBranches(op: usize, opLen: usize, spec: usize, specLen: usize): i32 {
+  if (!begin(spec, specLen)) return MALFORMED_SPEC;
+  const rec = step(slot(0), 0);
+  if (!decodeInnerOp(op, op + opLen, rec)) return MALFORMED_PROOF;
+  return (leftBranchesAreEmpty(rec) ? 1 : 0) | (rightBranchesAreEmpty(rec) ? 2 : 0) | (checkInner(rec, 1) ? 4 : 0);
+}

@@ -1,0 +1,132 @@
+// ICS23 HashOps over one streaming hasher: the leaf and inner operations hash a concatenation
+// of pieces that sit in different places (prefix, length-prefixed key, value, suffix), so they
+// feed them in turn instead of copying them together. Only one hash is in flight at a time.
+import { initState, compressBlocks, writeDigest } from './sha256';
+import { sha512Init, sha512Compress, sha512Digest } from './sha512';
+import { ripemd160Init, ripemd160Compress } from './ripemd160';
+
+// HashOp numbers (cosmos.ics23.v1.HashOp).
+export const NO_HASH = 0;
+export const SHA256 = 1;
+export const SHA512 = 2;
+export const RIPEMD160 = 4;
+export const BITCOIN = 5;
+export const SHA512_256 = 6;
+
+/** Longest digest of any supported HashOp (SHA-512). */
+export const MAX_DIGEST = 64;
+
+const STATE: usize = memory.data(64, 16);
+const BLOCK: usize = memory.data(128, 16);
+const INNER_DIGEST: usize = memory.data(32, 16);
+
+let op: i32 = 0;
+let blockSize: usize = 64;
+let buffered: usize = 0;
+let total: u64 = 0;
+
+/** Whether `hashOp` can be computed (KECCAK256, BLAKE2b/2s and BLAKE3 are not implemented). */
+export function hashSupported(hashOp: i32): bool {
+  return hashOp == SHA256 || hashOp == SHA512 || hashOp == RIPEMD160 || hashOp == BITCOIN || hashOp == SHA512_256;
+}
+
+/** Digest length of a supported HashOp. */
+export function digestLength(hashOp: i32): usize {
+  if (hashOp == SHA512) return 64;
+  if (hashOp == RIPEMD160 || hashOp == BITCOIN) return 20;
+  return 32;
+}
+
+/** Starts a hash; the caller has checked `hashSupported(hashOp)`. */
+export function hashBegin(hashOp: i32): void {
+  op = hashOp;
+  buffered = 0;
+  total = 0;
+  if (hashOp == SHA512 || hashOp == SHA512_256) {
+    blockSize = 128;
+    sha512Init(STATE, hashOp == SHA512_256);
+  } else {
+    blockSize = 64;
+    if (hashOp == RIPEMD160) ripemd160Init(STATE);
+    else initState(STATE);
+  }
+}
+
+function compress(src: usize, blocks: usize): void {
+  if (blockSize == 128) sha512Compress(STATE, src, blocks);
+  else if (op == RIPEMD160) ripemd160Compress(STATE, src, blocks);
+  else compressBlocks(STATE, src, blocks);
+}
+
+/** Feeds `len` bytes at `src`. */
+export function hashUpdate(src: usize, len: usize): void {
+  total += <u64>len;
+  if (buffered > 0) {
+    const take = min(blockSize - buffered, len);
+    memory.copy(BLOCK + buffered, src, take);
+    buffered += take;
+    src += take;
+    len -= take;
+    if (buffered < blockSize) return;
+    compress(BLOCK, 1);
+    buffered = 0;
+  }
+  const blocks = len / blockSize;
+  if (blocks > 0) compress(src, blocks);
+  const rest = len - blocks * blockSize;
+  memory.copy(BLOCK, src + blocks * blockSize, rest);
+  buffered = rest;
+}
+
+/** Pads the buffered tail (Merkle–Damgård) and appends the bit length in `lengthBytes` bytes. */
+function finishMd(lengthBytes: usize, bigEndian: bool): void {
+  store<u8>(BLOCK + buffered, 0x80);
+  let at = buffered + 1;
+  if (at > blockSize - lengthBytes) {
+    memory.fill(BLOCK + at, 0, blockSize - at);
+    compress(BLOCK, 1);
+    at = 0;
+  }
+  memory.fill(BLOCK + at, 0, blockSize - at);
+  const bits = total << 3;
+  const end = BLOCK + blockSize;
+  if (bigEndian) {
+    store<u64>(end - 8, bswap<u64>(bits));
+    if (lengthBytes == 16) store<u64>(end - 16, bswap<u64>(total >>> 61));
+  } else {
+    store<u64>(end - 8, bits);
+  }
+  compress(BLOCK, 1);
+}
+
+/** Finishes the hash, writes the digest to `out` and returns its length. */
+export function hashEnd(out: usize): usize {
+  if (op == SHA512 || op == SHA512_256) {
+    finishMd(16, true);
+    const len = digestLength(op);
+    sha512Digest(STATE, out, len);
+    return len;
+  }
+  if (op == RIPEMD160) {
+    finishMd(8, false);
+    memory.copy(out, STATE, 20);
+    return 20;
+  }
+  finishMd(8, true);
+  if (op == BITCOIN) {
+    // BITCOIN = RIPEMD-160(SHA-256(x)).
+    writeDigest(STATE, INNER_DIGEST);
+    hashBegin(RIPEMD160);
+    hashUpdate(INNER_DIGEST, 32);
+    return hashEnd(out);
+  }
+  writeDigest(STATE, out);
+  return 32;
+}
+
+/** One-shot hash of `len` bytes at `src` into `out`; returns the digest length. */
+export function hashInto(hashOp: i32, src: usize, len: usize, out: usize): usize {
+  hashBegin(hashOp);
+  hashUpdate(src, len);
+  return hashEnd(out);
+}
