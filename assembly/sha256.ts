@@ -20,50 +20,161 @@ export function roundConstants(): usize {
   return changetype<usize>(K);
 }
 
-// Message schedule of the block being compressed.
-const W: usize = memory.data(256, 16);
+// The functions of FIPS 180-4 §4.1.2; `choose` and `majority` in their shortest forms.
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+// @ts-ignore: decorator
+@inline function sigma0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
+// @ts-ignore: decorator
+@inline function sigma1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
+// @ts-ignore: decorator
+@inline function choose(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
+// @ts-ignore: decorator
+@inline function majority(a: u32, b: u32, c: u32): u32 { return (a & b) | (c & (a | b)); }
+// @ts-ignore: decorator
+@inline function word(p: usize, i: usize): u32 { return bswap<u32>(load<u32>(p + (i << 2), 0, 1)); }
+
+/** The initial hash value (FIPS 180-4 §5.3.3) as 8 u32 words. */
+export const IV: usize = memory.data<u32>([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+], 16);
 
 /** Writes the initial hash value to `state`. */
 export function initState(state: usize): void {
-  store<u32>(state, 0x6a09e667, 0);
-  store<u32>(state, 0xbb67ae85, 4);
-  store<u32>(state, 0x3c6ef372, 8);
-  store<u32>(state, 0xa54ff53a, 12);
-  store<u32>(state, 0x510e527f, 16);
-  store<u32>(state, 0x9b05688c, 20);
-  store<u32>(state, 0x1f83d9ab, 24);
-  store<u32>(state, 0x5be0cd19, 28);
+  memory.copy(state, IV, 32);
 }
 
-/** Compresses `blocks` consecutive 64-byte blocks at `src` into `state`. */
+/**
+ * Compresses `blocks` consecutive 64-byte blocks at `src` into `state`. Fully unrolled, with the
+ * working variables renamed round by round instead of shifted and the 16-word message schedule
+ * held in locals, so the engine can keep everything in registers.
+ */
 export function compressBlocks(state: usize, src: usize, blocks: usize): void {
   let h0 = load<u32>(state, 0), h1 = load<u32>(state, 4), h2 = load<u32>(state, 8), h3 = load<u32>(state, 12);
   let h4 = load<u32>(state, 16), h5 = load<u32>(state, 20), h6 = load<u32>(state, 24), h7 = load<u32>(state, 28);
-  const k = changetype<usize>(K);
-  for (let b: usize = 0; b < blocks; b++) {
-    const p = src + (b << 6);
-    for (let i: usize = 0; i < 16; i++) {
-      store<u32>(W + (i << 2), bswap<u32>(load<u32>(p + (i << 2), 0, 1)));
-    }
-    for (let i: usize = 16; i < 64; i++) {
-      const w15 = load<u32>(W + ((i - 15) << 2));
-      const w2 = load<u32>(W + ((i - 2) << 2));
-      const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
-      const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-      store<u32>(W + (i << 2), load<u32>(W + ((i - 16) << 2)) + s0 + load<u32>(W + ((i - 7) << 2)) + s1);
-    }
-    let a = h0, bb = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-    for (let i: usize = 0; i < 64; i++) {
-      const S1 = rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = h + S1 + ch + load<u32>(k + (i << 2)) + load<u32>(W + (i << 2));
-      const S0 = rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22);
-      const maj = (a & bb) ^ (a & c) ^ (bb & c);
-      const t2 = S0 + maj;
-      h = g; g = f; f = e; e = d + t1;
-      d = c; c = bb; bb = a; a = t1 + t2;
-    }
-    h0 += a; h1 += bb; h2 += c; h3 += d; h4 += e; h5 += f; h6 += g; h7 += h;
+  for (let p = src, end = src + (blocks << 6); p < end; p += 64) {
+    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
+    let w0 = word(p, 0), w1 = word(p, 1), w2 = word(p, 2), w3 = word(p, 3);
+    let w4 = word(p, 4), w5 = word(p, 5), w6 = word(p, 6), w7 = word(p, 7);
+    let w8 = word(p, 8), w9 = word(p, 9), w10 = word(p, 10), w11 = word(p, 11);
+    let w12 = word(p, 12), w13 = word(p, 13), w14 = word(p, 14), w15 = word(p, 15);
+    // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and b ^ c is the previous round's a ^ b.
+    let t: u32, x0: u32, x1 = b ^ c;
+    t = h + 0x428a2f98 + w0 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    t = g + 0x71374491 + w1 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    t = f + 0xb5c0fbcf + w2 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    t = e + 0xe9b5dba5 + w3 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    t = d + 0x3956c25b + w4 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    t = c + 0x59f111f1 + w5 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    t = b + 0x923f82a4 + w6 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    t = a + 0xab1c5ed5 + w7 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    t = h + 0xd807aa98 + w8 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    t = g + 0x12835b01 + w9 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    t = f + 0x243185be + w10 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    t = e + 0x550c7dc3 + w11 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    t = d + 0x72be5d74 + w12 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    t = c + 0x80deb1fe + w13 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    t = b + 0x9bdc06a7 + w14 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    t = a + 0xc19bf174 + w15 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w0 += sigma1(w14) + w9 + sigma0(w1);
+    t = h + 0xe49b69c1 + w0 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w1 += sigma1(w15) + w10 + sigma0(w2);
+    t = g + 0xefbe4786 + w1 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w2 += sigma1(w0) + w11 + sigma0(w3);
+    t = f + 0x0fc19dc6 + w2 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w3 += sigma1(w1) + w12 + sigma0(w4);
+    t = e + 0x240ca1cc + w3 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w4 += sigma1(w2) + w13 + sigma0(w5);
+    t = d + 0x2de92c6f + w4 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w5 += sigma1(w3) + w14 + sigma0(w6);
+    t = c + 0x4a7484aa + w5 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w6 += sigma1(w4) + w15 + sigma0(w7);
+    t = b + 0x5cb0a9dc + w6 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w7 += sigma1(w5) + w0 + sigma0(w8);
+    t = a + 0x76f988da + w7 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w8 += sigma1(w6) + w1 + sigma0(w9);
+    t = h + 0x983e5152 + w8 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w9 += sigma1(w7) + w2 + sigma0(w10);
+    t = g + 0xa831c66d + w9 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w10 += sigma1(w8) + w3 + sigma0(w11);
+    t = f + 0xb00327c8 + w10 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w11 += sigma1(w9) + w4 + sigma0(w12);
+    t = e + 0xbf597fc7 + w11 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w12 += sigma1(w10) + w5 + sigma0(w13);
+    t = d + 0xc6e00bf3 + w12 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w13 += sigma1(w11) + w6 + sigma0(w14);
+    t = c + 0xd5a79147 + w13 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w14 += sigma1(w12) + w7 + sigma0(w15);
+    t = b + 0x06ca6351 + w14 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w15 += sigma1(w13) + w8 + sigma0(w0);
+    t = a + 0x14292967 + w15 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w0 += sigma1(w14) + w9 + sigma0(w1);
+    t = h + 0x27b70a85 + w0 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w1 += sigma1(w15) + w10 + sigma0(w2);
+    t = g + 0x2e1b2138 + w1 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w2 += sigma1(w0) + w11 + sigma0(w3);
+    t = f + 0x4d2c6dfc + w2 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w3 += sigma1(w1) + w12 + sigma0(w4);
+    t = e + 0x53380d13 + w3 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w4 += sigma1(w2) + w13 + sigma0(w5);
+    t = d + 0x650a7354 + w4 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w5 += sigma1(w3) + w14 + sigma0(w6);
+    t = c + 0x766a0abb + w5 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w6 += sigma1(w4) + w15 + sigma0(w7);
+    t = b + 0x81c2c92e + w6 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w7 += sigma1(w5) + w0 + sigma0(w8);
+    t = a + 0x92722c85 + w7 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w8 += sigma1(w6) + w1 + sigma0(w9);
+    t = h + 0xa2bfe8a1 + w8 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w9 += sigma1(w7) + w2 + sigma0(w10);
+    t = g + 0xa81a664b + w9 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w10 += sigma1(w8) + w3 + sigma0(w11);
+    t = f + 0xc24b8b70 + w10 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w11 += sigma1(w9) + w4 + sigma0(w12);
+    t = e + 0xc76c51a3 + w11 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w12 += sigma1(w10) + w5 + sigma0(w13);
+    t = d + 0xd192e819 + w12 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w13 += sigma1(w11) + w6 + sigma0(w14);
+    t = c + 0xd6990624 + w13 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w14 += sigma1(w12) + w7 + sigma0(w15);
+    t = b + 0xf40e3585 + w14 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w15 += sigma1(w13) + w8 + sigma0(w0);
+    t = a + 0x106aa070 + w15 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w0 += sigma1(w14) + w9 + sigma0(w1);
+    t = h + 0x19a4c116 + w0 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w1 += sigma1(w15) + w10 + sigma0(w2);
+    t = g + 0x1e376c08 + w1 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w2 += sigma1(w0) + w11 + sigma0(w3);
+    t = f + 0x2748774c + w2 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w3 += sigma1(w1) + w12 + sigma0(w4);
+    t = e + 0x34b0bcb5 + w3 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w4 += sigma1(w2) + w13 + sigma0(w5);
+    t = d + 0x391c0cb3 + w4 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w5 += sigma1(w3) + w14 + sigma0(w6);
+    t = c + 0x4ed8aa4a + w5 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w6 += sigma1(w4) + w15 + sigma0(w7);
+    t = b + 0x5b9cca4f + w6 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w7 += sigma1(w5) + w0 + sigma0(w8);
+    t = a + 0x682e6ff3 + w7 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    w8 += sigma1(w6) + w1 + sigma0(w9);
+    t = h + 0x748f82ee + w8 + choose(e, f, g) + bigSigma1(e); d += t; x0 = a ^ b; h = t + bigSigma0(a) + (b ^ (x0 & x1));
+    w9 += sigma1(w7) + w2 + sigma0(w10);
+    t = g + 0x78a5636f + w9 + choose(d, e, f) + bigSigma1(d); c += t; x1 = h ^ a; g = t + bigSigma0(h) + (a ^ (x1 & x0));
+    w10 += sigma1(w8) + w3 + sigma0(w11);
+    t = f + 0x84c87814 + w10 + choose(c, d, e) + bigSigma1(c); b += t; x0 = g ^ h; f = t + bigSigma0(g) + (h ^ (x0 & x1));
+    w11 += sigma1(w9) + w4 + sigma0(w12);
+    t = e + 0x8cc70208 + w11 + choose(b, c, d) + bigSigma1(b); a += t; x1 = f ^ g; e = t + bigSigma0(f) + (g ^ (x1 & x0));
+    w12 += sigma1(w10) + w5 + sigma0(w13);
+    t = d + 0x90befffa + w12 + choose(a, b, c) + bigSigma1(a); h += t; x0 = e ^ f; d = t + bigSigma0(e) + (f ^ (x0 & x1));
+    w13 += sigma1(w11) + w6 + sigma0(w14);
+    t = c + 0xa4506ceb + w13 + choose(h, a, b) + bigSigma1(h); g += t; x1 = d ^ e; c = t + bigSigma0(d) + (e ^ (x1 & x0));
+    w14 += sigma1(w12) + w7 + sigma0(w15);
+    t = b + 0xbef9a3f7 + w14 + choose(g, h, a) + bigSigma1(g); f += t; x0 = c ^ d; b = t + bigSigma0(c) + (d ^ (x0 & x1));
+    w15 += sigma1(w13) + w8 + sigma0(w0);
+    t = a + 0xc67178f2 + w15 + choose(f, g, h) + bigSigma1(f); e += t; x1 = b ^ c; a = t + bigSigma0(b) + (c ^ (x1 & x0));
+    h0 += a; h1 += b; h2 += c; h3 += d; h4 += e; h5 += f; h6 += g; h7 += h;
   }
   store<u32>(state, h0, 0); store<u32>(state, h1, 4); store<u32>(state, h2, 8); store<u32>(state, h3, 12);
   store<u32>(state, h4, 16); store<u32>(state, h5, 20); store<u32>(state, h6, 24); store<u32>(state, h7, 28);
@@ -74,6 +185,26 @@ export function writeDigest(state: usize, out: usize): void {
   for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(state + (i << 2))), 0, 1);
 }
 
+/**
+ * Writes the padded last block(s) of a message of `total` bytes (exact below 2^53) whose last
+ * `tailLen` (< 64) bytes are at `tail` to `dst` (128 bytes); returns how many blocks (1 or 2).
+ */
+export function padTail(dst: usize, tail: usize, tailLen: usize, total: f64): usize {
+  const blocks: usize = tailLen < 56 ? 1 : 2;
+  const end = blocks << 6;
+  // Word-sized stores instead of memory.fill/memory.copy: engines call out for those, which
+  // costs more than the copy itself at these sizes, and this runs once per message.
+  for (let i: usize = 0; i < end; i += 8) store<u64>(dst + i, 0);
+  let i: usize = 0;
+  for (; i + 8 <= tailLen; i += 8) store<u64>(dst + i, load<u64>(tail + i, 0, 1));
+  for (; i < tailLen; i++) store<u8>(dst + i, load<u8>(tail + i));
+  store<u8>(dst + tailLen, 0x80);
+  // The bit length as a big-endian u64, split in two u32 words (exact while total < 2^53).
+  store<u32>(dst + end - 8, bswap<u32>(<u32>Math.floor(total / 536870912.0)));
+  store<u32>(dst + end - 4, bswap<u32>(<u32>(total % 536870912.0) << 3));
+  return blocks;
+}
+
 // One padded tail: at most two blocks.
 const TAIL: usize = memory.data(128, 16);
 
@@ -82,15 +213,7 @@ const TAIL: usize = memory.data(128, 16);
  * and whose last `tailLen` (< 64) bytes are at `tail`; writes the digest to `out`.
  */
 export function finishTail(state: usize, tail: usize, tailLen: usize, total: f64, out: usize): void {
-  memory.copy(TAIL, tail, tailLen);
-  store<u8>(TAIL + tailLen, 0x80);
-  const blocks: usize = tailLen < 56 ? 1 : 2;
-  const end = blocks << 6;
-  memory.fill(TAIL + tailLen + 1, 0, end - 8 - tailLen - 1);
-  // The bit length as a big-endian u64, split in two u32 words (exact while total < 2^53).
-  store<u32>(TAIL + end - 8, bswap<u32>(<u32>Math.floor(total / 536870912.0)));
-  store<u32>(TAIL + end - 4, bswap<u32>(<u32>(total % 536870912.0) << 3));
-  compressBlocks(state, TAIL, blocks);
+  compressBlocks(state, TAIL, padTail(TAIL, tail, tailLen, total));
   writeDigest(state, out);
 }
 

@@ -1,11 +1,33 @@
 // Batch SHA-256: many independent messages per call, so a Merkle level or a list of leaves
 // costs one crossing of the host/WASM boundary. Other AssemblyScript modules (tree hashing,
-// ICS23) call these directly; their names and signatures are stable.
-import { sha256Into } from './sha256';
+// ICS23) call these directly; their names and signatures are stable. The SIMD build hashes
+// four messages at a time (sha256_simd.ts); the scalar build one at a time.
+import { compressBlocks, initState, sha256Into, writeDigest } from './sha256';
+import { hash64x4, hashVarBatch4 } from './sha256_simd';
 
-/** Hashes `n` independent 64-byte messages laid back to back at `src`; digests back to back at `out`. */
+// The padded second block shared by every 64-byte message: 0x80, zeros, bit length 512.
+const PAD64_BLOCK: usize = memory.data<u8>([
+  0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0,
+], 16);
+const STATE: usize = memory.data(32, 16);
+
+/**
+ * Hashes `n` independent 64-byte messages laid back to back at `src`; digests back to back at
+ * `out`. `out` may equal `src` (hashing a Merkle level in place): every message is read before
+ * its digest, which lands at or below it, is written.
+ */
 export function hash64Batch(src: usize, n: usize, out: usize): void {
-  for (let i: usize = 0; i < n; i++) sha256Into(src + (i << 6), 64, out + (i << 5));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) hash64x4(src + (i << 6), out + (i << 5));
+  }
+  for (; i < n; i++) {
+    initState(STATE);
+    compressBlocks(STATE, src + (i << 6), 1);
+    compressBlocks(STATE, PAD64_BLOCK, 1);
+    writeDigest(STATE, out + (i << 5));
+  }
 }
 
 /**
@@ -13,6 +35,10 @@ export function hash64Batch(src: usize, n: usize, out: usize): void {
  * `offsets` is `n + 1` little-endian u32 values (4-byte aligned). Digests back to back at `out`.
  */
 export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    hashVarBatch4(data, offsets, n, out);
+    return;
+  }
   for (let i: usize = 0; i < n; i++) {
     const start = <usize>load<u32>(offsets + (i << 2));
     const end = <usize>load<u32>(offsets + (i << 2), 4);

@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: runs every benchmark suite (or the named ones) in one process, so
 // lightsnap and its peers are measured side by side under the same conditions.
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  sha256: () => import('./sha256.js'),
 };
 
 const wanted = process.argv.slice(2);

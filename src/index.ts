@@ -1,7 +1,7 @@
 // lightsnap's public API.
 export { init, initSync, type InitOptions } from './core/load.js';
 export type { BackendKind } from './core/backend.js';
-export { sha256, Sha256, sha256Batch, sha256Batch64, MAX_BATCH_MESSAGES } from './hash/sha256.js';
+export { sha256, Sha256, sha256Batch, sha256Batch64, sha256BatchPacked, MAX_BATCH_MESSAGES } from './hash/sha256.js';
 export { LightsnapError, InvalidArgument, CoreUnavailable } from './errors.js';
 export { fastcdc, FastCdcChunker, type CdcChunk, type CdcChunkData } from './chunk/fastcdc.js';
 export { fastcdcStream, type ByteSource } from './chunk/stream.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
-import { sha256, Sha256, sha256Batch, sha256Batch64, InvalidArgument } from '../src/index.js';
+import { sha256, Sha256, sha256Batch, sha256Batch64, sha256BatchPacked, InvalidArgument } from '../src/index.js';
 import { hex, oracleSha256, rng } from './helpers.js';
 
 const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
@@ -100,6 +100,35 @@ describe.each(kinds)('SHA-256 on the %s core', (kind) => {
     });
   });
 
+  it('variable-length batch keeps lanes apart when lengths differ wildly', async () => {
+    const r = rng(23);
+    // Long messages among short ones, a long one last, runs of equal block counts, empty ones.
+    const shapes = [
+      [5000, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 5000],
+      [3000, 2000, 1000, 0, 0, 0, 0, 55, 56, 63, 64, 119, 120, 127, 128],
+      [77, 80, 77, 80, 77, 80, 77],
+      [0, 0, 0, 0, 0],
+    ];
+    for (const lengths of shapes) {
+      const msgs = lengths.map((l) => r.bytes(l));
+      const { data, offsets } = pack(msgs);
+      const want = await Promise.all(msgs.map(async (m) => hex(await oracleSha256(m))));
+      expect(digestsHex(core.sha256BatchVar(data, offsets)), `lengths ${lengths.join(',')}`).toEqual(want);
+    }
+  });
+
+  it('random mixes of lengths agree with WebCrypto', async () => {
+    const r = rng(29);
+    for (let round = 0; round < 20; round++) {
+      const n = r.int(40);
+      const msgs = Array.from({ length: n }, () => r.bytes(r.int(8) === 0 ? r.int(2000) : 60 + r.int(60)));
+      const { data, offsets } = pack(msgs);
+      const want = await Promise.all(msgs.map(async (m) => hex(await oracleSha256(m))));
+      expect(digestsHex(core.sha256BatchVar(data, offsets)), `round ${round}`).toEqual(want);
+    }
+  });
+
   it('batch of variable-length messages equals one-shot hashes', () => {
     const r = rng(5);
     const lengths = [0, 1, 55, 56, 63, 64, 65, 100, 119, 120, 128, 1000];
@@ -113,6 +142,21 @@ describe.each(kinds)('SHA-256 on the %s core', (kind) => {
       const msg = data.subarray(offsets[i], offsets[i + 1]);
       expect(hex(out.subarray(i * 32, i * 32 + 32)), `message ${i} of length ${msg.length}`).toBe(hex(core.sha256(msg)));
     });
+  });
+});
+
+describe('the SHA-256 cores agree with each other', () => {
+  it('SIMD, scalar and JavaScript give the same batch digests', () => {
+    const r = rng(31);
+    const msgs = Array.from({ length: 203 }, (_, i) => r.bytes(i % 7 === 0 ? r.int(700) : r.int(130)));
+    const { data, offsets } = pack(msgs);
+    const m64 = r.bytes(64 * 37);
+    const results = kinds.map((kind) => {
+      const core = createBackendSync({ backend: kind });
+      return [hex(core.sha256BatchVar(data, offsets)), hex(core.sha256Batch64(m64))];
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 });
 
@@ -138,6 +182,24 @@ describe('the public SHA-256 API', () => {
     expect(() => new Sha256().update([1, 2] as unknown as Uint8Array)).toThrow(/got Array/);
     expect(() => sha256Batch64(new Uint8Array(65))).toThrow(/not a multiple of 64/);
     expect(() => sha256Batch([new Uint8Array(1), null as unknown as Uint8Array])).toThrow(/messages\[1\]/);
+  });
+
+  it('hashes packed messages and checks their offsets', async () => {
+    const r = rng(37);
+    const data = r.bytes(300);
+    const offsets = Uint32Array.from([10, 10, 77, 157, 300]);
+    const out = sha256BatchPacked(data, offsets);
+    expect(out.length).toBe(4 * 32);
+    for (let i = 0; i < 4; i++) {
+      const msg = data.subarray(offsets[i], offsets[i + 1]);
+      expect(hex(out.subarray(i * 32, i * 32 + 32))).toBe(hex(await oracleSha256(msg)));
+    }
+    expect(sha256BatchPacked(new Uint8Array(0), Uint32Array.of(0)).length).toBe(0);
+    expect(() => sha256BatchPacked(data, [0, 1] as unknown as Uint32Array)).toThrow(InvalidArgument);
+    expect(() => sha256BatchPacked(data, new Uint32Array(0))).toThrow(/at least one entry/);
+    expect(() => sha256BatchPacked(data, Uint32Array.of(0, 5, 4))).toThrow(/offsets\[2\] = 4 is below offsets\[1\] = 5/);
+    expect(() => sha256BatchPacked(data, Uint32Array.of(0, 301))).toThrow(/past the 300 bytes/);
+    expect(() => sha256BatchPacked('x' as unknown as Uint8Array, Uint32Array.of(0))).toThrow(/data must be a Uint8Array/);
   });
 
   it('refuses to reuse a finished hash', () => {

@@ -62,3 +62,22 @@ export function sha256Batch64(data: Uint8Array): Uint8Array {
   if (data.length % 64 !== 0) throw new InvalidArgument(`data length ${data.length} is not a multiple of 64`);
   return backend().sha256Batch64(data);
 }
+
+/**
+ * SHA-256 of many messages packed back to back: message i is `data[offsets[i], offsets[i + 1])`.
+ * The fastest way to hash many small messages; digests back to back.
+ */
+export function sha256BatchPacked(data: Uint8Array, offsets: Uint32Array): Uint8Array {
+  assertBytes(data, 'data');
+  if (!(offsets instanceof Uint32Array)) throw new InvalidArgument('offsets must be a Uint32Array');
+  if (offsets.length < 1) throw new InvalidArgument('offsets must hold at least one entry (n messages take n + 1)');
+  if (offsets.length - 1 > MAX_BATCH_MESSAGES) {
+    throw new InvalidArgument(`offsets describe ${offsets.length - 1} messages, over the limit of ${MAX_BATCH_MESSAGES}`);
+  }
+  for (let i = 1; i < offsets.length; i++) {
+    if (offsets[i] < offsets[i - 1]) throw new InvalidArgument(`offsets[${i}] = ${offsets[i]} is below offsets[${i - 1}] = ${offsets[i - 1]}`);
+  }
+  const last = offsets[offsets.length - 1];
+  if (last > data.length) throw new InvalidArgument(`offsets end at ${last}, past the ${data.length} bytes of data`);
+  return backend().sha256BatchVar(data, offsets);
+}
