@@ -2,6 +2,7 @@
 // lightsnap and its peers are measured side by side under the same conditions.
 const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sha256: () => import('./sha256.js'),
+  fastcdc: () => import('./fastcdc.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -37,7 +37,7 @@ describe.each(kinds)('FastCDC on the %s core', (kind) => {
     expect(core.fastcdc(new Uint8Array(v.length), EMPTY, true, paramsOf(v), 0)).toEqual(expected(v));
   });
 
-  it('equals the BigInt reference on random data, across window boundaries, for every level and odd sizes', () => {
+  it('equals the BigInt reference on random data, for every level, odd sizes and seeds', () => {
     const r = rng(23);
     const data = r.bytes(300_000);
     const cases: FastCdcParams[] = [
@@ -92,6 +92,18 @@ describe('fastcdc() and the streaming chunker', () => {
       const wrong = got.filter((c) => !sameBytes(c.bytes, data.subarray(c.offset, c.offset + c.length)));
       expect(wrong.map((c) => c.offset)).toEqual([]);
     }
+  });
+
+  it('one-shot input spanning several scratch windows equals small-piece streaming', () => {
+    // The core sees at most max(4 MiB, 4 × maxSize) bytes per pass; 9 MiB crosses two windows,
+    // while 50 KiB pushes never fill one.
+    const data = rng(31).bytes(9 << 20);
+    const o = { minSize: 1024, avgSize: 8192, maxSize: 65536, level: 1 };
+    const chunker = new FastCdcChunker(o);
+    const streamed = [];
+    for (let pos = 0; pos < data.length; pos += 50_000) streamed.push(...chunker.push(data.subarray(pos, pos + 50_000)));
+    streamed.push(...chunker.finish());
+    expect(plain(fastcdc(data, o))).toEqual(plain(streamed));
   });
 
   it('fastcdcStream over a ReadableStream and an async iterable equals one-shot', async () => {

@@ -5,7 +5,7 @@ import { FASTCDC_BAD_PARAMS, FASTCDC_NEED_MORE, Scratch, type CoreExports } from
 import type { Backend, FastCdcChunk, FastCdcParams } from './backend.js';
 
 /** Smallest window copied into scratch per pass; larger `maxSize` gets 4 × maxSize. */
-const MIN_WINDOW = 1 << 20;
+const MIN_WINDOW = 4 << 20;
 /** The gear hash is written here, in front of the window. */
 const HASH_BYTES = 8;
 const LOW32 = 0xffffffffn;
