@@ -1,7 +1,7 @@
 // A Store in IndexedDB through idb-keyval. `put` is one transaction (idb-keyval's setMany), so
 // a chunk and its progress record land together or not at all. Quota and closed-connection
 // failures become StorageFailed with nothing counted.
-import { createStore, delMany, keys as idbKeys, setMany, get as idbGet, type UseStore } from 'idb-keyval';
+import { createStore, delMany, keys as idbKeys, promisifyRequest, get as idbGet, type UseStore } from 'idb-keyval';
 import type { Store } from './store.js';
 import { StorageFailed } from '../checkpoint/errors.js';
 
@@ -28,7 +28,17 @@ export function idbStore(dbName: string): Store {
       const v = await idbGet<Uint8Array>(key, db);
       return v === undefined ? undefined : new Uint8Array(v);
     }),
-    put: (entries) => guard('write', () => setMany(entries.map(([k, v]) => [k, v] as [string, Uint8Array]), db)),
+    put: (entries) => guard('write', () => db('readwrite', (kv) => {
+      // idb-keyval's setMany lets a put that throws (a detached buffer: DataCloneError) leave
+      // the earlier puts to commit; abort so the batch lands whole or not at all.
+      try {
+        for (const [k, v] of entries) kv.put(v, k);
+      } catch (err) {
+        kv.transaction.abort();
+        throw err;
+      }
+      return promisifyRequest(kv.transaction);
+    })),
     delete: (keys) => guard('delete', () => delMany([...keys], db)),
     keys: (prefix) => guard('listing', async () =>
       (await idbKeys<string>(db)).filter((k) => typeof k === 'string' && k.startsWith(prefix))),
