@@ -1,5 +1,5 @@
-// `npm test`: vitest in Node and in headless Chromium (and Playwright end-to-end specs when
-// there are any), then one closing line `tests: N passed, M failed` over all of them.
+// `npm test`: vitest in Node and in headless Chromium, the package checks (and Playwright
+// end-to-end specs when there are any), then one closing line `tests: N passed, M failed` over all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,19 @@ if (existsSync(vitestReport)) {
   failed += r.numFailedTests;
 }
 ok &&= vitest.status === 0;
+
+// The package as users get it (scripts/check-package.mjs): publint, attw, Node and Vite smoke tests.
+if (extra.length === 0) {
+  const pkgReport = join(root, 'test-results', 'package-report.json');
+  rmSync(pkgReport, { force: true });
+  const pkg = spawnSync('node', [join(root, 'scripts', 'check-package.mjs')], { cwd: root, stdio: 'inherit' });
+  if (existsSync(pkgReport)) {
+    const r = JSON.parse(readFileSync(pkgReport, 'utf8'));
+    passed += r.passed;
+    failed += r.failed;
+  }
+  ok &&= pkg.status === 0;
+}
 
 const e2eDir = join(root, 'e2e');
 if (extra.length === 0 && existsSync(e2eDir) && readdirSync(e2eDir).some((f) => f.endsWith('.spec.ts'))) {

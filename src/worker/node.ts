@@ -20,12 +20,14 @@ export interface NodeWorkerOptions {
 /** Starts one worker thread running the lightsnap worker module. */
 export function spawnNodeWorker(options: NodeWorkerOptions = {}): Worker {
   const module = String(options.module ?? new URL('./worker.js', import.meta.url));
-  const loader = options.loader
+  const load = options.loader
     ? `import(${JSON.stringify(String(options.loader))}).then((l) => l.register()).then(() => import(${JSON.stringify(module)}))`
     : `import(${JSON.stringify(module)})`;
-  // eval'd workers are CommonJS: `require` is there, and a failed import is an unhandled
-  // rejection, which ends the thread with an 'error' event the pool sees.
-  return new Worker(`const { parentPort } = require('node:worker_threads');\n${loader}.then((m) => m.startWorker(parentPort));`, { eval: true });
+  // Only dynamic import() here: eval'd code is CommonJS or ESM depending on the parent's
+  // --input-type. A failed import is an unhandled rejection, which ends the thread with an
+  // 'error' event the pool sees.
+  return new Worker(`Promise.all([import('node:worker_threads'), ${load}])`
+    + '.then(([{ parentPort }, m]) => m.startWorker(parentPort));', { eval: true });
 }
 
 /** A pool of `size` worker threads (default: os.availableParallelism()). */
