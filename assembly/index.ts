@@ -14,3 +14,5 @@ export {
   ics23VerifyMembership, ics23VerifyNonMembership, ics23Reason, ics23DecodeError, ics23DecodeErrorAt,
   ics23HashOp, ics23ApplyLeaf, ics23ApplyInner, ics23Calculate, ics23CheckAgainstSpec, ics23CheckLeaf, ics23EmptyBranches,
 } from './ics23';
+export { verifyProof as jmtVerifyProof } from './jmt_proof';
+export { verifyRange as jmtVerifyRange } from './jmt_range';

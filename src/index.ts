@@ -10,3 +10,9 @@ export { PLACEHOLDER_HASH, leafHash, internalHash, type Leaf } from './tree/hash
 export { RootBuilder, rootOfSortedLeaves, rootOfPairs } from './tree/root.js';
 export type { Pair } from './tree/pairs.js';
 export { UnsortedLeaves, ProofInvalid } from './tree/errors.js';
+export {
+  encodeProof, decodeProof, verifyMembership, verifyNonMembership, MAX_PROOF_BYTES, type SparseMerkleProof,
+} from './tree/proof.js';
+export {
+  RangeProofBuilder, verifyRangeProof, MIN_KEY_HASH, MAX_KEY_HASH, MAX_RANGE_PROOF_BYTES, type ChunkRange,
+} from './tree/range-proof.js';

@@ -68,3 +68,72 @@ export function refProof(leaves: RefLeaf[], keyHash: Uint8Array): { leaf: RefLea
   }
   return { leaf: set[0] ?? null, siblings };
 }
+
+export const refBig = (h: Uint8Array): bigint => BigInt('0x' + hex(h));
+export const refFromBig = (x: bigint): Uint8Array => {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+};
+
+/**
+ * The pruned tree of [lo, hi] (DESIGN.md), straight from the full sorted leaf list, in the
+ * encoding of docs/FORMAT.md: disjoint nodes as their hash, inside nodes omitted, straddling
+ * nodes tagged (0 empty, 1 outside leaf + keyHash + valueHash, 2 inside leaf, 3 internal).
+ */
+export function refRangeProof(leaves: RefLeaf[], lo: bigint, hi: bigint): Uint8Array {
+  const out: number[] = [1];
+  const rec = (set: RefLeaf[], depth: number, a: bigint): void => {
+    const size = 1n << BigInt(256 - depth);
+    const b = a + size - 1n;
+    if (b < lo || a > hi) {
+      out.push(...refSubtree(set, depth));
+      return;
+    }
+    if (a >= lo && b <= hi) return;
+    if (set.length === 0) {
+      out.push(0);
+      return;
+    }
+    if (set.length === 1) {
+      const k = refBig(set[0].keyHash);
+      if (k >= lo && k <= hi) out.push(2);
+      else out.push(1, ...set[0].keyHash, ...set[0].valueHash);
+      return;
+    }
+    out.push(3);
+    rec(set.filter((l) => refBit(l.keyHash, depth) === 0), depth + 1, a);
+    rec(set.filter((l) => refBit(l.keyHash, depth) === 1), depth + 1, a + (size >> 1n));
+  };
+  rec(leaves, 0, 0n);
+  return Uint8Array.from(out);
+}
+
+/** Items of an encoded range proof (offset and length of each tag or hash), walked with lo/hi. */
+export function refRangeProofItems(proof: Uint8Array, lo: bigint, hi: bigint): Array<{ at: number; len: number }> {
+  const items: Array<{ at: number; len: number }> = [];
+  let pos = 1;
+  const rec = (depth: number, a: bigint): void => {
+    const size = 1n << BigInt(256 - depth);
+    const b = a + size - 1n;
+    if (b < lo || a > hi) {
+      items.push({ at: pos, len: 32 });
+      pos += 32;
+      return;
+    }
+    if (a >= lo && b <= hi) return;
+    const tag = proof[pos];
+    const len = tag === 1 ? 65 : 1;
+    items.push({ at: pos, len });
+    pos += len;
+    if (tag === 3) {
+      rec(depth + 1, a);
+      rec(depth + 1, a + (size >> 1n));
+    }
+  };
+  rec(0, 0n);
+  return items;
+}

@@ -6,36 +6,9 @@ import upstream from './vectors/jmt/sha2_256_vectors.json';
 import derived from './vectors/jmt/derived_vectors.json';
 import { fromHex, hex, rng } from './helpers.js';
 import { refCompare, refLeafHash, refRoot, refSha256, refSubtree, type RefLeaf } from './jmt-reference.js';
+import { packLeaves, randomLeaves } from './jmt-fixtures.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function packLeaves(leaves: RefLeaf[]): Uint8Array {
-  const out = new Uint8Array(leaves.length * 64);
-  leaves.forEach((l, i) => {
-    out.set(l.keyHash, i * 64);
-    out.set(l.valueHash, i * 64 + 32);
-  });
-  return out;
-}
-
-/** Random sorted leaves; `clusters` forces long shared prefixes by fixing leading bytes. */
-export function randomLeaves(r: ReturnType<typeof rng>, n: number, sharedPrefixBytes = 0): RefLeaf[] {
-  const prefix = r.bytes(32);
-  const seen = new Set<string>();
-  const leaves: RefLeaf[] = [];
-  while (leaves.length < n) {
-    const keyHash = r.bytes(32);
-    const keep = sharedPrefixBytes > 0 ? r.int(sharedPrefixBytes + 1) : 0;
-    keyHash.set(prefix.subarray(0, keep));
-    // Sometimes also share some bits of the next byte, so splits land at any bit position.
-    if (keep < 32 && r.int(2) === 0) keyHash[keep] = (prefix[keep] & 0xf0) | (keyHash[keep] & 0x0f);
-    const id = hex(keyHash);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    leaves.push({ keyHash, valueHash: r.bytes(32) });
-  }
-  return leaves.sort((a, b) => refCompare(a.keyHash, b.keyHash));
-}
 
 describe('JMT roots match the upstream and derived vectors', () => {
   it.each(upstream.vectors.map((v, i) => [i, v] as const))('upstream vector %i', (_, v) => {

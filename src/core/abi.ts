@@ -50,6 +50,10 @@ export interface CoreExports {
   ics23CheckAgainstSpec(proof: number, proofLen: number, spec: number, specLen: number): number;
   ics23CheckLeaf(op: number, opLen: number, spec: number, specLen: number): number;
   ics23EmptyBranches(op: number, opLen: number, spec: number, specLen: number): number;
+  /** 0, or the negative code of the first failed check (src/core/jmt.ts). `valueHash` 0: non-membership. */
+  jmtVerifyProof(root: number, keyHash: number, valueHash: number, proof: number, len: number): number;
+  jmtVerifyRange(root: number, lo: number, hi: number, leaves: number, n: number, proof: number, len: number,
+    state: number, work: number): number;
 }
 
 export const FASTCDC_NEED_MORE = -1;

@@ -38,6 +38,16 @@ export interface JmtCore {
    * in that subtree. `onEvents` receives packed sibling events (SIBLING_EVENT_SIZE each).
    */
   rootStream(baseDepth: number, onEvents?: (events: Uint8Array) => void): JmtRootStream;
+  /**
+   * Checks an encoded SparseMerkleProof for `keyHash`: membership of `valueHash`, or
+   * non-membership when it is null. Returns 0 or a negative PROOF_* code.
+   */
+  verifyProof(root: Uint8Array, keyHash: Uint8Array, valueHash: Uint8Array | null, proof: Uint8Array): number;
+  /**
+   * Checks an encoded range proof: `leaves` (n × 64) are exactly the tree's leaves with key
+   * hash in [lo, hi]. Returns 0 or a negative RANGE_* code.
+   */
+  verifyRange(root: Uint8Array, lo: Uint8Array, hi: Uint8Array, leaves: Uint8Array, proof: Uint8Array): number;
 }
 
 export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
@@ -118,7 +128,33 @@ export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
     };
   }
 
+  function verifyProof(root: Uint8Array, keyHash: Uint8Array, valueHash: Uint8Array | null, proof: Uint8Array): number {
+    const base = scratch.ensure(96 + proof.length);
+    const view = scratch.view(base, 96 + proof.length);
+    view.set(root, 0);
+    view.set(keyHash, 32);
+    if (valueHash) view.set(valueHash, 64);
+    view.set(proof, 96);
+    return core.jmtVerifyProof(base, base + 32, valueHash ? base + 64 : 0, base + 96, proof.length);
+  }
+
+  function verifyRange(root: Uint8Array, lo: Uint8Array, hi: Uint8Array, leaves: Uint8Array, proof: Uint8Array): number {
+    const base = scratch.ensure(stateSize + workSize + 96 + leaves.length + proof.length);
+    const work = base + stateSize;
+    const fixed = work + workSize;
+    const view = scratch.view(fixed, 96 + leaves.length + proof.length);
+    view.set(root, 0);
+    view.set(lo, 32);
+    view.set(hi, 64);
+    view.set(leaves, 96);
+    view.set(proof, 96 + leaves.length);
+    return core.jmtVerifyRange(fixed, fixed + 32, fixed + 64, fixed + 96, leaves.length >>> 6,
+      fixed + 96 + leaves.length, proof.length, base, work);
+  }
+
   return {
+    verifyProof,
+    verifyRange,
     leafHashes: (leaves) => hashBatch(leaves, 64, core.jmtLeafHashes),
     internalHashes: (pairs) => hashBatch(pairs, 64, core.jmtInternalHashes),
     rootStream,
