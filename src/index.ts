@@ -16,3 +16,7 @@ export {
 export {
   RangeProofBuilder, verifyRangeProof, MIN_KEY_HASH, MAX_KEY_HASH, MAX_RANGE_PROOF_BYTES, type ChunkRange,
 } from './tree/range-proof.js';
+export { MemoryTree, type HashedChange } from './tree/memory-tree.js';
+export {
+  toIcs23Existence, ics23ExistenceProof, ics23NonExistenceProof, ics23ProofFromTree, type ProvenEntry,
+} from './tree/ics23.js';
