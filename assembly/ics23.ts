@@ -5,7 +5,7 @@
 import { decodeError, decodeErrorAt, resetDecodeError } from './proto';
 import { slot, step, decodeExist, decodeInnerOp, decodeLeafOp } from './ics23_decode';
 import { lastReason, resetReason, reject, R_NO_HASH, R_UNSUPPORTED_HASH, applyLeaf, applyInner, calculate, checkAgainstSpec, checkLeaf, checkInner } from './ics23_ops';
-import { verify, begin, leftBranchesAreEmpty, rightBranchesAreEmpty, MALFORMED_PROOF, MALFORMED_SPEC } from './ics23_verify';
+import { verify, begin, commitmentRoot, leftBranchesAreEmpty, rightBranchesAreEmpty, MALFORMED_PROOF, MALFORMED_SPEC } from './ics23_verify';
 import { hashSupported, hashInto } from './ics23_hash';
 
 export function ics23VerifyMembership(proof: usize, proofLen: usize, spec: usize, specLen: usize, root: usize, rootLen: usize,
@@ -16,6 +16,11 @@ export function ics23VerifyMembership(proof: usize, proofLen: usize, spec: usize
 export function ics23VerifyNonMembership(proof: usize, proofLen: usize, spec: usize, specLen: usize, root: usize, rootLen: usize,
   key: usize, keyLen: usize): i32 {
   return verify(false, proof, proofLen, spec, specLen, root, rootLen, key, keyLen, 0, 0);
+}
+
+/** The root a CommitmentProof's first existence proof computes (Go's CommitmentProof.Calculate); see commitmentRoot. */
+export function ics23CommitmentRoot(proof: usize, proofLen: usize, out: usize): i32 {
+  return commitmentRoot(proof, proofLen, out);
 }
 
 export function ics23Reason(): i32 {

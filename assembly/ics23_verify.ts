@@ -179,7 +179,9 @@ function verifyNonExist(left: ExistRec, withLeft: bool, right: ExistRec, withRig
   return isLeftNeighbor(left, right) || reject(R_NOT_NEIGHBOURS);
 }
 
-// What the proof walk is looking for, and what it found.
+// What the proof walk is looking for, and what it found. With `wantAny`, the first existence
+// proof in it (an entry's, or a non-existence proof's left or else right neighbour).
+let wantAny: bool = false;
 let wantExist: bool = true;
 let wantKey: usize = 0;
 let wantKeyLen: usize = 0;
@@ -204,13 +206,17 @@ function consider(isExist: bool, p: usize, end: usize, compressed: bool): bool {
   if (isExist) {
     const ex = slot(2);
     if (!decodeExist(p, end, ex, compressed)) return false;
-    if (wantExist && !found && bytesEqual(ex.key, ex.keyLen, wantKey, wantKeyLen)) {
+    if (!found && (wantAny || (wantExist && bytesEqual(ex.key, ex.keyLen, wantKey, wantKeyLen)))) {
       keep(ex, slot(0));
       found = true;
     }
     return true;
   }
   if (!decodeNonExist(p, end, slot(2), slot(3), compressed)) return false;
+  if (wantAny && !found && (hasLeft || hasRight)) {
+    keep(hasLeft ? slot(2) : slot(3), slot(0));
+    found = true;
+  }
   if (!wantExist && !found && bracketsKey()) {
     if (hasLeft) keep(slot(2), slot(0));
     if (hasRight) keep(slot(3), slot(1));
@@ -290,6 +296,7 @@ export function begin(specPtr: usize, specLen: usize): bool {
 export function verify(exist: bool, proof: usize, proofLen: usize, specPtr: usize, specLen: usize,
   root: usize, rootLen: usize, key: usize, keyLen: usize, value: usize, valueLen: usize): i32 {
   if (!begin(specPtr, specLen)) return MALFORMED_SPEC;
+  wantAny = false;
   wantExist = exist;
   wantKey = key;
   wantKeyLen = keyLen;
@@ -304,4 +311,22 @@ export function verify(exist: bool, proof: usize, proofLen: usize, specPtr: usiz
     ? verifyExist(slot(0), root, rootLen, key, keyLen, value, valueLen)
     : verifyNonExist(slot(0), foundHasLeft, slot(1), foundHasRight, root, rootLen, key, keyLen);
   return ok ? VALID : INVALID;
+}
+
+/**
+ * CommitmentProof.Calculate: the root its (first) existence proof computes, into `out`;
+ * returns its length, 0 when the proof has none or it cannot be computed (see `reason`), or
+ * MALFORMED_PROOF.
+ */
+export function commitmentRoot(proof: usize, proofLen: usize, out: usize): i32 {
+  resetReason();
+  resetDecodeError();
+  wantAny = true;
+  found = false;
+  if (!walkProof(proof, proof + proofLen)) return MALFORMED_PROOF;
+  if (!found) {
+    reject(R_NO_PROOF);
+    return 0;
+  }
+  return <i32>calculate(slot(0), false, out);
 }

@@ -40,6 +40,7 @@ export interface CoreExports {
     key: number, keyLen: number, value: number, valueLen: number): number;
   ics23VerifyNonMembership(proof: number, proofLen: number, spec: number, specLen: number, root: number, rootLen: number,
     key: number, keyLen: number): number;
+  ics23CommitmentRoot(proof: number, proofLen: number, out: number): number;
   ics23Reason(): number;
   ics23DecodeError(): number;
   ics23DecodeErrorAt(): number;
@@ -54,6 +55,11 @@ export interface CoreExports {
   jmtVerifyProof(root: number, keyHash: number, valueHash: number, proof: number, len: number): number;
   jmtVerifyRange(root: number, lo: number, hi: number, leaves: number, n: number, proof: number, len: number,
     state: number, work: number): number;
+  // CometBFT simple Merkle (assembly/merkle.ts). Items: data + u32 offsets[n + 1].
+  merkleRoot(data: number, offsets: number, n: number, work: number, out: number): void;
+  merkleAunts(data: number, offsets: number, n: number, index: number, work: number, out: number): number;
+  merkleVerify(item: number, itemLen: number, leaf: number, total: number, index: number, aunts: number, auntCount: number,
+    root: number, buf: number): number;
 }
 
 export const FASTCDC_NEED_MORE = -1;

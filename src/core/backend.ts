@@ -4,6 +4,7 @@
 import type { CoreExports, Scratch } from './abi.js';
 import type { JmtCore } from './jmt.js';
 import type { Ics23Core } from './ics23.js';
+import type { MerkleCore } from './merkle.js';
 
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
@@ -56,4 +57,6 @@ export interface Backend {
   readonly jmt: JmtCore;
   /** ICS23 proof verification and operations (src/core/ics23.ts). */
   readonly ics23: Ics23Core;
+  /** CometBFT simple Merkle trees (src/core/merkle.ts). */
+  readonly merkle: MerkleCore;
 }

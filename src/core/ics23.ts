@@ -22,6 +22,8 @@ export interface Ics23OpResult extends Ics23Outcome {
 export interface Ics23Core {
   verifyMembership(proof: Uint8Array, spec: Uint8Array, root: Uint8Array, key: Uint8Array, value: Uint8Array): Ics23Outcome;
   verifyNonMembership(proof: Uint8Array, spec: Uint8Array, root: Uint8Array, key: Uint8Array): Ics23Outcome;
+  /** The root a CommitmentProof's first existence proof computes (Go's CommitmentProof.Calculate). */
+  commitmentRoot(proof: Uint8Array): Ics23OpResult;
   hashOp(hashOp: number, data: Uint8Array): Ics23OpResult;
   applyLeaf(leafOp: Uint8Array, key: Uint8Array, value: Uint8Array): Ics23OpResult;
   applyInner(innerOp: Uint8Array, child: Uint8Array): Ics23OpResult;
@@ -90,6 +92,11 @@ export function createIcs23Core(core: CoreExports, scratch: Scratch): Ics23Core 
       const [p, s, r, k] = place([proof, spec, root, key]);
       const status = core.ics23VerifyNonMembership(p, proof.length, s, spec.length, r, root.length, k, key.length);
       return checkOutcome(status, p, s);
+    },
+    commitmentRoot(proof) {
+      const [p, out] = place([proof]);
+      const len = core.ics23CommitmentRoot(p, proof.length, out);
+      return len < 0 ? { ...outcome(len, p), bytes: null } : opResult(len, p, out);
     },
     hashOp(hashOp, data) {
       const [d, out] = place([data]);

@@ -5,6 +5,7 @@ import type { Backend, BackendKind, Sha256State } from './backend.js';
 import { createFastCdc } from './fastcdc-windows.js';
 import { createJmtCore } from './jmt.js';
 import { createIcs23Core } from './ics23.js';
+import { createMerkleCore } from './merkle.js';
 
 /** Bytes copied into WASM memory per crossing for bulk hashing. */
 const WINDOW = 1 << 20;
@@ -131,5 +132,6 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
   return {
     kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar,
     fastcdc: createFastCdc(core, scratch), jmt: createJmtCore(core, scratch), ics23: createIcs23Core(core, scratch),
+    merkle: createMerkleCore(core, scratch),
   };
 }

@@ -7,3 +7,4 @@ export { MalformedProof, UnsupportedHashOp } from './errors.js';
 export { encodeCommitmentProof, encodeProofSpec } from './encode.js';
 export { HashOp, LengthOp } from './types.js';
 export type * from './types.js';
+export * from '../merkle/index.js';
