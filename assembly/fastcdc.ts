@@ -1,8 +1,9 @@
-// FastCDC content-defined chunking, the 2020 algorithm exactly as nlfiedler/fastcdc-rs 4.0.1
+// FastCDC content-defined chunking exactly as nlfiedler/fastcdc-rs 4.0.1. The 2020 algorithm
 // (`v2020::cut`, SPECS.md §7.2): a gear hash rolled two bytes per step from `min`, a harder
 // mask before `avg` and an easier one after it (normalized chunking), and `max` as a hard cap.
-// The gear hash is 64-bit; it only crosses the ABI through memory, so exports stay i32.
-import { GEAR, GEAR_LS } from './fastcdc-gear';
+// And the `ronomon` variant (§7.3, the cut points of @ronomon/deduplication): a 31-bit hash
+// shifted right, one byte per step. Hashes only cross the ABI through memory: exports stay i32.
+import { GEAR, GEAR_LS, RONOMON } from './fastcdc-tables';
 
 // Masks by number of one bits, from fastcdc-rs (`MASKS`); 0–4 are padding, 5 and 25 only
 // reachable with normalization level 3.
@@ -21,6 +22,8 @@ import { GEAR, GEAR_LS } from './fastcdc-gear';
 export const CUT_NEED_MORE = -1;
 /** Returned by `fastcdcCut` for sizes or a level outside fastcdc-rs's limits. */
 export const CUT_BAD_PARAMS = -2;
+/** `checkWindow`: nothing decided yet, scan the window. */
+const CUT_SCAN = -3;
 
 // The seed currently xored into GEAR / GEAR_LS (0: the published tables).
 let seedLo: u32 = 0;
@@ -51,6 +54,26 @@ function roundedLog2(v: u32): u32 {
   return <u64>v * <u64>v >= (<u64>1) << (2 * k + 1) ? k + 1 : k;
 }
 
+// @ts-ignore: decorator
+@inline function cutAt(hashOut: usize, hash: u64, length: u32): i32 {
+  store<u64>(hashOut, hash, 0, 1);
+  return <i32>length;
+}
+
+/**
+ * What both variants decide before scanning: bad parameters (v2020's limits, which also bound
+ * the host's window), a window too short to decide without more bytes, or a tail no longer
+ * than `min` (one chunk, hash 0). Otherwise CUT_SCAN.
+ */
+// @ts-ignore: decorator
+@inline function checkWindow(len: u32, min: u32, avg: u32, max: u32, level: u32, eof: i32, hashOut: usize): i32 {
+  if (min < 64 || min > 1_048_576 || avg < 256 || avg > 4_194_304 || max < 1024 || max > 16_777_216) return CUT_BAD_PARAMS;
+  if (min > avg || avg > max || level > 3) return CUT_BAD_PARAMS;
+  if (len < max && eof == 0) return CUT_NEED_MORE;
+  if (len <= min) return cutAt(hashOut, 0, len);
+  return CUT_SCAN;
+}
+
 /**
  * Finds the end of the chunk that starts at `src`, in a window of `len` bytes, and writes the
  * chunk's gear hash (u64, little-endian) to `hashOut`. Returns the chunk's length, or
@@ -58,13 +81,8 @@ function roundedLog2(v: u32): u32 {
  * or CUT_BAD_PARAMS. With `eof` set the window's last byte ends the stream.
  */
 export function fastcdcCut(src: usize, len: u32, min: u32, avg: u32, max: u32, level: u32, eof: i32, hashOut: usize): i32 {
-  if (min < 64 || min > 1_048_576 || avg < 256 || avg > 4_194_304 || max < 1024 || max > 16_777_216) return CUT_BAD_PARAMS;
-  if (min > avg || avg > max || level > 3) return CUT_BAD_PARAMS;
-  if (len < max && eof == 0) return CUT_NEED_MORE;
-  if (len <= min) {
-    store<u64>(hashOut, 0, 0, 1);
-    return <i32>len;
-  }
+  const early = checkWindow(len, min, avg, max, level, eof, hashOut);
+  if (early != CUT_SCAN) return early;
   const bits = roundedLog2(avg);
   const maskS = unchecked(MASKS[bits + level]);
   const maskL = unchecked(MASKS[bits - level]);
@@ -83,17 +101,38 @@ export function fastcdcCut(src: usize, len: u32, min: u32, avg: u32, max: u32, l
     for (; i < end; i++) {
       const a = src + (<usize>i << 1);
       hash = (hash << 2) + load<u64>(gearLs + (<usize>load<u8>(a) << 3));
-      if ((hash & maskLs) == 0) {
-        store<u64>(hashOut, hash, 0, 1);
-        return <i32>(i << 1);
-      }
+      if ((hash & maskLs) == 0) return cutAt(hashOut, hash, i << 1);
       hash += load<u64>(gear + (<usize>load<u8>(a, 1) << 3));
-      if ((hash & mask) == 0) {
-        store<u64>(hashOut, hash, 0, 1);
-        return <i32>((i << 1) + 1);
-      }
+      if ((hash & mask) == 0) return cutAt(hashOut, hash, (i << 1) + 1);
     }
   }
-  store<u64>(hashOut, hash, 0, 1);
-  return <i32>n;
+  return cutAt(hashOut, hash, n);
+}
+
+/**
+ * The ronomon variant of `fastcdcCut` (same window contract; the hash written is u32,
+ * zero-extended). Masks are low bits, 1 bit of normalization each way; the switch to the easier
+ * mask comes at `avg - min(avg, min + ceil(min / 2))`, and a match includes its byte.
+ */
+export function fastcdcCutRonomon(src: usize, len: u32, min: u32, avg: u32, max: u32, eof: i32, hashOut: usize): i32 {
+  const early = checkWindow(len, min, avg, max, 0, eof, hashOut);
+  if (early != CUT_SCAN) return early;
+  const bits = roundedLog2(avg);
+  const maskS: u32 = (1 << (bits + 1)) - 1;
+  const maskL: u32 = (1 << (bits - 1)) - 1;
+  const n = len > max ? max : len;
+  const lead = min + ((min + 1) >>> 1);
+  const switchAt = avg - (lead < avg ? lead : avg);
+  const table = changetype<usize>(RONOMON);
+  let hash: u32 = 0;
+  let i = min;
+  for (let phase = 0; phase < 2; phase++) {
+    const mask = phase == 0 ? maskS : maskL;
+    const end = phase == 0 && switchAt < n ? switchAt : n;
+    for (; i < end; i++) {
+      hash = (hash >>> 1) + load<u32>(table + (<usize>load<u8>(src + i) << 2));
+      if ((hash & mask) == 0) return cutAt(hashOut, hash, i + 1);
+    }
+  }
+  return cutAt(hashOut, hash, n);
 }

@@ -4,7 +4,7 @@ export { reserve } from './memory';
 export { sha256Into as sha256, initState as sha256Init, compressBlocks as sha256Compress, finishTail as sha256Finish } from './sha256';
 export { hash64Batch as sha256Batch64, hashVarBatch as sha256BatchVar } from './sha256_batch';
 export { chunkLeafHashes } from './chunk';
-export { fastcdcCut, fastcdcSeed } from './fastcdc';
+export { fastcdcCut, fastcdcCutRonomon, fastcdcSeed } from './fastcdc';
 export {
   stateSize as jmtStateSize, workSize as jmtWorkSize, rootInit as jmtRootInit, rootFeed as jmtRootFeed,
   rootFinish as jmtRootFinish, rootErrorIndex as jmtRootErrorIndex, rootEventCount as jmtRootEventCount,

@@ -22,7 +22,7 @@ function pieces(data: Uint8Array): Uint8Array[] {
 export async function run(): Promise<void> {
   const data = randomBytes(SIZE, 42);
   const bytes = { bytes: SIZE };
-  const params = { ...OPTS, level: 1, seed: 0n };
+  const params = { ...OPTS, variant: 'v2020', level: 1, seed: 0n } as const;
   const scalar = createBackendSync({ backend: 'wasm-scalar' });
   const js = createBackendSync({ backend: 'js' });
   const results: Result[] = [

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from './cli-harness.js';
 import { rng } from './helpers.js';
 import vectors from './vectors/fastcdc/v2020.json';
+import ronomon from './vectors/fastcdc/ronomon.json';
 
 const dir = mkdtempSync(join(tmpdir(), 'lightsnap-chunk-'));
 const sekienPath = join(import.meta.dirname, 'vectors', 'fastcdc', 'SekienAkashita.jpg');
@@ -38,6 +39,13 @@ describe('lightsnap chunk', () => {
     expect(pos).toBe(bytes.length);
   });
 
+  it('--variant ronomon gives the ronomon cut points', async () => {
+    const r = await runCli('chunk', sekienPath, '--variant', 'ronomon', '--min', '8192', '--avg', '16384', '--max', '32768');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').map((line) => line.split(' ').slice(0, 2).map(Number)))
+      .toEqual(ronomon.sekien.chunks.map((c) => [c.offset, c.length]));
+  });
+
   it('names a missing file and exits 4', async () => {
     const r = await runCli('chunk', join(dir, 'missing.bin'));
     expect(r.code).toBe(4);
@@ -51,6 +59,8 @@ describe('lightsnap chunk', () => {
       [['--level', '4'], /--level must be a whole number from 0 to 3/],
       [['--min', '8192', '--avg', '4096', '--max', '65536'], /--min \(8192\) must not exceed --avg \(4096\)/],
       [['--fast'], /Unknown option '--fast'/],
+      [['--variant', 'v2016'], /--variant must be 'v2020' or 'ronomon'/],
+      [['--variant', 'ronomon', '--level', '2'], /--variant 'ronomon' takes no --level/],
     ];
     for (const [flags, message] of cases) {
       const r = await runCli('chunk', sekienPath, ...flags);

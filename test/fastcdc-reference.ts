@@ -1,6 +1,7 @@
-// An independent FastCDC v2020 oracle for the tests: SPECS.md §7.1–7.2 written out literally
-// with BigInt arithmetic, and the gear table derived from MD5 (@noble/hashes), not from the
-// core's generated table. Slow (fine for the few hundred KiB the tests feed it).
+// Independent FastCDC oracles for the tests: SPECS.md §7.1–7.3 written out literally, v2020 with
+// BigInt arithmetic and the gear table derived from MD5 (@noble/hashes), ronomon with its table
+// derived from AES-256-CTR (WebCrypto), neither from the core's generated tables. Slow (fine for
+// the few hundred KiB the tests feed them).
 import { md5 } from '@noble/hashes/legacy.js';
 
 const M64 = (1n << 64n) - 1n;
@@ -18,20 +19,25 @@ const GEAR = Array.from({ length: 256 }, (_, i) => {
 });
 
 export interface ReferenceParams { minSize: number; avgSize: number; maxSize: number; level: number; seed: bigint }
+type Chunks = Array<{ offset: number; length: number; hash: bigint }>;
 
-export function referenceFastcdc(data: Uint8Array, p: ReferenceParams): Array<{ offset: number; length: number; hash: bigint }> {
-  const gear = GEAR.map((g) => g ^ p.seed);
-  const gearLs = GEAR.map((g) => ((g << 1n) & M64) ^ ((p.seed << 1n) & M64));
-  const bits = Math.round(Math.log2(p.avgSize));
-  const maskS = MASKS[bits + p.level], maskL = MASKS[bits - p.level];
+/** Cuts all of `data` with `cut(remaining bytes) → [hash, length]`. */
+function cutAll(data: Uint8Array, cut: (src: Uint8Array) => [bigint, number]): Chunks {
   const out = [];
-  let offset = 0;
-  while (offset < data.length) {
+  for (let offset = 0; offset < data.length;) {
     const [hash, length] = cut(data.subarray(offset));
     out.push({ offset, length, hash });
     offset += length;
   }
   return out;
+}
+
+export function referenceFastcdc(data: Uint8Array, p: ReferenceParams): Chunks {
+  const gear = GEAR.map((g) => g ^ p.seed);
+  const gearLs = GEAR.map((g) => ((g << 1n) & M64) ^ ((p.seed << 1n) & M64));
+  const bits = Math.round(Math.log2(p.avgSize));
+  const maskS = MASKS[bits + p.level], maskL = MASKS[bits - p.level];
+  return cutAll(data, cut);
 
   function cut(src: Uint8Array): [bigint, number] {
     let n = src.length;
@@ -52,4 +58,27 @@ export function referenceFastcdc(data: Uint8Array, p: ReferenceParams): Array<{ 
     }
     return [h, n];
   }
+}
+
+/** The ronomon table: AES-256-CTR keystream (zero key, zero IV) over 1024 zero bytes, as BE u32 mod 2^31. */
+export async function ronomonTable(): Promise<number[]> {
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(32), 'AES-CTR', false, ['encrypt']);
+  const stream = new DataView(await crypto.subtle.encrypt({ name: 'AES-CTR', counter: new Uint8Array(16), length: 32 }, key, new Uint8Array(1024)));
+  return Array.from({ length: 256 }, (_, i) => stream.getUint32(i * 4, false) & 0x7fffffff);
+}
+
+export function referenceRonomon(data: Uint8Array, p: Omit<ReferenceParams, 'level' | 'seed'>, table: number[]): Chunks {
+  const bits = Math.round(Math.log2(p.avgSize));
+  const maskS = 2 ** (bits + 1) - 1, maskL = 2 ** (bits - 1) - 1;
+  return cutAll(data, (src) => {
+    if (src.length <= p.minSize) return [0n, src.length];
+    const size = Math.min(src.length, p.maxSize);
+    const switchAt = Math.min(size, p.avgSize - Math.min(p.avgSize, p.minSize + Math.ceil(p.minSize / 2)));
+    let h = 0;
+    for (let i = p.minSize; i < size; i++) {
+      h = (h >>> 1) + table[src[i]];
+      if ((h & (i < switchAt ? maskS : maskL)) === 0) return [BigInt(h), i + 1];
+    }
+    return [BigInt(h), size];
+  });
 }

@@ -4,8 +4,9 @@ import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind, FastCdcParams } from '../src/core/backend.js';
 import { fastcdc, fastcdcStream, FastCdcChunker, InvalidArgument, type CdcChunk } from '../src/index.js';
 import vectors from './vectors/fastcdc/v2020.json';
+import ronomon from './vectors/fastcdc/ronomon.json';
 import sekienUrl from './vectors/fastcdc/SekienAkashita.jpg?inline';
-import { referenceFastcdc } from './fastcdc-reference.js';
+import { referenceFastcdc, referenceRonomon, ronomonTable } from './fastcdc-reference.js';
 import { hex, oracleSha256, rng } from './helpers.js';
 
 const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
@@ -14,8 +15,10 @@ const sekien = new Uint8Array(await (await fetch(sekienUrl)).arrayBuffer());
 
 type Vector = (typeof vectors.sekien)[number];
 const paramsOf = (v: Vector | typeof vectors.allZeros): FastCdcParams =>
-  ({ minSize: v.minSize, avgSize: v.avgSize, maxSize: v.maxSize, level: v.level, seed: BigInt(v.seed) });
-const expected = (v: Vector | typeof vectors.allZeros) =>
+  ({ variant: 'v2020', minSize: v.minSize, avgSize: v.avgSize, maxSize: v.maxSize, level: v.level, seed: BigInt(v.seed) });
+const ronomonParams = (v: { minSize: number; avgSize: number; maxSize: number }): FastCdcParams =>
+  ({ variant: 'ronomon', minSize: v.minSize, avgSize: v.avgSize, maxSize: v.maxSize, level: 1, seed: 0n });
+const expected = (v: { chunks: Array<{ offset: number; length: number; hash: string }> }) =>
   v.chunks.map((c) => ({ offset: c.offset, length: c.length, hash: BigInt(c.hash) }));
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const plain = (chunks: readonly CdcChunk[]) => chunks.map(({ offset, length, hash }) => ({ offset, length, hash }));
@@ -41,10 +44,10 @@ describe.each(kinds)('FastCDC on the %s core', (kind) => {
     const r = rng(23);
     const data = r.bytes(300_000);
     const cases: FastCdcParams[] = [
-      { minSize: 64, avgSize: 256, maxSize: 1024, level: 0, seed: 0n },
-      { minSize: 65, avgSize: 300, maxSize: 1025, level: 1, seed: 0n },
-      { minSize: 1001, avgSize: 1500, maxSize: 4097, level: 2, seed: 0xdeadbeefcafef00dn },
-      { minSize: 2048, avgSize: 8192, maxSize: 32768, level: 3, seed: 666n },
+      { variant: 'v2020', minSize: 64, avgSize: 256, maxSize: 1024, level: 0, seed: 0n },
+      { variant: 'v2020', minSize: 65, avgSize: 300, maxSize: 1025, level: 1, seed: 0n },
+      { variant: 'v2020', minSize: 1001, avgSize: 1500, maxSize: 4097, level: 2, seed: 0xdeadbeefcafef00dn },
+      { variant: 'v2020', minSize: 2048, avgSize: 8192, maxSize: 32768, level: 3, seed: 666n },
     ];
     for (const p of cases) {
       expect(plain(core.fastcdc(data, EMPTY, true, p, 0)), JSON.stringify({ ...p, seed: String(p.seed) }))
@@ -52,9 +55,24 @@ describe.each(kinds)('FastCDC on the %s core', (kind) => {
     }
   });
 
+  it('reproduces fastcdc-rs ronomon test_sekien_16k_chunks and test_all_zeros', () => {
+    expect(core.fastcdc(sekien, EMPTY, true, ronomonParams(ronomon.sekien), 0)).toEqual(expected(ronomon.sekien));
+    const z = ronomon.allZeros;
+    expect(core.fastcdc(new Uint8Array(z.length), EMPTY, true, ronomonParams(z), 0)).toEqual(expected(z));
+  });
+
+  it('ronomon equals its reference on random data, including a switch point before minSize', async () => {
+    const table = await ronomonTable();
+    const data = rng(29).bytes(300_000);
+    for (const p of [{ minSize: 64, avgSize: 256, maxSize: 1024 }, { minSize: 1001, avgSize: 4000, maxSize: 9000 },
+      { minSize: 8192, avgSize: 16384, maxSize: 32768 }]) {
+      expect(plain(core.fastcdc(data, EMPTY, true, ronomonParams(p), 0)), JSON.stringify(p)).toEqual(referenceRonomon(data, p, table));
+    }
+  });
+
   it('cuts a head and tail split like the whole, and leaves fewer than maxSize bytes without end', () => {
     const data = rng(5).bytes(3 << 20);
-    const p: FastCdcParams = { minSize: 16384, avgSize: 65536, maxSize: 262144, level: 1, seed: 0n };
+    const p: FastCdcParams = { variant: 'v2020', minSize: 16384, avgSize: 65536, maxSize: 262144, level: 1, seed: 0n };
     const whole = core.fastcdc(data, EMPTY, true, p, 0);
     expect(core.fastcdc(data.subarray(0, 123_457), data.subarray(123_457), true, p, 0)).toEqual(whole);
     const open = core.fastcdc(data, EMPTY, false, p, 0);
@@ -131,6 +149,16 @@ describe('fastcdc() and the streaming chunker', () => {
     }
   });
 
+  it('one-shot ronomon reproduces its table, and its chunker equals one-shot', () => {
+    const o = { variant: 'ronomon', minSize: 8192, avgSize: 16384, maxSize: 32768 } as const;
+    expect(fastcdc(sekien, o)).toEqual(expected(ronomon.sekien));
+    const chunker = new FastCdcChunker(o);
+    const got = [];
+    for (let pos = 0; pos < sekien.length; pos += 5000) got.push(...chunker.push(sekien.subarray(pos, pos + 5000)));
+    got.push(...chunker.finish());
+    expect(plain(got)).toEqual(expected(ronomon.sekien));
+  });
+
   it('handles empty input and input shorter than minSize', () => {
     expect(fastcdc(new Uint8Array(0), opts)).toEqual([]);
     expect(plain(fastcdc(new Uint8Array(100), opts))).toEqual([{ offset: 0, length: 100, hash: 0n }]);
@@ -179,6 +207,9 @@ describe('fastcdc() and the streaming chunker', () => {
       [{ avgSize: '16384' }, /avgSize/],
       [{ seed: -1 }, /seed/],
       [{ seed: 1n << 64n }, /seed/],
+      [{ variant: 'v2016' }, /variant must be 'v2020' or 'ronomon'/],
+      [{ variant: 'ronomon', level: 2 }, /variant 'ronomon' takes no level/],
+      [{ variant: 'ronomon', seed: 5 }, /variant 'ronomon' takes no seed/],
     ];
     for (const [options, message] of bad) {
       expect(() => fastcdc(sekien, options as never), JSON.stringify(options, (_, v) => typeof v === 'bigint' ? String(v) : v))
@@ -189,7 +220,7 @@ describe('fastcdc() and the streaming chunker', () => {
   });
 
   it('defaults to fastcdc-rs example sizes: avgSize 131072, minSize avg/4, maxSize avg*4, level 1', () => {
-    expect(new FastCdcChunker().params).toEqual({ minSize: 32768, avgSize: 131072, maxSize: 524288, level: 1, seed: 0n });
-    expect(new FastCdcChunker({ avgSize: 16384 }).params).toEqual({ minSize: 4096, avgSize: 16384, maxSize: 65536, level: 1, seed: 0n });
+    expect(new FastCdcChunker().params).toEqual({ variant: 'v2020', minSize: 32768, avgSize: 131072, maxSize: 524288, level: 1, seed: 0n });
+    expect(new FastCdcChunker({ avgSize: 16384 }).params).toEqual({ variant: 'v2020', minSize: 4096, avgSize: 16384, maxSize: 65536, level: 1, seed: 0n });
   });
 });

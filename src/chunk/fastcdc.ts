@@ -1,4 +1,4 @@
-// FastCDC v2020 content-defined chunking (fastcdc-rs 4.0.1 cut points): one-shot over a buffer,
+// FastCDC content-defined chunking (fastcdc-rs 4.0.1 cut points, v2020 or ronomon): one-shot over a buffer,
 // and an incremental chunker that holds at most `maxSize` bytes between pushes.
 import { assertBytes } from '../assert.js';
 import { backend } from '../core/load.js';

@@ -5,6 +5,11 @@ import { InvalidArgument } from '../errors.js';
 import type { FastCdcParams } from '../core/backend.js';
 
 export interface FastCdcOptions {
+  /**
+   * `'v2020'` (default): fastcdc-rs's `v2020` chunker. `'ronomon'`: fastcdc-rs's `ronomon`
+   * chunker, the cut points of the @ronomon/deduplication module (no `level`, no `seed`).
+   */
+  variant?: 'v2020' | 'ronomon';
   /** Smallest chunk (except the last), 64..1 MiB. Default `avgSize / 4`. */
   minSize?: number;
   /** Target average chunk size, 256..4 MiB. Default 131072 (fastcdc-rs's examples). */
@@ -38,9 +43,14 @@ export function resolveFastCdcOptions(options: FastCdcOptions = {}): FastCdcPara
   assertInteger(maxSize, 'maxSize', ...FASTCDC_LIMITS.maxSize);
   if (minSize > avgSize) throw new InvalidArgument(`minSize (${minSize}) must not exceed avgSize (${avgSize})`);
   if (avgSize > maxSize) throw new InvalidArgument(`avgSize (${avgSize}) must not exceed maxSize (${maxSize})`);
+  const variant = options.variant ?? 'v2020';
+  if (variant !== 'v2020' && variant !== 'ronomon') throw new InvalidArgument(`variant must be 'v2020' or 'ronomon', got ${String(variant)}`);
+  if (variant === 'ronomon' && (options.level !== undefined || options.seed !== undefined)) {
+    throw new InvalidArgument(`variant 'ronomon' takes no ${options.level !== undefined ? 'level' : 'seed'}`);
+  }
   const level = options.level ?? 1;
   assertInteger(level, 'level', 0, 3);
-  return { minSize, avgSize, maxSize, level, seed: resolveSeed(options.seed ?? 0n) };
+  return { variant, minSize, avgSize, maxSize, level, seed: resolveSeed(options.seed ?? 0n) };
 }
 
 function resolveSeed(seed: unknown): bigint {

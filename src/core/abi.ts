@@ -22,6 +22,8 @@ export interface CoreExports {
    * `eof` is 0; FASTCDC_BAD_PARAMS for sizes or a level outside fastcdc-rs's limits.
    */
   fastcdcCut(src: number, len: number, min: number, avg: number, max: number, level: number, eof: number, hashOut: number): number;
+  /** The ronomon variant of `fastcdcCut` (no level; the hash written is a u32, zero-extended). */
+  fastcdcCutRonomon(src: number, len: number, min: number, avg: number, max: number, eof: number, hashOut: number): number;
   /** Xors the 64-bit seed `hi:lo` into the gear tables (0 restores the published ones). */
   fastcdcSeed(lo: number, hi: number): void;
   /** Bytes of a JMT root stream's state block and of the work area its calls need. */

@@ -14,14 +14,15 @@ export interface Sha256State {
   digest(): Uint8Array;
 }
 
-/** Validated FastCDC v2020 parameters (fastcdc-rs `with_level_and_seed`). */
+/** Validated FastCDC parameters (fastcdc-rs `v2020::FastCDC::with_level_and_seed`, or `ronomon`). */
 export interface FastCdcParams {
+  readonly variant: 'v2020' | 'ronomon';
   readonly minSize: number;
   readonly avgSize: number;
   readonly maxSize: number;
-  /** Normalization level, 0..3. */
+  /** Normalization level, 0..3 (v2020 only). */
   readonly level: number;
-  /** 64-bit seed xored into the gear table; 0n for the published table. */
+  /** 64-bit seed xored into the gear table; 0n for the published table (v2020 only). */
   readonly seed: bigint;
 }
 

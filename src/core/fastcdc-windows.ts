@@ -32,6 +32,9 @@ export function createFastCdc(core: CoreExports, scratch: Scratch): Backend['fas
   return function fastcdc(head, tail, end, params: FastCdcParams, offset): FastCdcChunk[] {
     useSeed(params.seed);
     const { minSize, avgSize, maxSize, level } = params;
+    const cutAt = params.variant === 'ronomon'
+      ? (at: number, length: number, eof: number, hashOut: number) => core.fastcdcCutRonomon(at, length, minSize, avgSize, maxSize, eof, hashOut)
+      : (at: number, length: number, eof: number, hashOut: number) => core.fastcdcCut(at, length, minSize, avgSize, maxSize, level, eof, hashOut);
     const total = head.length + tail.length;
     const windowSize = Math.max(MIN_WINDOW, 4 * maxSize);
     const chunks: FastCdcChunk[] = [];
@@ -45,9 +48,9 @@ export function createFastCdc(core: CoreExports, scratch: Scratch): Backend['fas
       const memory = new DataView(core.memory.buffer);
       let at = 0;
       while (at < length) {
-        const cut = core.fastcdcCut(window + at, length - at, minSize, avgSize, maxSize, level, last ? 1 : 0, base);
+        const cut = cutAt(window + at, length - at, last ? 1 : 0, base);
         if (cut === FASTCDC_NEED_MORE) break;
-        if (cut === FASTCDC_BAD_PARAMS || cut <= 0) throw new RangeError(`FastCDC core rejected ${JSON.stringify({ minSize, avgSize, maxSize, level })}`);
+        if (cut === FASTCDC_BAD_PARAMS || cut <= 0) throw new RangeError(`FastCDC core rejected ${JSON.stringify({ ...params, seed: String(params.seed) })}`);
         chunks.push({ offset: offset + done + at, length: cut, hash: memory.getBigUint64(base, true) });
         at += cut;
       }
