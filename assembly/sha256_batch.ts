@@ -32,7 +32,7 @@ export function hash64Batch(src: usize, n: usize, out: usize): void {
 
 /**
  * Hashes `n` independent messages; message i is `data[offsets[i], offsets[i + 1])`, where
- * `offsets` is `n + 1` little-endian u32 values (4-byte aligned). Digests back to back at `out`.
+ * `offsets` is `n + 1` little-endian u32 values (at any address). Digests back to back at `out`.
  */
 export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize): void {
   if (ASC_FEATURE_SIMD) {
@@ -40,8 +40,8 @@ export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize):
     return;
   }
   for (let i: usize = 0; i < n; i++) {
-    const start = <usize>load<u32>(offsets + (i << 2));
-    const end = <usize>load<u32>(offsets + (i << 2), 4);
+    const start = <usize>load<u32>(offsets + (i << 2), 0, 1);
+    const end = <usize>load<u32>(offsets + (i << 2), 4, 1);
     sha256Into(data + start, end - start, out + (i << 5));
   }
 }

@@ -156,6 +156,12 @@ function startLane(j: usize, msg: usize, len: usize, out: usize): void {
   for (let i: usize = 0; i < 8; i++) store<u32>(STATE4 + (i << 4) + (j << 2), load<u32>(IV + (i << 2)));
 }
 
+/** Puts message i of a packed batch (see hashVarBatch4) in lane j. */
+function startMessage(j: usize, data: usize, offsets: usize, i: usize, out: usize): void {
+  const start = <usize>load<u32>(offsets + (i << 2), 0, 1);
+  startLane(j, data + start, <usize>load<u32>(offsets + (i << 2), 4, 1) - start, out + (i << 5));
+}
+
 /** Address of lane j's current block: in the message, or in its padded tail. */
 function laneBlock(j: usize): usize {
   const block = lane(LANE_BLOCK, j), full = lane(LANE_FULL, j);
@@ -190,8 +196,7 @@ export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize)
   let busy: usize = 0;
   for (let j: usize = 0; j < 4; j++) {
     if (next < n) {
-      const start = <usize>load<u32>(offsets + (next << 2));
-      startLane(j, data + start, <usize>load<u32>(offsets + (next << 2), 4) - start, out + (next << 5));
+      startMessage(j, data, offsets, next, out);
       next++;
       busy++;
     } else {
@@ -210,8 +215,7 @@ export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize)
       laneState(j, DRAIN_STATE);
       writeDigest(DRAIN_STATE, lane(LANE_OUT, j));
       if (next < n) {
-        const start = <usize>load<u32>(offsets + (next << 2));
-        startLane(j, data + start, <usize>load<u32>(offsets + (next << 2), 4) - start, out + (next << 5));
+        startMessage(j, data, offsets, next, out);
         next++;
       } else {
         setLane(LANE_BLOCKS, j, 0);

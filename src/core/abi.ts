@@ -12,7 +12,7 @@ export interface CoreExports {
   sha256Finish(state: number, tail: number, tailLen: number, total: number, out: number): void;
   /** Hashes `n` 64-byte messages back to back at `src`; digests back to back at `out`. */
   sha256Batch64(src: number, n: number, out: number): void;
-  /** Hashes `n` messages; message i is `data[offsets[i], offsets[i + 1])` (offsets: u32[n + 1], aligned). */
+  /** Hashes `n` messages; message i is `data[offsets[i], offsets[i + 1])` (offsets: u32[n + 1]). */
   sha256BatchVar(data: number, offsets: number, n: number, out: number): void;
   chunkLeafHashes(src: number, len: number, maxLeaves: number, maxKeyLen: number,
     work: number, keyHashes: number, valueHashes: number): number;
