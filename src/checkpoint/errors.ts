@@ -11,24 +11,39 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
-export class CheckpointError extends LightsnapError {
+export abstract class CheckpointError extends LightsnapError {
   readonly chunk?: number;
   readonly source?: string;
-  constructor(code: string, message: string, ctx: ErrorContext = {}) {
+  /** The message without the chunk and source. */
+  readonly detail: string;
+  constructor(code: string, detail: string, ctx: ErrorContext = {}) {
     const where = [ctx.chunk !== undefined ? `chunk ${ctx.chunk}` : '', ctx.source ? `from ${ctx.source}` : '']
       .filter(Boolean).join(' ');
-    super(code, where ? `${message} (${where})` : message, { cause: ctx.cause });
+    super(code, where ? `${detail} (${where})` : detail, { cause: ctx.cause });
     this.name = code;
+    this.detail = detail;
     this.chunk = ctx.chunk;
     this.source = ctx.source;
   }
+
+  /** The same error with the chunk index or source filled in where it was missing. */
+  abstract at(ctx: ErrorContext): CheckpointError;
 }
 
-const make = (code: string) => class extends CheckpointError {
-  constructor(message: string, ctx: ErrorContext = {}) {
-    super(code, message, ctx);
+const make = (code: string) => class Specific extends CheckpointError {
+  constructor(detail: string, ctx: ErrorContext = {}) {
+    super(code, detail, ctx);
+  }
+
+  at(ctx: ErrorContext): Specific {
+    return new Specific(this.detail, { chunk: this.chunk ?? ctx.chunk, source: this.source ?? ctx.source, cause: this.cause ?? ctx.cause });
   }
 };
+
+/** Looks up the error class of a stable code (to rebuild errors that crossed a thread). */
+export function checkpointErrorClass(code: string): (new (detail: string, ctx?: ErrorContext) => CheckpointError) | undefined {
+  return ERROR_CLASSES[code];
+}
 
 /** No checkpoint with that version or id. */
 export const CheckpointNotFound = make('CheckpointNotFound');
@@ -54,3 +69,8 @@ export const SourceUnavailable = make('SourceUnavailable');
 export const KeyNotFound = make('KeyNotFound');
 /** The storage backend refused a write (quota exceeded, connection closed). */
 export const StorageFailed = make('StorageFailed');
+
+const ERROR_CLASSES: Record<string, new (detail: string, ctx?: ErrorContext) => CheckpointError> = {
+  CheckpointNotFound, ChunkNotFound, ChunkCorrupted, ChunkProofVerificationFailed, ManifestInvalid, RootMismatch,
+  RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound, StorageFailed,
+};

@@ -2,8 +2,16 @@
 import type { Command } from '../command.js';
 import { chunkCommand } from './chunk.js';
 import { sha256Command } from './sha256.js';
+import { inspectCommand } from './inspect.js';
+import { verifyCommand } from './verify.js';
+import { restoreCommand } from './restore.js';
+import { serveCommand } from './serve.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
   chunk: chunkCommand,
+  inspect: inspectCommand,
+  verify: verifyCommand,
+  restore: restoreCommand,
+  serve: serveCommand,
 };

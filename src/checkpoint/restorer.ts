@@ -1,0 +1,158 @@
+// Restoring a checkpoint into a Store (after Oasis' MKVS Restorer). Only verified chunks are
+// stored, each together with its progress record; a restore survives a kill at any instant
+// and resumes without refetching what is stored. When the last chunk lands, manifest.json is
+// written, and the store then holds an ordinary checkpoint directory: servable and queryable.
+//
+// Store layout: chunks/<digest>, proofs/<digest>, manifest.json (complete only), and while a
+// restore runs: restore/manifest.json, restore/done/<index>.
+import type { Store } from '../store/store.js';
+import { parseManifest, type Manifest } from '../format/manifest.js';
+import {
+  CheckpointError, ChunkAlreadyRestored, ChunkNotFound, NoRestoreInProgress, RestoreAlreadyInProgress, RootMismatch,
+} from './errors.js';
+import { localVerifier, type Verifier } from './verify.js';
+import { InvalidArgument } from '../errors.js';
+
+const PENDING_MANIFEST = 'restore/manifest.json';
+const DONE = 'restore/done/';
+const EMPTY = new Uint8Array(0);
+
+export interface RestorerOptions {
+  store: Store;
+  /** Where chunks are verified (default: this thread). */
+  verifier?: Verifier;
+}
+
+export class Restorer {
+  private readonly store: Store;
+  private readonly verifier: Verifier;
+  private manifest?: Manifest;
+  private manifestBytes?: Uint8Array;
+  private done = new Set<number>();
+
+  constructor(opts: RestorerOptions) {
+    this.store = opts.store;
+    this.verifier = opts.verifier ?? localVerifier;
+  }
+
+  /**
+   * Starts restoring the checkpoint that `manifestBytes` describes, which must name the
+   * trusted `root`. Resumes a restore of the same checkpoint left in the store (re-checking
+   * every stored chunk's digest); refuses a different one with RestoreAlreadyInProgress.
+   */
+  async startRestore(manifestBytes: Uint8Array, root: string): Promise<Manifest> {
+    const manifest = parseManifest(manifestBytes);
+    if (manifest.root !== root) throw new RootMismatch(`the manifest's root ${manifest.root} is not the trusted root ${root}`);
+    const pending = await this.store.get(PENDING_MANIFEST);
+    if (pending && !sameBytes(pending, manifestBytes)) {
+      throw new RestoreAlreadyInProgress('another checkpoint is being restored into this store; abort it first');
+    }
+    this.manifest = manifest;
+    this.manifestBytes = manifestBytes;
+    const complete = await this.store.get('manifest.json');
+    if (!pending && complete && sameBytes(complete, manifestBytes)) {
+      this.done = new Set(manifest.chunks.map((_, i) => i));
+      return manifest;
+    }
+    if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
+    this.done = await this.recoverProgress(manifest);
+    if (this.done.size === manifest.chunks.length) await this.finish();
+    return manifest;
+  }
+
+  /** The checkpoint being restored, if any. */
+  currentCheckpoint(): Manifest | undefined {
+    return this.manifest;
+  }
+
+  /** Indices of the chunks not restored yet. */
+  pendingChunks(): number[] {
+    const m = this.requireRestore();
+    return m.chunks.map((_, i) => i).filter((i) => !this.done.has(i));
+  }
+
+  /**
+   * Verifies chunk `index` and stores it with its progress record. Returns true when the
+   * restore is complete. Restoring a chunk that is already stored does nothing.
+   */
+  async restoreChunk(index: number, chunk: Uint8Array, proof: Uint8Array, source?: string): Promise<boolean> {
+    const m = this.requireRestore();
+    if (!Number.isInteger(index) || index < 0 || index >= m.chunks.length) {
+      throw new ChunkNotFound(`there is no chunk ${index}; the checkpoint has ${m.chunks.length}`);
+    }
+    if (this.done.has(index)) throw new ChunkAlreadyRestored('this chunk is already restored', { chunk: index });
+    const entry = m.chunks[index];
+    await this.verifier.verifyChunk({ root: m.root, index, entry, chunk, proof, source });
+    if (this.manifest !== m) return false; // aborted while verifying: store nothing
+    await this.store.put([[`chunks/${entry.digest}`, chunk], [`proofs/${entry.proof}`, proof], [DONE + index, EMPTY]]);
+    this.done.add(index);
+    if (this.done.size < m.chunks.length) return false;
+    await this.finish();
+    return true;
+  }
+
+  /** Stops the restore and deletes everything it stored. */
+  async abortRestore(): Promise<void> {
+    const pending = this.manifest ?? await this.pendingManifest();
+    if (!pending) throw new NoRestoreInProgress('no restore is in progress');
+    this.manifest = undefined;
+    this.manifestBytes = undefined;
+    this.done = new Set();
+    const doneKeys = await this.store.keys(DONE);
+    await this.store.delete([
+      ...pending.chunks.flatMap((c) => [`chunks/${c.digest}`, `proofs/${c.proof}`]), ...doneKeys, PENDING_MANIFEST,
+    ]);
+  }
+
+  private requireRestore(): Manifest {
+    if (!this.manifest) throw new NoRestoreInProgress('no restore is in progress; call startRestore first');
+    return this.manifest;
+  }
+
+  private async pendingManifest(): Promise<Manifest | undefined> {
+    const bytes = await this.store.get(PENDING_MANIFEST);
+    return bytes && parseManifest(bytes);
+  }
+
+  /**
+   * Chunks whose files are in the store and verify against this checkpoint's root: those of
+   * an interrupted restore, and those an earlier checkpoint in this store shares with this one
+   * (so moving to a newer checkpoint fetches only what changed). They are verified again, in
+   * full: a file stored under another root proves nothing about this one.
+   */
+  private async recoverProgress(m: Manifest): Promise<Set<number>> {
+    const done = new Set<number>();
+    const records: Array<[string, Uint8Array]> = [];
+    for (const [index, entry] of m.chunks.entries()) {
+      const chunk = await this.store.get(`chunks/${entry.digest}`);
+      const proof = chunk && await this.store.get(`proofs/${entry.proof}`);
+      if (!chunk || !proof) continue;
+      try {
+        await this.verifier.verifyChunk({ root: m.root, index, entry, chunk, proof, source: 'the local store' });
+      } catch (err) {
+        if (err instanceof CheckpointError) continue;
+        throw err;
+      }
+      done.add(index);
+      records.push([DONE + index, EMPTY]);
+    }
+    if (records.length) await this.store.put(records);
+    return done;
+  }
+
+  private async finish(): Promise<void> {
+    await this.store.put([['manifest.json', this.manifestBytes!]]);
+    await this.store.delete([...(await this.store.keys(DONE)), PENDING_MANIFEST]);
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Checks a caller's root string: 64 lowercase hex digits. */
+export function assertRoot(root: unknown): asserts root is string {
+  if (typeof root !== 'string' || !/^[0-9a-f]{64}$/.test(root)) {
+    throw new InvalidArgument(`the trusted root must be 64 lowercase hex digits, got ${JSON.stringify(root)}`);
+  }
+}

@@ -1,0 +1,96 @@
+// Verify or restore a whole checkpoint from untrusted sources against a trusted root, with
+// bounded concurrency (so memory stays at concurrency × max chunk size), per-chunk progress,
+// and each bad source named.
+import type { Source } from '../net/source.js';
+import type { Store } from '../store/store.js';
+import type { Manifest } from '../format/manifest.js';
+import type { ProgressEvent, ProgressListener } from '../progress.js';
+import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
+import { localVerifier, type Verifier } from './verify.js';
+import { Restorer, assertRoot } from './restorer.js';
+import type { CheckpointError } from './errors.js';
+
+export interface TransferOptions {
+  /** Mirrors of one checkpoint, tried in turn for each file. */
+  sources: readonly Source[];
+  /** The trusted root, 64 lowercase hex digits. */
+  root: string;
+  verifier?: Verifier;
+  /** Chunks in flight at once (default 4). */
+  concurrency?: number;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface TransferResult {
+  manifest: Manifest;
+  /** Chunks fetched and verified in this run. */
+  fetched: number;
+  /** Chunks already in the store (restore only). */
+  skipped: number;
+  /** Every refusal of a source: which chunk, which source, why. */
+  badSources: Array<{ chunk: number; source: string; code: string; message: string }>;
+}
+
+/** Runs `work` over `items` with at most `limit` running at once; stops at the first failure. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, slot: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async (slot: number) => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item, slot);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, i) => lane(i)));
+}
+
+async function transfer(opts: TransferOptions, restorer: Restorer | undefined): Promise<TransferResult> {
+  assertRoot(opts.root);
+  const { sources, root, signal } = opts;
+  const verifier = opts.verifier ?? localVerifier;
+  const phase = restorer ? 'restore' : 'verify';
+  const { manifest, bytes } = await fetchManifest(sources, root, 'manifest.json', signal);
+  const pending = restorer ? (await restorer.startRestore(bytes, root), restorer.pendingChunks()) : manifest.chunks.map((_, i) => i);
+  const total = manifest.chunks.length;
+  const bytesTotal = manifest.chunks.reduce((a, c) => a + c.size, 0);
+  const result: TransferResult = { manifest, fetched: 0, skipped: total - pending.length, badSources: [] };
+  const pendingSet = new Set(pending);
+  let chunksDone = result.skipped;
+  let bytesDone = manifest.chunks.reduce((a, c, i) => a + (pendingSet.has(i) ? 0 : c.size), 0);
+  const emit = (e: Partial<ProgressEvent>) => opts.onProgress?.({ phase, chunksDone, chunksTotal: total, bytesDone, bytesTotal, ...e });
+  emit({});
+  await eachLimited(pending, opts.concurrency ?? 4, async (index, slot) => {
+    signal?.throwIfAborted();
+    const entry = manifest.chunks[index];
+    emit({ chunk: index, state: 'fetching' });
+    const onBad = (err: CheckpointError, source: Source) => {
+      result.badSources.push({ chunk: index, source: source.name, code: err.code, message: err.message });
+      emit({ chunk: index, state: 'bad', source: source.name, error: { code: err.code, message: err.message } });
+    };
+    const accept: ChunkAcceptor = restorer
+      ? async (chunk, proof, source) => void await restorer.restoreChunk(index, chunk, proof, source)
+      : (chunk, proof, source) => verifier.verifyChunk({ root, index, entry, chunk, proof, source });
+    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, signal, slot);
+    result.fetched++;
+    chunksDone++;
+    bytesDone += entry.size;
+    emit({ chunk: index, state: restorer ? 'stored' : 'verified', source: source.name });
+  });
+  return result;
+}
+
+/** Fetches and verifies every chunk; stores nothing. Memory: concurrency × max chunk size. */
+export function verifyCheckpoint(opts: TransferOptions): Promise<TransferResult> {
+  return transfer(opts, undefined);
+}
+
+/** Restores into `store`, resuming what an interrupted run left there. */
+export function restoreCheckpoint(opts: TransferOptions & { store: Store }): Promise<TransferResult> {
+  return transfer(opts, new Restorer({ store: opts.store, verifier: opts.verifier }));
+}

@@ -1,0 +1,58 @@
+// Verifying one chunk against the trusted root: the file digests first (a mismatch means
+// "refetch, maybe elsewhere"), then the leaves against the root through the chunk's range
+// proof (a failure means the data is a lie). Pure: no I/O, so it runs in any thread.
+import { backend } from '../core/load.js';
+import { chunkLeafHashes } from '../core/chunk.js';
+import { toHex, fromHex } from '../hex.js';
+import type { ChunkEntry } from '../format/manifest.js';
+import { MAX_KEY_LENGTH } from '../format/chunk.js';
+import { ChunkCorrupted, ChunkProofVerificationFailed } from './errors.js';
+import { checkRangeProof } from './range.js';
+
+export interface ChunkInput {
+  /** The trusted root, 64 lowercase hex digits. */
+  root: string;
+  /** The chunk's index in the manifest. */
+  index: number;
+  entry: ChunkEntry;
+  chunk: Uint8Array;
+  proof: Uint8Array;
+  /** Where the bytes came from, for errors. */
+  source?: string;
+}
+
+/** Something that verifies chunks: in this thread (`localVerifier`) or in a worker pool. */
+export interface Verifier {
+  verifyChunk(input: ChunkInput): Promise<void>;
+}
+
+/** Throws ChunkCorrupted or ChunkProofVerificationFailed unless the chunk proves out. */
+export function verifyChunk(input: ChunkInput): void {
+  const { entry, index: chunk, source } = input;
+  const core = backend();
+  if (input.chunk.length !== entry.size) {
+    throw new ChunkCorrupted(`chunk file is ${input.chunk.length} bytes, the manifest says ${entry.size}`, { chunk, source });
+  }
+  if (toHex(core.sha256(input.chunk)) !== entry.digest) {
+    throw new ChunkCorrupted('chunk file does not match its digest', { chunk, source });
+  }
+  if (input.proof.length !== entry.proofSize || toHex(core.sha256(input.proof)) !== entry.proof) {
+    throw new ChunkCorrupted('range-proof file does not match its digest', { chunk, source });
+  }
+  const hashes = chunkLeafHashes(core, input.chunk, { maxLeaves: entry.leaves, maxKeyLength: MAX_KEY_LENGTH });
+  if (typeof hashes === 'string') {
+    throw new ChunkProofVerificationFailed(`chunk file is malformed: ${hashes}`, { chunk, source });
+  }
+  if (hashes.count !== entry.leaves) {
+    throw new ChunkProofVerificationFailed(`chunk holds ${hashes.count} leaves, the manifest says ${entry.leaves}`, { chunk, source });
+  }
+  const reason = checkRangeProof(fromHex(input.root), fromHex(entry.lo), fromHex(entry.hi), hashes.keyHashes, hashes.valueHashes, input.proof);
+  if (reason) throw new ChunkProofVerificationFailed(`leaves do not prove out against the root: ${reason}`, { chunk, source });
+}
+
+/** Verifies in the calling thread. */
+export const localVerifier: Verifier = {
+  async verifyChunk(input) {
+    verifyChunk(input);
+  },
+};
