@@ -1,0 +1,1 @@
+export function checkRangeProof(..._a: unknown[]): string | undefined { throw new Error("pending"); }

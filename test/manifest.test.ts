@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  encodeManifest, parseManifest, validateManifest, nextKeyHash, MAX_CHUNKS, MAX_MANIFEST_BYTES, type Manifest,
+} from '../src/format/manifest.js';
+import { ManifestInvalid } from '../src/checkpoint/errors.js';
+
+const h = (c: string) => c.repeat(64);
+
+function sample(): Manifest {
+  return {
+    format: 'lightsnap/checkpoint', formatVersion: 1, version: 7, root: h('a'), leaves: 30,
+    chunking: { maxChunkBytes: 1 << 20, minChunkBytes: 1 << 17, boundaryBits: 10 },
+    chunks: [
+      { digest: h('1'), size: 1000, leaves: 10, lo: h('0'), hi: '7' + 'f'.repeat(63), proof: h('4'), proofSize: 100 },
+      { digest: h('2'), size: 1000, leaves: 10, lo: '8' + '0'.repeat(63), hi: 'c' + '0'.repeat(63), proof: h('5'), proofSize: 100 },
+      { digest: h('3'), size: 1000, leaves: 10, lo: 'c' + '0'.repeat(62) + '1', hi: h('f'), proof: h('6'), proofSize: 100 },
+    ],
+  };
+}
+
+const bytesOf = (m: unknown) => new TextEncoder().encode(JSON.stringify(m) + '\n');
+
+function refused(m: unknown, pattern: RegExp, chunk?: number) {
+  const err = (() => { try { parseManifest(bytesOf(m)); } catch (e) { return e; } })() as ManifestInvalid;
+  expect(err, `expected refusal matching ${pattern}`).toBeInstanceOf(ManifestInvalid);
+  expect(err.message).toMatch(pattern);
+  if (chunk !== undefined) expect(err.chunk).toBe(chunk);
+}
+
+describe('the manifest', () => {
+  it('round-trips through its canonical bytes', () => {
+    const m = sample();
+    expect(parseManifest(encodeManifest(m))).toEqual(m);
+  });
+
+  it('refuses bytes that are not canonical', () => {
+    const text = new TextDecoder().decode(encodeManifest(sample()));
+    expect(() => parseManifest(new TextEncoder().encode(text.replace('{"format"', '{ "format"')))).toThrow(/canonical/);
+    const reordered = { formatVersion: 1, ...sample() };
+    expect(() => parseManifest(bytesOf(reordered))).toThrow(/canonical/);
+    expect(() => parseManifest(bytesOf({ ...sample(), extra: 1 }))).toThrow(/canonical/);
+  });
+
+  it('refuses gaps, overlaps, reordered tables and an unfinished key space, naming the chunk', () => {
+    const gap = sample();
+    gap.chunks[1].lo = '8' + '0'.repeat(62) + '1';
+    refused(gap, /gap/, 1);
+    const overlap = sample();
+    overlap.chunks[2].lo = 'b' + '0'.repeat(63);
+    refused(overlap, /overlaps/, 2);
+    const reordered = sample();
+    [reordered.chunks[0], reordered.chunks[1]] = [reordered.chunks[1], reordered.chunks[0]];
+    refused(reordered, /gap/, 0);
+    const short = sample();
+    short.chunks[2].hi = 'e'.repeat(64);
+    refused(short, /end of the key space/, 2);
+    const inverted = sample();
+    inverted.chunks[1].hi = '7' + 'f'.repeat(63);
+    refused(inverted, /hi is below lo/, 1);
+  });
+
+  it('refuses absurd sizes and counts before allocating anything', () => {
+    const big = sample();
+    big.chunks[0].size = 2 ** 40;
+    refused(big, /size must be an integer/, 0);
+    const many = sample();
+    many.chunks[0].leaves = 5000;
+    refused(many, /cannot fit/, 0);
+    refused({ ...sample(), leaves: 31 }, /chunks hold 30/);
+    refused({ ...sample(), chunks: [] }, /1 to/);
+    expect(() => parseManifest(new Uint8Array(MAX_MANIFEST_BYTES + 1))).toThrow(/over the limit/);
+    const huge = { ...sample(), chunks: new Array(MAX_CHUNKS + 1).fill(sample().chunks[0]) };
+    expect(() => validateManifest(huge)).toThrow(/1 to 262144 entries/);
+    const proof = sample();
+    proof.chunks[0].proofSize = 10 ** 9;
+    refused(proof, /proofSize/, 0);
+  });
+
+  it('refuses wrong types, versions and hex', () => {
+    refused({ ...sample(), formatVersion: 2 }, /formatVersion 2 is not supported/);
+    refused({ ...sample(), root: 'A'.repeat(64) }, /root must be 64 lowercase hex/);
+    refused({ ...sample(), version: -1 }, /version must be/);
+    refused({ ...sample(), chunking: null }, /chunking must be an object/);
+    refused([], /must be an object/);
+    expect(() => parseManifest(new TextEncoder().encode('{"format":'))).toThrow(/not valid UTF-8 JSON/);
+    expect(() => parseManifest(new Uint8Array([0xff, 0xfe]))).toThrow(ManifestInvalid);
+  });
+
+  it('computes the next key hash', () => {
+    expect(nextKeyHash('0'.repeat(63) + 'f')).toBe('0'.repeat(62) + '10');
+    expect(nextKeyHash('7' + 'f'.repeat(63))).toBe('8' + '0'.repeat(63));
+    expect(() => nextKeyHash('f'.repeat(64))).toThrow(RangeError);
+  });
+});
