@@ -36,8 +36,8 @@ describe('the manifest', () => {
   it('refuses bytes that are not canonical', () => {
     const text = new TextDecoder().decode(encodeManifest(sample()));
     expect(() => parseManifest(new TextEncoder().encode(text.replace('{"format"', '{ "format"')))).toThrow(/canonical/);
-    const reordered = { formatVersion: 1, ...sample() };
-    expect(() => parseManifest(bytesOf(reordered))).toThrow(/canonical/);
+    const { format, ...rest } = sample();
+    expect(() => parseManifest(bytesOf({ ...rest, format }))).toThrow(/canonical/);
     expect(() => parseManifest(bytesOf({ ...sample(), extra: 1 }))).toThrow(/canonical/);
   });
 

@@ -70,6 +70,19 @@ export const KeyNotFound = make('KeyNotFound');
 /** The storage backend refused a write (quota exceeded, connection closed). */
 export const StorageFailed = make('StorageFailed');
 
+export type CheckpointNotFound = InstanceType<typeof CheckpointNotFound>;
+export type ChunkNotFound = InstanceType<typeof ChunkNotFound>;
+export type ChunkCorrupted = InstanceType<typeof ChunkCorrupted>;
+export type ChunkProofVerificationFailed = InstanceType<typeof ChunkProofVerificationFailed>;
+export type ManifestInvalid = InstanceType<typeof ManifestInvalid>;
+export type RootMismatch = InstanceType<typeof RootMismatch>;
+export type RestoreAlreadyInProgress = InstanceType<typeof RestoreAlreadyInProgress>;
+export type NoRestoreInProgress = InstanceType<typeof NoRestoreInProgress>;
+export type ChunkAlreadyRestored = InstanceType<typeof ChunkAlreadyRestored>;
+export type SourceUnavailable = InstanceType<typeof SourceUnavailable>;
+export type KeyNotFound = InstanceType<typeof KeyNotFound>;
+export type StorageFailed = InstanceType<typeof StorageFailed>;
+
 const ERROR_CLASSES: Record<string, new (detail: string, ctx?: ErrorContext) => CheckpointError> = {
   CheckpointNotFound, ChunkNotFound, ChunkCorrupted, ChunkProofVerificationFailed, ManifestInvalid, RootMismatch,
   RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound, StorageFailed,
