@@ -52,16 +52,16 @@ export type ChunkAcceptor = (chunk: Uint8Array, proof: Uint8Array, source: strin
 /**
  * Fetches chunk `index` and its proof and hands them to `accept`, trying each source in turn
  * (starting at `first`, to spread load) until one is accepted. Throws the last source's error
- * if none is.
+ * if none is. With `localChunk` (the chunk's bytes, already at hand) only the proof is fetched.
  */
 export async function fetchAcceptedChunk(sources: readonly Source[], index: number, entry: ChunkEntry,
-  accept: ChunkAcceptor, onBad: BadSourceListener, signal?: AbortSignal, first = 0): Promise<Source> {
+  accept: ChunkAcceptor, onBad: BadSourceListener, signal?: AbortSignal, first = 0, localChunk?: Uint8Array): Promise<Source> {
   let last: unknown;
   for (let i = 0; i < sources.length; i++) {
     const source = sources[(first + i) % sources.length];
     try {
       const [chunk, proof] = await Promise.all([
-        source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
+        localChunk ?? source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
         source.fetch(`proofs/${entry.proof}`, { maxBytes: entry.proofSize, signal }),
       ]);
       await accept(chunk, proof, source.name);

@@ -72,6 +72,15 @@ export class Restorer {
   }
 
   /**
+   * The bytes of chunk `index` if the store already has that file (from an earlier checkpoint
+   * that shares it), so only its proof needs fetching. Still unverified: restoreChunk checks it.
+   */
+  async localChunk(index: number): Promise<Uint8Array | undefined> {
+    const entry = this.requireRestore().chunks[index];
+    return entry && this.store.get(`chunks/${entry.digest}`);
+  }
+
+  /**
    * Verifies chunk `index` and stores it with its progress record. Returns true when the
    * restore is complete. Restoring a chunk that is already stored does nothing.
    */

@@ -28,6 +28,8 @@ export interface TransferResult {
   fetched: number;
   /** Chunks already in the store (restore only). */
   skipped: number;
+  /** Of the fetched chunks, those whose file was already in the store: only the proof was fetched. */
+  reused: number;
   /** Every refusal of a source: which chunk, which source, why. */
   badSources: Array<{ chunk: number; source: string; code: string; message: string }>;
 }
@@ -59,7 +61,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const pending = restorer ? (await restorer.startRestore(bytes, root), restorer.pendingChunks()) : manifest.chunks.map((_, i) => i);
   const total = manifest.chunks.length;
   const bytesTotal = manifest.chunks.reduce((a, c) => a + c.size, 0);
-  const result: TransferResult = { manifest, fetched: 0, skipped: total - pending.length, badSources: [] };
+  const result: TransferResult = { manifest, fetched: 0, skipped: total - pending.length, reused: 0, badSources: [] };
   const pendingSet = new Set(pending);
   let chunksDone = result.skipped;
   let bytesDone = manifest.chunks.reduce((a, c, i) => a + (pendingSet.has(i) ? 0 : c.size), 0);
@@ -76,7 +78,9 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
     const accept: ChunkAcceptor = restorer
       ? async (chunk, proof, source) => void await restorer.restoreChunk(index, chunk, proof, source)
       : (chunk, proof, source) => verifier.verifyChunk({ root, index, entry, chunk, proof, source });
-    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, signal, slot);
+    const local = await restorer?.localChunk(index);
+    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, signal, slot, local);
+    if (local) result.reused++;
     result.fetched++;
     chunksDone++;
     bytesDone += entry.size;
