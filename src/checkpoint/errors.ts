@@ -11,7 +11,7 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
-export abstract class CheckpointError extends LightsnapError {
+export class CheckpointError extends LightsnapError {
   readonly chunk?: number;
   readonly source?: string;
   /** The message without the chunk and source. */
@@ -27,7 +27,13 @@ export abstract class CheckpointError extends LightsnapError {
   }
 
   /** The same error with the chunk index or source filled in where it was missing. */
-  abstract at(ctx: ErrorContext): CheckpointError;
+  at(ctx: ErrorContext): CheckpointError {
+    return new CheckpointError(this.code, this.detail ?? this.message, this.merged(ctx));
+  }
+
+  protected merged(ctx: ErrorContext): ErrorContext {
+    return { chunk: this.chunk ?? ctx.chunk, source: this.source ?? ctx.source, cause: this.cause ?? ctx.cause };
+  }
 }
 
 const make = (code: string) => class Specific extends CheckpointError {
@@ -36,7 +42,8 @@ const make = (code: string) => class Specific extends CheckpointError {
   }
 
   at(ctx: ErrorContext): Specific {
-    return new Specific(this.detail, { chunk: this.chunk ?? ctx.chunk, source: this.source ?? ctx.source, cause: this.cause ?? ctx.cause });
+    // `detail` is missing on an error rebuilt after crossing a thread: fall back to the message.
+    return new Specific(this.detail ?? this.message, this.merged(ctx));
   }
 };
 
