@@ -6,6 +6,8 @@ import { inspectCommand } from './inspect.js';
 import { verifyCommand } from './verify.js';
 import { restoreCommand } from './restore.js';
 import { serveCommand } from './serve.js';
+import { createCommand } from './create.js';
+import { getCommand } from './get.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -14,4 +16,6 @@ export const commands: Record<string, Command> = {
   verify: verifyCommand,
   restore: restoreCommand,
   serve: serveCommand,
+  create: createCommand,
+  get: getCommand,
 };
