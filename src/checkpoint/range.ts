@@ -8,5 +8,5 @@ export interface ChunkProver {
 }
 export function createChunkProver(): ChunkProver { throw new Error('pending'); }
 export function checkRangeProof(..._a: unknown[]): string | undefined { throw new Error('pending'); }
-export type KeyProof = unknown;
+export type KeyProof = { siblings: Uint8Array[] };
 export function proveInChunk(..._a: unknown[]): KeyProof { throw new Error('pending'); }

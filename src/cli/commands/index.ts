@@ -8,6 +8,7 @@ import { restoreCommand } from './restore.js';
 import { serveCommand } from './serve.js';
 import { createCommand } from './create.js';
 import { getCommand } from './get.js';
+import { demoCommand } from './demo.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -18,4 +19,5 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   create: createCommand,
   get: getCommand,
+  demo: demoCommand,
 };
