@@ -1,0 +1,137 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import { runCli } from './cli-harness.js';
+import { serveDirectory } from '../src/net/serve.js';
+import { refRoot } from './jmt-reference.js';
+import { hex, rng } from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'lightsnap-cp-cli-'));
+const servers: Server[] = [];
+afterAll(() => servers.forEach((s) => { s.closeAllConnections(); s.close(); }));
+
+function writeState(path: string, n: number, seed: number) {
+  const r = rng(seed);
+  const lines: string[] = [];
+  const pairs: Array<{ key: Uint8Array; value: Uint8Array | null }> = [];
+  for (let i = 0; i < n; i++) {
+    const value = hex(r.bytes(30 + r.int(100)));
+    lines.push(JSON.stringify({ key: `k${i}`, value: `0x${value}` }));
+  }
+  lines.push(JSON.stringify({ key: 'k3', value: 'overridden' }), JSON.stringify({ key: 'k4', value: null }));
+  writeFileSync(path, lines.join('\n') + '\n');
+  for (const line of lines) {
+    const { key, value } = JSON.parse(line);
+    const enc = (s: string) => s.startsWith('0x') ? Uint8Array.from(Buffer.from(s.slice(2), 'hex')) : new TextEncoder().encode(s);
+    pairs.push({ key: enc(key), value: value === null ? null : enc(value) });
+  }
+  return pairs;
+}
+
+describe('lightsnap create / inspect / verify / restore / get', () => {
+  const state = join(work, 'state.jsonl');
+  const pairs = writeState(state, 3000, 4);
+  const out = join(work, 'cp');
+
+  it('creates a checkpoint and prints the reference root last', async () => {
+    const r = await runCli('create', state, '--out', out, '--version', '12', '--max-chunk-bytes', '8192');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(hex(refRoot(pairs)));
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+
+  it('inspects, verifies, restores and answers get', async () => {
+    const root = hex(refRoot(pairs));
+    const info = JSON.parse((await runCli('inspect', out, '--json')).stdout);
+    expect(info).toMatchObject({ version: 12, root, leaves: 2999 });
+    const v = await runCli('verify', out, '--root', root);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/verified \d+ chunks \(2999 leaves/);
+    const into = join(work, 'restored');
+    expect((await runCli('restore', out, '--root', root, '--into', into)).code).toBe(0);
+    const got = await runCli('get', into, 'k3');
+    expect(got.stdout).toBe(`0x${hex(new TextEncoder().encode('overridden'))}\n`);
+    const absent = await runCli('get', into, 'k4');
+    expect(absent.code).toBe(3);
+    expect(absent.stderr).toMatch(/KeyNotFound/);
+  });
+
+  it('refuses a wrong root with exit 5, naming the error code', async () => {
+    const r = await runCli('verify', out, '--root', 'ab'.repeat(32));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/RootMismatch/);
+  });
+
+  it('names the chunk of a corrupted file, with exit 5', async () => {
+    const bad = join(work, 'bad');
+    await runCli('create', state, '--out', bad, '--max-chunk-bytes', '8192');
+    const manifest = JSON.parse(readFileSync(join(bad, 'manifest.json'), 'utf8'));
+    const victim = join(bad, 'chunks', manifest.chunks[3].digest);
+    const bytes = readFileSync(victim);
+    bytes[100] ^= 1;
+    writeFileSync(victim, bytes);
+    const r = await runCli('verify', bad, '--root', manifest.root, '--json');
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/ChunkCorrupted: chunk file does not match its digest \(chunk 3 from /);
+    const events = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(events.some((e) => e.state === 'bad' && e.chunk === 3)).toBe(true);
+  });
+
+  it('reports usage errors with exit 2', async () => {
+    expect((await runCli('verify', out)).stderr).toMatch(/--root HEX is required/);
+    expect((await runCli('verify', out, '--root', 'xyz')).code).toBe(2);
+    expect((await runCli('create', state)).stderr).toMatch(/--out DIR is required/);
+    expect((await runCli('create', join(work, 'missing.jsonl'), '--out', out)).code).toBe(4);
+  });
+
+  it('names the line of a malformed state file', async () => {
+    const badState = join(work, 'bad.jsonl');
+    writeFileSync(badState, '{"key":"a","value":"b"}\n{"key":"a" "value":"b"}\n');
+    const r = await runCli('create', badState, '--out', join(work, 'x'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 2: not valid JSON/);
+  });
+});
+
+describe('a restore killed at random points', () => {
+  it('resumes every time, never refetches a stored chunk, and ends with the source state', async () => {
+    const state = join(work, 'big.jsonl');
+    const pairs = writeState(state, 6000, 8);
+    const src = join(work, 'big');
+    await runCli('create', state, '--out', src, '--max-chunk-bytes', '4096');
+    const root = hex(refRoot(pairs));
+    const requests: string[] = [];
+    const { server, url } = await serveDirectory(src, { onRequest: (i) => requests.push(i.path) });
+    servers.push(server);
+    const into = join(work, 'big-restored');
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const r = rng(99);
+    let finished = false;
+    for (let attempt = 0; attempt < 8 && !finished; attempt++) {
+      const stored = new Set(existsSync(join(into, 'chunks')) ? readdirSync(join(into, 'chunks')).filter((f) => !f.endsWith('.partial')) : []);
+      const before = requests.length;
+      const child = spawn(tsx, ['src/cli/run.ts', 'restore', url, '--root', root, '--into', into], { stdio: 'ignore' });
+      const killAfter = attempt < 7 ? 300 + r.int(1500) : 120_000;
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), killAfter);
+        child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+      });
+      for (const path of requests.slice(before)) {
+        const m = /\/chunks\/([0-9a-f]{64})$/.exec(path);
+        if (m) expect(stored.has(m[1]), `chunk ${m[1]} fetched again after it was stored`).toBe(false);
+      }
+      finished = code === 0;
+    }
+    expect(finished).toBe(true);
+    const check = await runCli('verify', into, '--root', root);
+    expect(check.code).toBe(0);
+    for (const i of [0, 10, 5999]) {
+      const got = await runCli('get', into, `k${i}`);
+      expect(got.code).toBe(0);
+    }
+  }, 240_000);
+});
