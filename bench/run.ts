@@ -4,6 +4,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   sha256: () => import('./sha256.js'),
   fastcdc: () => import('./fastcdc.js'),
   ics23: () => import('./ics23.js'),
+  checkpoint: () => import('./checkpoint.js'),
 };
 
 const wanted = process.argv.slice(2);

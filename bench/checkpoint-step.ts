@@ -1,0 +1,51 @@
+// One step of the checkpoint benchmark, run in its own process so its peak RSS is its own:
+//   tsx bench/checkpoint-step.ts make-sorted DIR PAIRS VALUE_BYTES   (a checkpoint from a sorted stream)
+//   tsx bench/checkpoint-step.ts create DIR PAIRS                    (1M-pair style: 32-byte keys, ~100-byte values)
+//   tsx bench/checkpoint-step.ts verify DIR ROOT [WORKERS]
+//   tsx bench/checkpoint-step.ts restore DIR ROOT INTO
+// Prints one JSON line: { seconds, maxRssMB, ... }.
+import { createCheckpoint, createCheckpointFromSorted } from '../src/checkpoint/create.js';
+import { restoreCheckpoint, verifyCheckpoint } from '../src/checkpoint/transfer.js';
+import { fsStore } from '../src/store/fs.js';
+import { dirSource } from '../src/net/dir-source.js';
+import { sha256 } from '../src/hash/sha256.js';
+import { sortedLatest } from '../src/tree/sort.js';
+import type { Leaf } from '../src/format/chunk.js';
+import { verifierFor } from '../src/cli/verifier.js';
+import { randomBytes } from './harness.js';
+
+const [step, dir, a, b, c] = process.argv.slice(2);
+const t0 = performance.now();
+let extra: Record<string, unknown> = {};
+
+if (step === 'create') {
+  const n = Number(a);
+  const keys = randomBytes(n * 32, 7);
+  const values = randomBytes(n * 100, 8);
+  const pairs = Array.from({ length: n }, (_, i) => ({ key: keys.subarray(i * 32, i * 32 + 32), value: values.subarray(i * 100, i * 100 + 100) }));
+  const created = await createCheckpoint(pairs, { store: fsStore(dir), version: 1 });
+  extra = { root: created.manifest.root, chunks: created.manifest.chunks.length, bytes: created.manifest.chunks.reduce((s, x) => s + x.size, 0) };
+} else if (step === 'make-sorted') {
+  // Keys are hashed and sorted up front (32 bytes each); values are generated as they stream.
+  const n = Number(a);
+  const valueBytes = Number(b);
+  const keyOf = (i: number) => new TextEncoder().encode(`key-${i}`);
+  const hashes = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i++) hashes.set(sha256(keyOf(i)), i * 32);
+  const order = sortedLatest(hashes);
+  function* leaves(): Generator<Leaf> {
+    for (const i of order) yield { key: keyOf(i), value: randomBytes(valueBytes, i + 1) };
+  }
+  const created = await createCheckpointFromSorted(leaves(), { store: fsStore(dir), version: 1 });
+  extra = { root: created.manifest.root, chunks: created.manifest.chunks.length, bytes: created.manifest.chunks.reduce((s, x) => s + x.size, 0) };
+} else if (step === 'verify' || step === 'restore') {
+  const { verifier, concurrency, close } = await verifierFor(step === 'verify' && c ? Number(c) : 0);
+  const opts = { sources: [dirSource(dir)], root: a, verifier, concurrency };
+  const r = step === 'verify' ? await verifyCheckpoint(opts) : await restoreCheckpoint({ ...opts, store: fsStore(b) });
+  await close();
+  extra = { chunks: r.manifest.chunks.length, bytes: r.manifest.chunks.reduce((s, x) => s + x.size, 0) };
+} else {
+  console.error(`unknown step ${step}`);
+  process.exit(2);
+}
+console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));

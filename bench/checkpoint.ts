@@ -1,0 +1,53 @@
+// Checkpoint benchmarks (issue #4): create and verify 1,000,000 pairs (32-byte keys, 100-byte
+// values); verification against `sha256sum` of the same chunk files (the floor: every byte is
+// hashed once); restore of a ~1 GB checkpoint with its peak RSS. Each step runs in its own
+// process. LIGHTSNAP_BENCH_SCALE=0.1 runs everything at a tenth of the size.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const scale = Number(process.env.LIGHTSNAP_BENCH_SCALE ?? 1);
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+function step(...args: string[]): { seconds: number; maxRssMB: number; root?: string; bytes: number; chunks: number } {
+  return JSON.parse(execFileSync(tsx, ['bench/checkpoint-step.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!);
+}
+
+function sha256sum(dir: string): number {
+  const t0 = performance.now();
+  execFileSync('bash', ['-c', `cd ${dir}/chunks && ls | xargs sha256sum > /dev/null`]);
+  return (performance.now() - t0) / 1000;
+}
+
+export async function run(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lightsnap-bench-'));
+  try {
+    const n = Math.round(1_000_000 * scale);
+    const dir = join(work, 'state');
+    const created = step('create', dir, String(n));
+    const mb = (x: { bytes: number }, s: number) => (x.bytes / 1e6 / s).toFixed(0);
+    console.log(`\n## Checkpoints: ${n.toLocaleString('en-US')} pairs (32-byte keys, 100-byte values)\n`);
+    console.log('| step | seconds | MB/s of chunk bytes | peak RSS | vs sha256sum |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    console.log(`| create (${created.chunks} chunks, ${(created.bytes / 1e6).toFixed(0)} MB) | ${created.seconds.toFixed(2)} | ${mb(created, created.seconds)} | ${created.maxRssMB} MB | |`);
+    const floor = sha256sum(dir);
+    console.log(`| sha256sum of the chunk files | ${floor.toFixed(2)} | ${mb(created, floor)} | | 1.00× |`);
+    for (const workers of ['0', '1', '2']) {
+      const v = step('verify', dir, created.root!, workers);
+      const label = workers === '0' ? 'verify, main thread' : `verify, ${workers} worker${workers === '1' ? '' : 's'}`;
+      console.log(`| ${label} | ${v.seconds.toFixed(2)} | ${mb(created, v.seconds)} | ${v.maxRssMB} MB | ${(floor / v.seconds).toFixed(2)}× |`);
+    }
+    const big = join(work, 'big');
+    const pairs = Math.round(100_000 * scale);
+    const made = step('make-sorted', big, String(pairs), '10000');
+    const r = step('restore', big, made.root!, join(work, 'restored'));
+    console.log(`\n## Restore of a ${(made.bytes / 1e9).toFixed(2)} GB checkpoint (${pairs.toLocaleString('en-US')} pairs of 10 kB, ${made.chunks} chunks)\n`);
+    console.log('| step | seconds | MB/s | peak RSS |');
+    console.log('| --- | ---: | ---: | ---: |');
+    console.log(`| create from a sorted stream | ${made.seconds.toFixed(2)} | ${mb(made, made.seconds)} | ${made.maxRssMB} MB |`);
+    console.log(`| restore (verify + fsync'd writes) | ${r.seconds.toFixed(2)} | ${mb(made, r.seconds)} | ${r.maxRssMB} MB |`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
