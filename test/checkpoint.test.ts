@@ -13,7 +13,7 @@ import {
 import { sha256 } from '../src/hash/sha256.js';
 import { toHex } from '../src/hex.js';
 import type { Source } from '../src/net/source.js';
-import { refRoot } from './jmt-reference.js';
+import { refCompare, refProof, refRoot, refSha256 } from './jmt-reference.js';
 import { hex } from './helpers.js';
 import { samplePairs, sampleCheckpoint, spySource } from './checkpoint-fixtures.js';
 
@@ -63,11 +63,30 @@ describe('checkpoints end to end', () => {
     await expect(view.get(enc.encode('absent'))).rejects.toThrow(KeyNotFound);
   });
 
+  it('proves membership and non-membership offline, exactly as the reference tree does', async () => {
+    const s = await sampleCheckpoint(samplePairs(400, 3));
+    const target = memoryStore();
+    await restoreCheckpoint({ sources: [s.source], root: s.root, store: target });
+    const view = await openCheckpoint(target);
+    const leaves = s.pairs.map((p) => ({ keyHash: refSha256(p.key), valueHash: refSha256(p.value!) }))
+      .sort((a, b) => refCompare(a.keyHash, b.keyHash));
+    const keys = [...s.pairs.map((p) => p.key), ...Array.from({ length: 200 }, (_, i) => enc.encode(`absent-${i}`))];
+    for (const key of keys) {
+      const got = await view.prove(key);
+      const want = refProof(leaves, refSha256(key));
+      expect(got.siblings.map(hex), new TextDecoder().decode(key)).toEqual(want.siblings.map(hex));
+      expect(got.leaf && hex(got.leaf.keyHash)).toBe(want.leaf && hex(want.leaf.keyHash));
+    }
+  });
+
   it('checkpoints the empty state and a one-key state', async () => {
     for (const pairs of [[], samplePairs(1)]) {
       const s = await sampleCheckpoint(pairs);
       expect(s.root).toBe(hex(refRoot(pairs)));
-      await verifyCheckpoint({ sources: [s.source], root: s.root });
+      const target = memoryStore();
+      await restoreCheckpoint({ sources: [s.source], root: s.root, store: target });
+      const proof = await (await openCheckpoint(target)).prove(enc.encode('nothing here'));
+      expect(proof.valueHash).toBeUndefined();
     }
   });
 

@@ -9,7 +9,7 @@ const h = (c: string) => c.repeat(64);
 function sample(): Manifest {
   return {
     format: 'lightsnap/checkpoint', formatVersion: 1, version: 7, root: h('a'), leaves: 30,
-    chunking: { maxChunkBytes: 1 << 20, minChunkBytes: 1 << 17, boundaryBits: 10 },
+    chunking: { maxChunkBytes: 1 << 20, minChunkBytes: 1 << 17, avgChunkBytes: 1 << 18 },
     chunks: [
       { digest: h('1'), size: 1000, leaves: 10, lo: h('0'), hi: '7' + 'f'.repeat(63), proof: h('4'), proofSize: 100 },
       { digest: h('2'), size: 1000, leaves: 10, lo: '8' + '0'.repeat(63), hi: 'c' + '0'.repeat(63), proof: h('5'), proofSize: 100 },

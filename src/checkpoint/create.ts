@@ -159,7 +159,9 @@ export async function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | I
     format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves: leafCount, chunking, chunks,
   };
   const manifestBytes = encodeManifest(manifest);
+  await opts.store.flush?.();
   await opts.store.put([[`manifests/${version}.json`, manifestBytes], ['manifest.json', manifestBytes]]);
+  await opts.store.flush?.();
   return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)) };
 }
 

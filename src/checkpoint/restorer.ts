@@ -150,7 +150,9 @@ export class Restorer {
   }
 
   private async finish(): Promise<void> {
+    await this.store.flush?.();
     await this.store.put([['manifest.json', this.manifestBytes!]]);
+    await this.store.flush?.();
     await this.store.delete([...(await this.store.keys(DONE)), PENDING_MANIFEST]);
   }
 }

@@ -1,6 +1,6 @@
-// Content-defined chunk boundaries over a stream of leaves sorted by key hash. A boundary
-// depends only on the leaf that ends the chunk (its key hash) and the bytes since the last
-// boundary, so inserting or changing one key changes its own chunk and, at most, the next:
+// Content-defined chunk boundaries over a stream of leaves sorted by key hash. Whether a chunk
+// ends after a leaf depends only on that leaf (its key hash and size) and the bytes since the
+// last boundary, so inserting or changing one key changes its own chunk and at most the next:
 // every later boundary falls where it fell before.
 import type { ChunkingParams } from '../format/manifest.js';
 import { CHUNK_HEADER, LEAF_OVERHEAD } from '../format/chunk.js';
@@ -8,22 +8,22 @@ import { InvalidArgument } from '../errors.js';
 
 export const DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
 
-/** Chunking parameters from a maximum size: min = max / 8, boundaries every ~1024 leaves. */
+/**
+ * Chunking parameters from a maximum size: min = max / 8 and avg = max / 4, so a chunk ends
+ * naturally after ~3/8 of the maximum and is cut at the maximum only ~3% of the time.
+ */
 export function defaultChunking(maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES): ChunkingParams {
   if (!Number.isSafeInteger(maxChunkBytes) || maxChunkBytes < 1024 || maxChunkBytes > 64 << 20) {
     throw new InvalidArgument(`maxChunkBytes must be an integer from 1024 to ${64 << 20}, got ${maxChunkBytes}`);
   }
-  return { maxChunkBytes, minChunkBytes: maxChunkBytes >>> 3, boundaryBits: 10 };
+  return { maxChunkBytes, minChunkBytes: maxChunkBytes >>> 3, avgChunkBytes: maxChunkBytes >>> 2 };
 }
 
 export class LeafSplitter {
   private size = CHUNK_HEADER;
   private count = 0;
-  private readonly mask: number;
 
-  constructor(private readonly params: ChunkingParams) {
-    this.mask = params.boundaryBits === 32 ? 0xffffffff : (1 << params.boundaryBits) - 1;
-  }
+  constructor(private readonly params: ChunkingParams) {}
 
   /** True when the current chunk must end before a leaf of `leafBytes` (key + value) bytes. */
   endsBefore(leafBytes: number): boolean {
@@ -32,10 +32,14 @@ export class LeafSplitter {
 
   /** Adds a leaf; returns true when the chunk ends after it (a content-defined boundary). */
   add(leafBytes: number, keyHash: Uint8Array): boolean {
-    this.size += LEAF_OVERHEAD + leafBytes;
+    const bytes = LEAF_OVERHEAD + leafBytes;
+    this.size += bytes;
     this.count++;
-    const tail = ((keyHash[28] << 24) | (keyHash[29] << 16) | (keyHash[30] << 8) | keyHash[31]) >>> 0;
-    return this.size >= this.params.minChunkBytes && (tail & this.mask) >>> 0 === 0;
+    if (this.size < this.params.minChunkBytes) return false;
+    // Key hash bytes 28..31 as a uniform fraction of 2^32: the boundary test is a coin with
+    // probability bytes / avgChunkBytes that every creator flips the same way for this leaf.
+    const coin = ((keyHash[28] << 24) | (keyHash[29] << 16) | (keyHash[30] << 8) | keyHash[31]) >>> 0;
+    return coin < (bytes / this.params.avgChunkBytes) * 2 ** 32;
   }
 
   /** Starts a new chunk. */

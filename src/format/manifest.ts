@@ -19,8 +19,12 @@ export interface ChunkingParams {
   maxChunkBytes: number;
   /** No content-defined boundary falls before a chunk reaches this size. */
   minChunkBytes: number;
-  /** A chunk ends after a leaf whose key hash has this many trailing zero bits (bytes 28..31). */
-  boundaryBits: number;
+  /**
+   * Past minChunkBytes, a chunk ends after a leaf of b bytes (key + value + 8) with probability
+   * b / avgChunkBytes, decided by the leaf's key hash: so chunks run ~avgChunkBytes past the
+   * minimum, whatever the leaf sizes.
+   */
+  avgChunkBytes: number;
 }
 
 export interface ChunkEntry {
@@ -61,7 +65,7 @@ export function encodeManifest(m: Manifest): Uint8Array {
     version: m.version,
     root: m.root,
     leaves: m.leaves,
-    chunking: { maxChunkBytes: m.chunking.maxChunkBytes, minChunkBytes: m.chunking.minChunkBytes, boundaryBits: m.chunking.boundaryBits },
+    chunking: { maxChunkBytes: m.chunking.maxChunkBytes, minChunkBytes: m.chunking.minChunkBytes, avgChunkBytes: m.chunking.avgChunkBytes },
     chunks: m.chunks.map((c) => ({
       digest: c.digest, size: c.size, leaves: c.leaves, lo: c.lo, hi: c.hi, proof: c.proof, proofSize: c.proofSize,
     })),
@@ -118,7 +122,7 @@ export function validateManifest(value: unknown): Manifest {
   const chunking: ChunkingParams = {
     maxChunkBytes: int(c.maxChunkBytes, 'chunking.maxChunkBytes', 1024, HARD_MAX_CHUNK_BYTES),
     minChunkBytes: int(c.minChunkBytes, 'chunking.minChunkBytes', 0, HARD_MAX_CHUNK_BYTES),
-    boundaryBits: int(c.boundaryBits, 'chunking.boundaryBits', 0, 32),
+    avgChunkBytes: int(c.avgChunkBytes, 'chunking.avgChunkBytes', 64, HARD_MAX_CHUNK_BYTES),
   };
   if (chunking.minChunkBytes > chunking.maxChunkBytes) fail('chunking.minChunkBytes is above chunking.maxChunkBytes');
   if (!Array.isArray(m.chunks) || m.chunks.length === 0 || m.chunks.length > MAX_CHUNKS) {

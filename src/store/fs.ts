@@ -1,5 +1,7 @@
 // A Store in a directory (Node). Each key is a file; each write goes to a temporary name, is
-// fsynced and renamed into place, so a crash never leaves a torn entry under a real key.
+// fsynced and renamed into place, so a crash never leaves a torn entry under a real key. The
+// directories are synced by flush(), not after every rename: a crash can lose the latest
+// renames (the data is fetched again), never expose a partial file.
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Store } from './store.js';
@@ -26,6 +28,7 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 export function fsStore(root: string): Store {
+  const dirty = new Set<string>();
   return {
     async get(key) {
       try {
@@ -36,11 +39,12 @@ export function fsStore(root: string): Store {
       }
     },
     async put(entries) {
-      for (const [key, value] of entries) {
-        const path = pathFor(root, key);
-        const temp = path + TEMP_SUFFIX;
+      const paths = entries.map(([key]) => pathFor(root, key));
+      // Data is written and synced in parallel; renames then happen in the caller's order.
+      await Promise.all(entries.map(async ([, value], i) => {
+        const temp = paths[i] + TEMP_SUFFIX;
         try {
-          await mkdir(dirname(path), { recursive: true });
+          await mkdir(dirname(paths[i]), { recursive: true });
           const handle = await open(temp, 'w');
           try {
             await handle.writeFile(value);
@@ -48,13 +52,20 @@ export function fsStore(root: string): Store {
           } finally {
             await handle.close();
           }
-          await rename(temp, path);
-          await syncDir(dirname(path));
         } catch (err) {
           await rm(temp, { force: true });
-          throw new StorageFailed(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
+          throw new StorageFailed(`cannot write ${paths[i]}: ${(err as Error).message}`, { cause: err });
         }
+      }));
+      for (const path of paths) {
+        await rename(path + TEMP_SUFFIX, path);
+        dirty.add(dirname(path));
       }
+    },
+    async flush() {
+      const dirs = [...dirty];
+      dirty.clear();
+      await Promise.all(dirs.map(syncDir));
     },
     async delete(keys) {
       for (const key of keys) await rm(pathFor(root, key), { force: true });

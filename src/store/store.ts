@@ -8,9 +8,12 @@ export interface Store {
   /**
    * Writes all entries atomically where the backend can (IndexedDB: one transaction) and in
    * order otherwise (filesystem: each entry written to a temporary name, synced, renamed), so
-   * an entry that is present is always whole.
+   * an entry that is present is always whole. A crash may lose recent entries (until `flush`)
+   * but never leaves a torn one.
    */
   put(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
+  /** Makes every entry written so far durable (the filesystem syncs the directories). */
+  flush?(): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /** Every key that starts with `prefix`, in no particular order. */
   keys(prefix: string): Promise<string[]>;

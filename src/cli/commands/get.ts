@@ -26,3 +26,22 @@ export const getCommand: Command = {
     return 0;
   },
 };
+
+export const proveCommand: Command = {
+  summary: 'print a membership or non-membership proof of a key, checked against the root (JSON)',
+  usage: 'prove DIR KEY',
+  async run(args, io) {
+    const { view, key } = await openForKey(args, this.usage);
+    const p = await view.prove(key);
+    io.stdout.write(JSON.stringify({
+      root: view.manifest.root,
+      keyHash: toHex(p.keyHash),
+      present: p.valueHash !== undefined,
+      ...(p.valueHash ? { valueHash: toHex(p.valueHash) } : {}),
+      leaf: p.leaf && { keyHash: toHex(p.leaf.keyHash), valueHash: toHex(p.leaf.valueHash) },
+      siblings: p.siblings.map(toHex),
+      verified: true,
+    }) + '\n');
+    return 0;
+  },
+};

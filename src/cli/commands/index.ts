@@ -7,7 +7,7 @@ import { verifyCommand } from './verify.js';
 import { restoreCommand } from './restore.js';
 import { serveCommand } from './serve.js';
 import { createCommand } from './create.js';
-import { getCommand } from './get.js';
+import { getCommand, proveCommand } from './get.js';
 import { demoCommand } from './demo.js';
 
 export const commands: Record<string, Command> = {
@@ -19,5 +19,6 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   create: createCommand,
   get: getCommand,
+  prove: proveCommand,
   demo: demoCommand,
 };

@@ -31,7 +31,7 @@ export const inspectCommand: Command = {
       `leaves     ${info.leaves}`,
       `chunks     ${info.chunks} (${info.bytes} bytes; smallest ${info.minChunkBytes}, largest ${info.maxChunkBytes})`,
       `proofs     ${info.proofBytes} bytes`,
-      `chunking   max ${m.chunking.maxChunkBytes} B, min ${m.chunking.minChunkBytes} B, boundary bits ${m.chunking.boundaryBits}`,
+      `chunking   max ${m.chunking.maxChunkBytes} B, min ${m.chunking.minChunkBytes} B, avg ${m.chunking.avgChunkBytes} B past the min`,
       '',
     ].join('\n'));
     return 0;
