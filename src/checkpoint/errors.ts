@@ -28,12 +28,13 @@ export class CheckpointError extends LightsnapError {
 
   /** The same error with the chunk index or source filled in where it was missing. */
   at(ctx: ErrorContext): CheckpointError {
-    return new CheckpointError(this.code, this.detail ?? this.message, this.merged(ctx));
+    return new CheckpointError(this.code, this.detail ?? this.message, merged(this, ctx));
   }
+}
 
-  protected merged(ctx: ErrorContext): ErrorContext {
-    return { chunk: this.chunk ?? ctx.chunk, source: this.source ?? ctx.source, cause: this.cause ?? ctx.cause };
-  }
+/** `err`'s context, with what it lacks taken from `ctx`. */
+function merged(err: CheckpointError, ctx: ErrorContext): ErrorContext {
+  return { chunk: err.chunk ?? ctx.chunk, source: err.source ?? ctx.source, cause: err.cause ?? ctx.cause };
 }
 
 const make = (code: string) => class Specific extends CheckpointError {
@@ -43,7 +44,7 @@ const make = (code: string) => class Specific extends CheckpointError {
 
   at(ctx: ErrorContext): Specific {
     // `detail` is missing on an error rebuilt after crossing a thread: fall back to the message.
-    return new Specific(this.detail ?? this.message, this.merged(ctx));
+    return new Specific(this.detail ?? this.message, merged(this, ctx));
   }
 };
 
