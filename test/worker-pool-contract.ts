@@ -4,6 +4,12 @@ import { expect, it } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
 import { PoolClosed, WorkerFailed } from '../src/worker/errors.js';
 import { hex, oracleSha256, rng } from './helpers.js';
+import { sampleCheckpoint, samplePairs } from './checkpoint-fixtures.js';
+import { verifyChunk, type ChunkInput } from '../src/checkpoint/verify.js';
+import { parseManifest } from '../src/format/manifest.js';
+import { restoreCheckpoint } from '../src/checkpoint/transfer.js';
+import { openCheckpoint } from '../src/checkpoint/query.js';
+import { memoryStore } from '../src/store/memory.js';
 
 export interface PoolFixtures {
   createPool(options: WorkerPoolOptions): WorkerPool;
@@ -24,7 +30,60 @@ function sequence(f: PoolFixtures, first: Array<() => WorkerLike>) {
   };
 }
 
+/** The error verifyChunk throws in this thread for `input`, or undefined. */
+function localError(input: ChunkInput): unknown {
+  try {
+    verifyChunk(input);
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
 export function poolContract(f: PoolFixtures): void {
+  it('verifies chunks as the in-thread verifyChunk does, with the same typed errors', async () => {
+    const sample = await sampleCheckpoint(samplePairs(400), 2048);
+    const manifest = parseManifest(sample.manifestBytes);
+    expect(manifest.chunks.length).toBeGreaterThan(3);
+    const pool = f.createPool({ size: 2, createWorker: f.good });
+    try {
+      const inputs = await Promise.all(manifest.chunks.map(async (entry, index) => ({
+        root: sample.root, index, entry, source: 'https://mirror.example/',
+        chunk: (await sample.store.get(`chunks/${entry.digest}`))!,
+        proof: (await sample.store.get(`proofs/${entry.proof}`))!,
+      })));
+      await Promise.all(inputs.map((input) => pool.verifyChunk(input)));
+      const flipped = inputs[1].chunk.slice();
+      flipped[7] ^= 1;
+      const otherRoot = (sample.root[0] === '0' ? '1' : '0') + sample.root.slice(1);
+      for (const bad of [{ ...inputs[1], chunk: flipped }, { ...inputs[2], root: otherRoot }, { ...inputs[3], proof: inputs[2].proof }]) {
+        const want = localError(bad) as Error & { code: string };
+        expect(want).toBeDefined();
+        const got = await pool.verifyChunk(bad).then(() => undefined, (e: unknown) => e);
+        expect(got).toBeInstanceOf(want.constructor);
+        expect(got).toMatchObject({ code: want.code, chunk: bad.index, source: 'https://mirror.example/', message: want.message });
+      }
+      expect(inputs[1].chunk.byteLength).toBe(manifest.chunks[1].size); // the caller's bytes stay usable
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('restores a checkpoint with the pool as verifier', async () => {
+    const sample = await sampleCheckpoint(samplePairs(300), 2048);
+    const pool = f.createPool({ size: 2, createWorker: f.good });
+    try {
+      const store = memoryStore();
+      const result = await restoreCheckpoint({ sources: [sample.source], root: sample.root, store, verifier: pool });
+      expect(result.fetched).toBe(result.manifest.chunks.length);
+      const view = await openCheckpoint(store);
+      const { key, value } = sample.pairs[123];
+      expect(hex(await view.get(key))).toBe(hex(value!));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('hashes on workers exactly as WebCrypto does, leaving the caller\'s bytes intact', async () => {
     const pool = f.createPool({ size: 2, createWorker: f.good });
     try {

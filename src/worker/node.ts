@@ -19,9 +19,13 @@ export interface NodeWorkerOptions {
 
 /** Starts one worker thread running the lightsnap worker module. */
 export function spawnNodeWorker(options: NodeWorkerOptions = {}): Worker {
-  const module = String(options.module ?? new URL('./worker.js', import.meta.url));
-  const load = options.loader
-    ? `import(${JSON.stringify(String(options.loader))}).then((l) => l.register()).then(() => import(${JSON.stringify(module)}))`
+  // From the TypeScript sources (tsx, vitest) the worker is ./worker.ts and needs tsx's hooks;
+  // from the built package it is ./worker.js.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const module = String(options.module ?? new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url));
+  const loader = options.loader ?? (fromSources && !options.module ? 'tsx/esm/api' : undefined);
+  const load = loader
+    ? `import(${JSON.stringify(String(loader))}).then((l) => l.register()).then(() => import(${JSON.stringify(module)}))`
     : `import(${JSON.stringify(module)})`;
   // Only dynamic import() here: eval'd code is CommonJS or ESM depending on the parent's
   // --input-type. A failed import is an unhandled rejection, which ends the thread with an

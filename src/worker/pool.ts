@@ -15,6 +15,7 @@ import { installErrorTransfer } from './error-transfer.js';
 import { PoolClosed, WorkerFailed } from './errors.js';
 import { READY_KEY } from './protocol.js';
 import type { WorkerApi } from './worker.js';
+import type { ChunkInput, Verifier } from '../checkpoint/verify.js';
 
 /** What the pool needs of a browser `Worker` (created with `{ type: 'module' }`). */
 export interface WebWorkerLike {
@@ -52,8 +53,14 @@ export interface PoolStats {
   queued: number;
 }
 
-export interface WorkerPool {
+/** A Verifier (for restoreCheckpoint, verifyCheckpoint, Restorer) that runs on workers. */
+export interface WorkerPool extends Verifier {
   readonly size: number;
+  /**
+   * Verifies a chunk on a worker; rejects with the same typed error (ChunkCorrupted,
+   * ChunkProofVerificationFailed, with chunk and source) as the in-thread verifyChunk.
+   */
+  verifyChunk(input: ChunkInput): Promise<void>;
   /** SHA-256 of `data` on a worker. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   stats(): PoolStats;
@@ -213,6 +220,11 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
 
   return {
     size,
+    verifyChunk: (input) => run((api) => {
+      const chunk = movable(input.chunk);
+      const proof = movable(input.proof);
+      return api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
+    }),
     sha256: (data) => run((api) => {
       const copy = movable(data);
       return api.sha256(transfer(copy, [copy.buffer]));

@@ -11,10 +11,15 @@ import nodeEndpoint, { type NodeEndpoint } from 'comlink/dist/esm/node-adapter.m
 import { initSync } from '../core/load.js';
 import type { BackendKind } from '../core/backend.js';
 import { sha256 } from '../hash/sha256.js';
+import { verifyChunk, type ChunkInput } from '../checkpoint/verify.js';
 import { installErrorTransfer } from './error-transfer.js';
 import { READY_KEY } from './protocol.js';
 
 export const workerApi = {
+  /** Checks a chunk's digests and range proof against the root; throws the typed error. */
+  verifyChunk(input: ChunkInput): void {
+    verifyChunk(input);
+  },
   /** SHA-256 off the main thread (the pool transfers `data` here). */
   sha256(data: Uint8Array): Uint8Array {
     return sha256(data);
