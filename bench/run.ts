@@ -5,6 +5,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   fastcdc: () => import('./fastcdc.js'),
   ics23: () => import('./ics23.js'),
   checkpoint: () => import('./checkpoint.js'),
+  workers: () => import('./workers.js'),
 };
 
 const wanted = process.argv.slice(2);
