@@ -1,4 +1,5 @@
 import { test, expect, type Page, type TestInfo } from '@playwright/test';
+import { join } from 'node:path';
 import { startSite, pageUrl, type Site } from './site.js';
 import { toHex } from '../src/hex.js';
 
@@ -21,6 +22,16 @@ test('verifies the sample checkpoint in workers and colours every chunk verified
   await expect(cells(page, 'verified')).toHaveCount(total());
   await expect(page.locator('#s-chunks')).toHaveText(`${total()} / ${total()}`);
   await screenshot(page, info, 'verified');
+});
+
+test('verifies a checkpoint folder picked from disk, downloading nothing', async ({ page }) => {
+  await page.goto(`${site.url}?root=${site.root}`);
+  const before = site.log.length;
+  await page.locator('#folder').setInputFiles(join(site.dir, 'sample'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.locator('body')).toHaveAttribute('data-done', 'verify');
+  await expect(cells(page, 'verified')).toHaveCount(total());
+  expect(site.log.slice(before).filter((r) => r.path.includes('/sample/'))).toEqual([]);
 });
 
 test('restores into IndexedDB and answers a lookup with a proof checked against the root', async ({ page }, info) => {

@@ -14,6 +14,8 @@ import type { Pair } from '../src/tree/pairs.js';
 
 export interface Site {
   url: string;
+  /** The served directory (the sample checkpoint is its sample/ folder). */
+  dir: string;
   root: string;
   manifest: Manifest;
   pairs: Pair[];
@@ -39,7 +41,7 @@ export async function startSite(keys = 3000): Promise<Site> {
   const log: Site['log'] = [];
   const { server, url } = await serveDirectory(dir, { onRequest: ({ path, status }) => log.push({ path, status }) });
   return {
-    url, root: created.manifest.root, manifest: created.manifest, pairs, badChunk, log,
+    url, dir, root: created.manifest.root, manifest: created.manifest, pairs, badChunk, log,
     async close() {
       await new Promise<void>((resolve) => { (server as Server).closeAllConnections(); server.close(() => resolve()); });
       await rm(dir, { recursive: true, force: true });

@@ -17,10 +17,12 @@ import type { ProgressEvent } from '../src/progress.js';
 import { ChunkMap } from './chunk-map.js';
 import { ProgressView, formatBytes } from './progress-view.js';
 import { explain, explainBadCopy } from './explain.js';
+import { fileListSource } from './file-source.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const urlsInput = $<HTMLTextAreaElement>('urls');
 const rootInput = $<HTMLInputElement>('root');
+const folderInput = $<HTMLInputElement>('folder');
 const buttons = { verify: $<HTMLButtonElement>('verify'), restore: $<HTMLButtonElement>('restore'),
   stop: $<HTMLButtonElement>('stop'), reset: $<HTMLButtonElement>('reset') };
 const map = new ChunkMap($('map'));
@@ -129,7 +131,8 @@ function summary(kind: 'verify' | 'restore', r: TransferResult): string {
 
 async function run(kind: 'verify' | 'restore'): Promise<void> {
   const { urls, root } = formValues();
-  if (urls.length === 0) return setStatus('Please paste the checkpoint URL first.', 'error');
+  const folder = folderInput.files?.length ? fileListSource(folderInput.files) : undefined;
+  if (urls.length === 0 && !folder) return setStatus('Please paste the checkpoint URL first, or pick its folder.', 'error');
   remember();
   problems.replaceChildren();
   running = new AbortController();
@@ -139,7 +142,7 @@ async function run(kind: 'verify' | 'restore'): Promise<void> {
   try {
     if (kind === 'restore') await requestPersistentStorage();
     const opts = {
-      sources: urls.map((u) => httpSource(u)), root, verifier: pool,
+      sources: folder ? [folder] : urls.map((u) => httpSource(u)), root, verifier: pool,
       concurrency: pool.size * 2, onProgress, signal: running.signal,
     };
     const result = kind === 'verify' ? await verifyCheckpoint(opts) : await restoreCheckpoint({ ...opts, store });
