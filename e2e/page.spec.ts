@@ -53,7 +53,7 @@ test('restores into IndexedDB and answers a lookup with a proof checked against 
 test('survives a reload mid-restore: continues, and no stored chunk is requested twice', async ({ page }, info) => {
   // Slow the chunk downloads so the reload lands mid-restore.
   await page.route('**/sample/chunks/**', async (route) => {
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 100));
     await route.continue().catch(() => {});
   });
   const chunkPath = (i: number) => `/sample/chunks/${site.manifest.chunks[i].digest}`;
@@ -106,7 +106,7 @@ test('a full storage quota stops the restore in plain words; what was stored cou
   await page.goto(pageUrl(site, ['sample']));
   const origin = new URL(site.url).origin;
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 120_000 });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 60_000 });
   await page.getByRole('button', { name: 'Restore into this browser' }).click();
   await expect(page.locator('body')).toHaveAttribute('data-done', 'error');
   await expect(page.locator('#status')).toContainText('The browser refused to store the data');

@@ -26,7 +26,7 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(keys = 3000): Promise<Site> {
+export async function startSite(keys = 1500): Promise<Site> {
   const dir = await mkdtemp(join(tmpdir(), 'lightsnap-e2e-'));
   await cp('dist-web', dir, { recursive: true });
   const pairs = samplePairs(keys, 1);
