@@ -1,5 +1,5 @@
 // Hostile and broken proof bytes: every answer is false or a MalformedProof, quickly, and never
-// a trap. (A heavier campaign: `npm run fuzz:ics23`.)
+// a trap. `npm run fuzz:ics23` runs the random campaigns ICS23_FUZZ_ROUNDS (100) times longer.
 import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import {
@@ -7,6 +7,8 @@ import {
 } from '../src/ics23/index.js';
 import { rng } from './helpers.js';
 import { jmtVectors, specOf, uncheckedRange, upstreamVectors, type Vector } from './ics23-vectors.js';
+
+const ROUNDS = Number((typeof process === 'undefined' ? undefined : process.env.ICS23_FUZZ_ROUNDS) ?? 1);
 
 function attempt(v: Vector, proof: Uint8Array): boolean | 'malformed' {
   try {
@@ -43,10 +45,10 @@ describe('ICS23 on hostile bytes', () => {
   });
 
   it('random multi-byte corruptions of every vector are rejected', () => {
-    const r = rng(99);
+    const r = rng(99 * ROUNDS);
     for (const v of upstreamVectors) {
       const [, checkedFrom] = uncheckedRange(v);
-      for (let n = 0; n < 150; n++) {
+      for (let n = 0; n < 150 * ROUNDS; n++) {
         const mutant = v.proof.slice();
         const count = 1 + r.int(4);
         for (let k = 0; k < count; k++) mutant[checkedFrom + r.int(mutant.length - checkedFrom)] ^= 1 + r.int(255);
@@ -56,8 +58,8 @@ describe('ICS23 on hostile bytes', () => {
   });
 
   it('random bytes are rejected', () => {
-    const r = rng(5);
-    for (let n = 0; n < 500; n++) {
+    const r = rng(5 * ROUNDS);
+    for (let n = 0; n < 500 * ROUNDS; n++) {
       expect(attempt(v0, r.bytes(r.int(600)))).not.toBe(true);
     }
   });

@@ -183,3 +183,33 @@ describe('JMT proofs converted to ICS23 (SPECS §1.8, Appendix B) under jmtSpec'
     });
   }
 });
+
+describe('non-existence proofs with their neighbours tampered', () => {
+  const cases = [
+    ...upstreamVectors.filter((v) => !v.exist).map((v) => ({ name: v.name, spec: specOf[v.tree], proof: v.proof, root: v.root, key: v.key })),
+    ...jmtVectors.map((j) => ({ name: `jmt ${j.set}`, spec: jmtSpec, proof: j.nonexistProof, root: j.root, key: j.absentKey })),
+  ];
+  for (const c of cases) {
+    const { nonexist } = confio.ics23.CommitmentProof.decode(c.proof);
+    const { left, right } = nonexist!;
+    it.runIf(left && right)(`${c.name}: dropping or swapping a neighbour fails`, () => {
+      for (const tampered of [{ left }, { right }, { left: right, right: left }, { left, right: left }, { left: right, right }]) {
+        expect(verifyNonMembership({ nonexist: { key: c.key, ...tampered } }, c.spec, c.root, c.key)).toBe(false);
+      }
+    });
+    it(`${c.name}: a neighbour with a step removed or duplicated fails`, () => {
+      for (const side of ['left', 'right'] as const) {
+        const ex = nonexist![side];
+        if (!ex || ex.path!.length < 2) continue;
+        for (let i = 0; i < ex.path!.length; i++) {
+          const without = { ...ex, path: ex.path!.filter((_, j) => j !== i) };
+          const doubled = { ...ex, path: [...ex.path!.slice(0, i + 1), ...ex.path!.slice(i)] };
+          for (const changed of [without, doubled]) {
+            const proof = { nonexist: { key: c.key, left: side === 'left' ? changed : left, right: side === 'right' ? changed : right } };
+            expect(verifyNonMembership(proof, c.spec, c.root, c.key), `${side} step ${i}`).toBe(false);
+          }
+        }
+      }
+    });
+  }
+});

@@ -61,25 +61,45 @@ class Writer {
     this.bytes(data);
   }
 
-  /** A sub-message field, present whenever the object is. */
+  /**
+   * A sub-message field, present whenever the object is. The body is written in place after a
+   * one-byte length, then moved up if its length needs more bytes, so nothing is allocated.
+   */
   messageField<T>(field: number, msg: T | null | undefined, encode: (w: Writer, m: T) => void): void {
     if (msg == null) return;
-    const sub = new Writer();
-    encode(sub, msg);
     this.varint((field << 3) | 2);
-    this.bytes(sub.finish());
+    this.reserve(1);
+    const lengthAt = this.len++;
+    encode(this, msg);
+    this.patchLength(lengthAt);
   }
 
   /** A packed repeated int32 field, omitted when empty. */
   packedField(field: number, values: readonly number[] | null | undefined): void {
     if (values == null || values.length === 0) return;
-    const sub = new Writer();
+    this.varint((field << 3) | 2);
+    this.reserve(1);
+    const lengthAt = this.len++;
     for (const v of values) {
       if (!Number.isSafeInteger(v)) throw new InvalidArgument(`ICS23 field ${field}: ${v} is not an integer`);
-      sub.varint(v);
+      this.varint(v);
     }
-    this.varint((field << 3) | 2);
-    this.bytes(sub.finish());
+    this.patchLength(lengthAt);
+  }
+
+  /** Writes the length of the body that follows the one byte reserved at `lengthAt`. */
+  private patchLength(lengthAt: number): void {
+    const bodyLen = this.len - lengthAt - 1;
+    let extra = 0;
+    for (let n = bodyLen; n >= 0x80; n = Math.floor(n / 0x80)) extra++;
+    if (extra > 0) {
+      this.reserve(extra);
+      this.buf.copyWithin(lengthAt + 1 + extra, lengthAt + 1, this.len);
+    }
+    const end = this.len + extra;
+    this.len = lengthAt;
+    this.varint(bodyLen);
+    this.len = end;
   }
 
   finish(): Uint8Array {
