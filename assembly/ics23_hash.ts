@@ -4,6 +4,7 @@
 import { initState, compressBlocks, writeDigest } from './sha256';
 import { sha512Init, sha512Compress, sha512Digest } from './sha512';
 import { ripemd160Init, ripemd160Compress } from './ripemd160';
+import { blake2Init, blake2Compress } from './blake2';
 
 // HashOp numbers (cosmos.ics23.v1.HashOp).
 export const NO_HASH = 0;
@@ -12,6 +13,8 @@ export const SHA512 = 2;
 export const RIPEMD160 = 4;
 export const BITCOIN = 5;
 export const SHA512_256 = 6;
+export const BLAKE2B_512 = 7;
+export const BLAKE2S_256 = 8;
 
 /** Longest digest of any supported HashOp (SHA-512). */
 export const MAX_DIGEST = 64;
@@ -24,15 +27,17 @@ let op: i32 = 0;
 let blockSize: usize = 64;
 let buffered: usize = 0;
 let total: u64 = 0;
+// Bytes compressed so far (BLAKE2's counter).
+let compressed: u64 = 0;
 
-/** Whether `hashOp` can be computed (KECCAK256, BLAKE2b/2s and BLAKE3 are not implemented). */
+/** Whether `hashOp` can be computed (KECCAK256 and BLAKE3 are not implemented, as in Go). */
 export function hashSupported(hashOp: i32): bool {
-  return hashOp == SHA256 || hashOp == SHA512 || hashOp == RIPEMD160 || hashOp == BITCOIN || hashOp == SHA512_256;
+  return hashOp >= SHA256 && hashOp <= BLAKE2S_256 && hashOp != 3;
 }
 
 /** Digest length of a supported HashOp. */
 export function digestLength(hashOp: i32): usize {
-  if (hashOp == SHA512) return 64;
+  if (hashOp == SHA512 || hashOp == BLAKE2B_512) return 64;
   if (hashOp == RIPEMD160 || hashOp == BITCOIN) return 20;
   return 32;
 }
@@ -42,44 +47,58 @@ export function hashBegin(hashOp: i32): void {
   op = hashOp;
   buffered = 0;
   total = 0;
-  if (hashOp == SHA512 || hashOp == SHA512_256) {
-    blockSize = 128;
-    sha512Init(STATE, hashOp == SHA512_256);
-  } else {
-    blockSize = 64;
-    if (hashOp == RIPEMD160) ripemd160Init(STATE);
-    else initState(STATE);
-  }
+  compressed = 0;
+  blockSize = hashOp == SHA512 || hashOp == SHA512_256 || hashOp == BLAKE2B_512 ? 128 : 64;
+  if (hashOp == SHA512 || hashOp == SHA512_256) sha512Init(STATE, hashOp == SHA512_256);
+  else if (hashOp == RIPEMD160) ripemd160Init(STATE);
+  else if (hashOp == BLAKE2B_512) blake2Init<u64>(STATE, 64);
+  else if (hashOp == BLAKE2S_256) blake2Init<u32>(STATE, 32);
+  else initState(STATE);
 }
 
 function compress(src: usize, blocks: usize): void {
-  if (blockSize == 128) sha512Compress(STATE, src, blocks);
+  if (op == BLAKE2B_512 || op == BLAKE2S_256) {
+    for (let b: usize = 0; b < blocks; b++) {
+      compressed += <u64>blockSize;
+      if (op == BLAKE2B_512) blake2Compress<u64>(STATE, src + b * blockSize, compressed, false);
+      else blake2Compress<u32>(STATE, src + b * blockSize, compressed, false);
+    }
+  } else if (blockSize == 128) sha512Compress(STATE, src, blocks);
   else if (op == RIPEMD160) ripemd160Compress(STATE, src, blocks);
   else compressBlocks(STATE, src, blocks);
 }
 
-/** Feeds `len` bytes at `src`. */
+/**
+ * Feeds `len` bytes at `src`. A full block is compressed only once more input follows, so the
+ * final block is always still buffered at the end (BLAKE2 must flag it as the last).
+ */
 export function hashUpdate(src: usize, len: usize): void {
   total += <u64>len;
-  if (buffered > 0) {
+  while (len > 0) {
+    if (buffered == blockSize) {
+      compress(BLOCK, 1);
+      buffered = 0;
+    }
+    if (buffered == 0 && len > blockSize) {
+      const blocks = (len - 1) / blockSize;
+      compress(src, blocks);
+      src += blocks * blockSize;
+      len -= blocks * blockSize;
+    }
     const take = min(blockSize - buffered, len);
     memory.copy(BLOCK + buffered, src, take);
     buffered += take;
     src += take;
     len -= take;
-    if (buffered < blockSize) return;
-    compress(BLOCK, 1);
-    buffered = 0;
   }
-  const blocks = len / blockSize;
-  if (blocks > 0) compress(src, blocks);
-  const rest = len - blocks * blockSize;
-  memory.copy(BLOCK, src + blocks * blockSize, rest);
-  buffered = rest;
 }
 
 /** Pads the buffered tail (Merkle–Damgård) and appends the bit length in `lengthBytes` bytes. */
 function finishMd(lengthBytes: usize, bigEndian: bool): void {
+  if (buffered == blockSize) {
+    compress(BLOCK, 1);
+    buffered = 0;
+  }
   store<u8>(BLOCK + buffered, 0x80);
   let at = buffered + 1;
   if (at > blockSize - lengthBytes) {
@@ -99,8 +118,20 @@ function finishMd(lengthBytes: usize, bigEndian: bool): void {
   compress(BLOCK, 1);
 }
 
+/** BLAKE2: zero-pads and compresses the buffered last block, writes the little-endian digest. */
+function finishBlake(out: usize): usize {
+  memory.fill(BLOCK + buffered, 0, blockSize - buffered);
+  compressed += <u64>buffered;
+  if (op == BLAKE2B_512) blake2Compress<u64>(STATE, BLOCK, compressed, true);
+  else blake2Compress<u32>(STATE, BLOCK, compressed, true);
+  const len = digestLength(op);
+  memory.copy(out, STATE, len);
+  return len;
+}
+
 /** Finishes the hash, writes the digest to `out` and returns its length. */
 export function hashEnd(out: usize): usize {
+  if (op == BLAKE2B_512 || op == BLAKE2S_256) return finishBlake(out);
   if (op == SHA512 || op == SHA512_256) {
     finishMd(16, true);
     const len = digestLength(op);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha512, sha512_256 } from '@noble/hashes/sha2.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
+import { blake2b, blake2s } from '@noble/hashes/blake2.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
@@ -22,8 +23,8 @@ import emptyBranchData from './vectors/ics23/TestEmptyBranchData.json';
 
 const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
 
-/** HashOps lightsnap does not implement (Go implements the BLAKE2 ones). */
-const UNSUPPORTED: Record<number, string> = { 3: 'KECCAK256', 7: 'BLAKE2b-512', 8: 'BLAKE2s-256', 9: 'BLAKE3' };
+/** HashOps lightsnap does not implement (neither does Go). */
+const UNSUPPORTED: Record<number, string> = { 3: 'KECCAK256', 9: 'BLAKE3' };
 
 // Go's JSON uses proto field names (snake_case) and base64 bytes; convert to the object shape.
 type GoOp = Record<string, unknown>;
@@ -81,7 +82,7 @@ describe.each(kinds)('ICS23 operations on the %s core', (kind) => {
     }
   });
 
-  it('SHA-512, SHA-512/256, RIPEMD-160 and BITCOIN match @noble/hashes at every padding boundary', () => {
+  it('SHA-512, SHA-512/256, RIPEMD-160, BITCOIN, BLAKE2b and BLAKE2s match @noble/hashes at every padding boundary', () => {
     const r = rng(23);
     const data = r.bytes(400);
     for (let len = 0; len <= 400; len += len < 260 ? 1 : 17) {
@@ -90,11 +91,15 @@ describe.each(kinds)('ICS23 operations on the %s core', (kind) => {
       expect(hex(core.hashOp(6, msg).bytes!), `sha512/256 ${len}`).toBe(hex(sha512_256(msg)));
       expect(hex(core.hashOp(4, msg).bytes!), `ripemd160 ${len}`).toBe(hex(ripemd160(msg)));
       expect(hex(core.hashOp(5, msg).bytes!), `bitcoin ${len}`).toBe(hex(ripemd160(sha256(msg))));
+      expect(hex(core.hashOp(7, msg).bytes!), `blake2b ${len}`).toBe(hex(blake2b(msg)));
+      expect(hex(core.hashOp(8, msg).bytes!), `blake2s ${len}`).toBe(hex(blake2s(msg)));
     }
   });
 
-  it('NO_HASH cannot hash', () => {
+  it('NO_HASH cannot hash; KECCAK256 and BLAKE3 are reported as unsupported', () => {
     expect(REASONS[core.hashOp(0, utf8('x')).reason]).toBe('no-hash');
+    expect(REASONS[core.hashOp(3, utf8('x')).reason]).toBe('unsupported-hash');
+    expect(REASONS[core.hashOp(9, utf8('x')).reason]).toBe('unsupported-hash');
   });
 
   describe('LeafOp.apply (TestLeafOpData.json)', () => {

@@ -23,7 +23,7 @@ export class MalformedProof extends LightsnapError {
   }
 }
 
-/** The proof needs a HashOp this verifier does not implement (KECCAK256, BLAKE2b/2s, BLAKE3). */
+/** The proof needs a HashOp this verifier does not implement (KECCAK256, BLAKE3; Go does not implement them either). */
 export class UnsupportedHashOp extends LightsnapError {
   constructor(message: string) {
     super('UnsupportedHashOp', message);

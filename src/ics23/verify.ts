@@ -49,7 +49,7 @@ export function verdict(o: Ics23Outcome): Ics23Verdict {
   if (o.status === -2) throw new InvalidArgument(`the ProofSpec cannot be used (decode error ${o.decodeError}: child_order is limited to 64 entries)`);
   const reason = REASONS[o.reason] ?? 'invalid-spec';
   if (reason === 'unsupported-hash') {
-    throw new UnsupportedHashOp('the proof or spec uses a HashOp lightsnap does not implement (KECCAK256, BLAKE2b/2s, BLAKE3)');
+    throw new UnsupportedHashOp('the proof or spec uses a HashOp lightsnap does not implement (KECCAK256, BLAKE3; Go does not implement them either)');
   }
   return { valid: false, reason };
 }
