@@ -22,48 +22,48 @@ const V: usize = memory.data(128, 16);
 const M: usize = memory.data(128, 16);
 
 /** Loads the IV of the word size T into IV. */
-function loadIv<T>(): void {
+function loadIv<T extends u64>(): void {
   if (sizeof<T>() == 8) sha512Init(IV, false);
   else sha256InitState(IV);
 }
 
 /** Writes the initial state for an unkeyed digest of `outLen` bytes. */
-export function blake2Init<T>(state: usize, outLen: u32): void {
+export function blake2Init<T extends u64>(state: usize, outLen: u32): void {
   loadIv<T>();
   memory.copy(state, IV, 8 * sizeof<T>());
-  store<T>(state, load<T>(state) ^ <T>(<u32>0x01010000 | outLen));
+  store<T>(state, <T>(load<T>(state) ^ <T>(<u32>0x01010000 | outLen)));
 }
 
 // @ts-ignore: decorator
-@inline function word<T>(i: i32): usize {
+@inline function word<T extends u64>(i: i32): usize {
   return V + <usize>i * sizeof<T>();
 }
 
 /** Message word number SIGMA[s + i] of the block. */
 // @ts-ignore: decorator
-@inline function msg<T>(s: usize, i: i32): T {
+@inline function msg<T extends u64>(s: usize, i: i32): T {
   return load<T>(M + <usize>load<u8>(s + <usize>i) * sizeof<T>());
 }
 
-function mix<T>(a: i32, b: i32, c: i32, d: i32, x: T, y: T): void {
+function mix<T extends u64>(a: i32, b: i32, c: i32, d: i32, x: T, y: T): void {
   const wide = sizeof<T>() == 8;
   let va = load<T>(word<T>(a)), vb = load<T>(word<T>(b)), vc = load<T>(word<T>(c)), vd = load<T>(word<T>(d));
-  va = va + vb + x; vd = rotr<T>(vd ^ va, <T>(wide ? 32 : 16));
-  vc = vc + vd; vb = rotr<T>(vb ^ vc, <T>(wide ? 24 : 12));
-  va = va + vb + y; vd = rotr<T>(vd ^ va, <T>(wide ? 16 : 8));
-  vc = vc + vd; vb = rotr<T>(vb ^ vc, <T>(wide ? 63 : 7));
+  va = <T>(va + vb + x); vd = rotr<T>(<T>(vd ^ va), <T>(wide ? 32 : 16));
+  vc = <T>(vc + vd); vb = rotr<T>(<T>(vb ^ vc), <T>(wide ? 24 : 12));
+  va = <T>(va + vb + y); vd = rotr<T>(<T>(vd ^ va), <T>(wide ? 16 : 8));
+  vc = <T>(vc + vd); vb = rotr<T>(<T>(vb ^ vc), <T>(wide ? 63 : 7));
   store<T>(word<T>(a), va); store<T>(word<T>(b), vb); store<T>(word<T>(c), vc); store<T>(word<T>(d), vd);
 }
 
 /** Compresses one block at `block`; `counter` = bytes hashed including it; `last` marks the final block. */
-export function blake2Compress<T>(state: usize, block: usize, counter: u64, last: bool): void {
+export function blake2Compress<T extends u64>(state: usize, block: usize, counter: u64, last: bool): void {
   const w = sizeof<T>();
   memory.copy(M, block, 16 * w);
   memory.copy(V, state, 8 * w);
   memory.copy(V + 8 * w, IV, 8 * w);
-  store<T>(word<T>(12), load<T>(word<T>(12)) ^ <T>counter);
-  if (w == 4) store<T>(word<T>(13), load<T>(word<T>(13)) ^ <T>(counter >>> 32));
-  if (last) store<T>(word<T>(14), ~load<T>(word<T>(14)));
+  store<T>(word<T>(12), <T>(load<T>(word<T>(12)) ^ <T>counter));
+  if (w == 4) store<T>(word<T>(13), <T>(load<T>(word<T>(13)) ^ <T>(counter >>> 32)));
+  if (last) store<T>(word<T>(14), <T>~load<T>(word<T>(14)));
   const rounds = w == 8 ? 12 : 10;
   for (let r = 0; r < rounds; r++) {
     const s = changetype<usize>(SIGMA) + <usize>((r % 10) << 4);
@@ -78,6 +78,6 @@ export function blake2Compress<T>(state: usize, block: usize, counter: u64, last
   }
   for (let i = 0; i < 8; i++) {
     const at = state + <usize>i * w;
-    store<T>(at, load<T>(at) ^ load<T>(word<T>(i)) ^ load<T>(word<T>(i + 8)));
+    store<T>(at, <T>(load<T>(at) ^ load<T>(word<T>(i)) ^ load<T>(word<T>(i + 8))));
   }
 }
