@@ -28,6 +28,9 @@ describe('errors crossing threads', () => {
     expect(err).not.toBeInstanceOf(ChunkProofVerificationFailed);
     expect(err).toMatchObject({ code: 'ChunkCorrupted', chunk: 17, source: 'https://mirror.example/cp/', name: 'ChunkCorrupted' });
     expect((err as Error).message).toBe(original.message);
+    expect((err as CheckpointError).detail).toBe('digest mismatch');
+    // Methods work on the rebuilt error as on the original (no second "(chunk … from …)").
+    expect((err as CheckpointError).at({ chunk: 3 }).message).toBe(original.at({ chunk: 3 }).message);
   });
 
   it('keeps other lightsnap errors and their codes', async () => {

@@ -1,8 +1,9 @@
 // comlink turns an error thrown in a worker into a plain Error with only message, name and
 // stack, so a caller could no longer tell ChunkCorrupted from ChunkProofVerificationFailed,
 // nor which chunk and source were bad. This wraps comlink's "throw" transfer handler: a
-// LightsnapError crosses as its fields and is rebuilt on the other side as an instance of the
-// same class (so `instanceof` and `code`, `chunk`, `source` work). Other errors go through
+// LightsnapError crosses as its message and its own fields and is rebuilt on the other side as
+// an instance of the same class (so `instanceof`, `code`, `chunk`, `source`, `detail` and
+// methods such as CheckpointError#at work). Other errors go through
 // comlink's handler unchanged. Both sides of a pool install it (idempotent).
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { CoreUnavailable, InvalidArgument, LightsnapError } from '../errors.js';
@@ -10,7 +11,13 @@ import * as checkpointErrors from '../checkpoint/errors.js';
 import { PoolClosed, WorkerFailed } from './errors.js';
 
 interface WireError {
-  lightsnap: { code: string; name: string; message: string; stack?: string; chunk?: number; source?: string };
+  lightsnap: {
+    name: string;
+    message: string;
+    stack?: string;
+    /** The error's own fields: code, chunk, source, detail, offset, … (primitives only). */
+    fields: Record<string, string | number | boolean | undefined>;
+  };
 }
 
 type ErrorClass = abstract new (...args: never[]) => LightsnapError;
@@ -22,21 +29,23 @@ const classes = new Map<string, ErrorClass>(
 );
 
 function toWire(err: LightsnapError): WireError {
-  const { code, name, message, stack } = err;
-  const { chunk, source } = err as LightsnapError & { chunk?: number; source?: string };
-  return { lightsnap: { code, name, message, stack, chunk, source } };
+  const fields: WireError['lightsnap']['fields'] = {};
+  for (const [key, value] of Object.entries(err)) {
+    if (value === undefined || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
+  }
+  return { lightsnap: { name: err.name, message: err.message, stack: err.stack, fields } };
 }
 
 /** An instance of the error's own class (or the nearest base) without re-running its constructor. */
-export function rebuildError(wire: WireError['lightsnap']): LightsnapError {
-  const located = wire.chunk !== undefined || wire.source !== undefined;
-  const cls = classes.get(wire.code) ?? (located ? checkpointErrors.CheckpointError : LightsnapError);
+function rebuildError(wire: WireError['lightsnap']): LightsnapError {
+  const { fields } = wire;
+  const code = String(fields.code);
+  const located = fields.chunk !== undefined || fields.source !== undefined;
+  const cls = classes.get(code) ?? (located ? checkpointErrors.CheckpointError : LightsnapError);
   const err = Object.create(cls.prototype) as LightsnapError;
   const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
   Object.defineProperties(err, { message: hidden(wire.message), stack: hidden(wire.stack), name: hidden(wire.name) });
-  Object.assign(err, { code: wire.code });
-  if (located) Object.assign(err, { chunk: wire.chunk, source: wire.source });
-  return err;
+  return Object.assign(err, fields);
 }
 
 let installed = false;
