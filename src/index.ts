@@ -7,7 +7,7 @@ export { fastcdc, FastCdcChunker, type CdcChunk, type CdcChunkData } from './chu
 export { fastcdcStream, type ByteSource } from './chunk/stream.js';
 export { DEFAULT_AVG_SIZE, FASTCDC_LIMITS, type FastCdcOptions } from './chunk/options.js';
 export { PLACEHOLDER_HASH, leafHash, internalHash, type Leaf } from './tree/hash.js';
-export { RootBuilder, rootOfSortedLeaves, rootOfPairs } from './tree/root.js';
+export { RootBuilder, rootOfSortedLeaves, rootOfPairs, rootOfPairStream } from './tree/root.js';
 export type { Pair } from './tree/pairs.js';
 export { UnsortedLeaves, ProofInvalid } from './tree/errors.js';
 export {

@@ -19,63 +19,72 @@ export interface HashedPairs {
 }
 
 const BATCH_BYTES = 1 << 20;
+const BATCH_PAIRS = 8192;
 
-export function hashPairs(pairs: Iterable<Pair>): HashedPairs {
-  let cap = 1024;
-  let keyHashes = new Uint8Array(cap * 32);
-  let valueHashes = new Uint8Array(cap * 32);
-  let deleted = new Uint8Array(cap);
-  let count = 0;
-  let pending: Pair[] = [];
-  let pendingBytes = 0;
+/** Accumulates pairs (in order) and hashes them in batches; memory is 65 bytes per pair. */
+export class PairHasher {
+  private cap = 1024;
+  private keyHashes = new Uint8Array(this.cap * 32);
+  private valueHashes = new Uint8Array(this.cap * 32);
+  private deleted = new Uint8Array(this.cap);
+  private count = 0;
+  private pending: Pair[] = [];
+  private pendingBytes = 0;
 
-  const flush = () => {
-    if (pending.length === 0) return;
+  add(p: Pair): void {
+    const i = this.count + this.pending.length;
+    if (p === null || typeof p !== 'object') throw new InvalidArgument(`pairs[${i}] must be an object with key and value`);
+    assertBytes(p.key, `pairs[${i}].key`);
+    if (p.value !== null) assertBytes(p.value, `pairs[${i}].value`);
+    this.pending.push(p);
+    this.pendingBytes += p.key.length + (p.value?.length ?? 0);
+    if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_PAIRS) this.flush();
+  }
+
+  result(): HashedPairs {
+    this.flush();
+    const n = this.count;
+    return { count: n, keyHashes: this.keyHashes.subarray(0, n * 32), valueHashes: this.valueHashes.subarray(0, n * 32), deleted: this.deleted.subarray(0, n) };
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
     const messages: Uint8Array[] = [];
-    for (const p of pending) {
+    for (const p of this.pending) {
       messages.push(p.key);
       if (p.value) messages.push(p.value);
     }
     const digests = hashMany(messages);
-    while (count + pending.length > cap) cap *= 2;
-    if (keyHashes.length < cap * 32) {
-      keyHashes = grow(keyHashes, cap * 32);
-      valueHashes = grow(valueHashes, cap * 32);
-      deleted = grow(deleted, cap);
-    }
+    this.reserve(this.count + this.pending.length);
     let d = 0;
-    for (const p of pending) {
-      keyHashes.set(digests.subarray(d * 32, d * 32 + 32), count * 32);
-      d++;
-      if (p.value) {
-        valueHashes.set(digests.subarray(d * 32, d * 32 + 32), count * 32);
-        d++;
-      } else {
-        deleted[count] = 1;
-      }
-      count++;
+    for (const p of this.pending) {
+      this.keyHashes.set(digests.subarray(d * 32, ++d * 32), this.count * 32);
+      if (p.value) this.valueHashes.set(digests.subarray(d * 32, ++d * 32), this.count * 32);
+      else this.deleted[this.count] = 1;
+      this.count++;
     }
-    pending = [];
-    pendingBytes = 0;
-  };
-
-  let i = 0;
-  for (const p of pairs) {
-    if (p === null || typeof p !== 'object') throw new InvalidArgument(`pairs[${i}] must be an object with key and value`);
-    assertBytes(p.key, `pairs[${i}].key`);
-    if (p.value !== null) assertBytes(p.value, `pairs[${i}].value`);
-    pending.push(p);
-    pendingBytes += p.key.length + (p.value?.length ?? 0);
-    if (pendingBytes >= BATCH_BYTES || pending.length >= 8192) flush();
-    i++;
+    this.pending = [];
+    this.pendingBytes = 0;
   }
-  flush();
-  return {
-    count,
-    keyHashes: keyHashes.subarray(0, count * 32),
-    valueHashes: valueHashes.subarray(0, count * 32),
-    deleted: deleted.subarray(0, count),
-  };
+
+  private reserve(n: number): void {
+    if (n <= this.cap) return;
+    while (this.cap < n) this.cap *= 2;
+    const grow = (a: Uint8Array, size: number) => {
+      const b = new Uint8Array(size);
+      b.set(a);
+      return b;
+    };
+    this.keyHashes = grow(this.keyHashes, this.cap * 32);
+    this.valueHashes = grow(this.valueHashes, this.cap * 32);
+    this.deleted = grow(this.deleted, this.cap);
+  }
+}
+
+export function hashPairs(pairs: Iterable<Pair>): HashedPairs {
+  const h = new PairHasher();
+  for (const p of pairs) h.add(p);
+  return h.result();
 }
 
 /** SHA-256 of each message, back to back, in one batch call. */
@@ -91,10 +100,4 @@ export function hashMany(messages: Uint8Array[]): Uint8Array {
     offsets[i + 1] = pos;
   });
   return backend().sha256BatchVar(packed, offsets);
-}
-
-function grow<T extends Uint8Array>(a: T, size: number): T {
-  const b = new Uint8Array(size);
-  b.set(a);
-  return b as T;
 }

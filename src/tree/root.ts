@@ -1,7 +1,7 @@
 // The JMT root (SPECS.md §1) of a set of pairs, of sorted leaves, or of a leaf stream.
 import { assertHash, type Leaf } from './hash.js';
 import { LeafStream } from './leaf-stream.js';
-import { hashPairs, type Pair } from './pairs.js';
+import { hashPairs, PairHasher, type HashedPairs, type Pair } from './pairs.js';
 import { sortedLatest } from './sort.js';
 
 /**
@@ -49,7 +49,17 @@ export function rootOfSortedLeaves(leaves: Iterable<Leaf>): Uint8Array {
  * the same key wins, and `value: null` deletes the key.
  */
 export function rootOfPairs(pairs: Iterable<Pair>): Uint8Array {
-  const hashed = hashPairs(pairs);
+  return rootOfHashedPairs(hashPairs(pairs));
+}
+
+/** rootOfPairs over an async stream (memory: 65 bytes per pair, not the pairs themselves). */
+export async function rootOfPairStream(pairs: AsyncIterable<Pair> | Iterable<Pair>): Promise<Uint8Array> {
+  const h = new PairHasher();
+  for await (const p of pairs) h.add(p);
+  return rootOfHashedPairs(h.result());
+}
+
+function rootOfHashedPairs(hashed: HashedPairs): Uint8Array {
   const order = sortedLatest(hashed.keyHashes);
   const packed = new Uint8Array(order.length * 64);
   let n = 0;

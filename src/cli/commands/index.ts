@@ -1,6 +1,7 @@
 // The subcommands of `lightsnap`, by name. Add a command by adding its module here.
 import type { Command } from '../command.js';
 import { chunkCommand } from './chunk.js';
+import { rootCommand } from './root.js';
 import { sha256Command } from './sha256.js';
 import { inspectCommand } from './inspect.js';
 import { verifyCommand } from './verify.js';
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   get: getCommand,
   prove: proveCommand,
   demo: demoCommand,
+  root: rootCommand,
 };
