@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ics23: () => import('./ics23.js'),
   checkpoint: () => import('./checkpoint.js'),
   workers: () => import('./workers.js'),
+  jmt: () => import('./jmt.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -21,24 +21,37 @@ export interface HashedPairs {
 const BATCH_BYTES = 1 << 20;
 const BATCH_PAIRS = 8192;
 
-/** Accumulates pairs (in order) and hashes them in batches; memory is 65 bytes per pair. */
+/**
+ * Accumulates pairs (in order) and hashes them in batches: keys and values are packed as they
+ * come into one buffer per batch, hashed in one core call. Memory: 65 bytes per pair.
+ */
 export class PairHasher {
   private cap = 1024;
   private keyHashes = new Uint8Array(this.cap * 32);
   private valueHashes = new Uint8Array(this.cap * 32);
   private deleted = new Uint8Array(this.cap);
   private count = 0;
-  private pending: Pair[] = [];
-  private pendingBytes = 0;
+  // The batch being packed: message bytes, message offsets, one delete flag per pair.
+  private pack = new Uint8Array(BATCH_BYTES);
+  private readonly offsets = new Uint32Array(2 * BATCH_PAIRS + 1);
+  private readonly batchDeleted = new Uint8Array(BATCH_PAIRS);
+  private messages = 0;
+  private pairs = 0;
 
   add(p: Pair): void {
-    const i = this.count + this.pending.length;
+    const i = this.count + this.pairs;
     if (p === null || typeof p !== 'object') throw new InvalidArgument(`pairs[${i}] must be an object with key and value`);
     assertBytes(p.key, `pairs[${i}].key`);
     if (p.value !== null) assertBytes(p.value, `pairs[${i}].value`);
-    this.pending.push(p);
-    this.pendingBytes += p.key.length + (p.value?.length ?? 0);
-    if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_PAIRS) this.flush();
+    const size = p.key.length + (p.value?.length ?? 0);
+    if (this.offsets[this.messages] + size > this.pack.length) {
+      this.flush();
+      if (size > this.pack.length) this.pack = new Uint8Array(size);
+    }
+    this.put(p.key);
+    if (p.value) this.put(p.value);
+    this.batchDeleted[this.pairs++] = p.value ? 0 : 1;
+    if (this.pairs === BATCH_PAIRS) this.flush();
   }
 
   result(): HashedPairs {
@@ -47,24 +60,33 @@ export class PairHasher {
     return { count: n, keyHashes: this.keyHashes.subarray(0, n * 32), valueHashes: this.valueHashes.subarray(0, n * 32), deleted: this.deleted.subarray(0, n) };
   }
 
+  private put(bytes: Uint8Array): void {
+    const at = this.offsets[this.messages];
+    this.pack.set(bytes, at);
+    this.offsets[++this.messages] = at + bytes.length;
+  }
+
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const messages: Uint8Array[] = [];
-    for (const p of this.pending) {
-      messages.push(p.key);
-      if (p.value) messages.push(p.value);
-    }
-    const digests = hashMany(messages);
-    this.reserve(this.count + this.pending.length);
+    if (this.pairs === 0) return;
+    const digests = backend().sha256BatchVar(this.pack.subarray(0, this.offsets[this.messages]), this.offsets.subarray(0, this.messages + 1));
+    this.reserve(this.count + this.pairs);
+    // Word copies: every buffer here starts 32-byte aligned.
+    const from = new Uint32Array(digests.buffer, digests.byteOffset, digests.length >>> 2);
+    const keys = new Uint32Array(this.keyHashes.buffer);
+    const values = new Uint32Array(this.valueHashes.buffer);
     let d = 0;
-    for (const p of this.pending) {
-      this.keyHashes.set(digests.subarray(d * 32, ++d * 32), this.count * 32);
-      if (p.value) this.valueHashes.set(digests.subarray(d * 32, ++d * 32), this.count * 32);
-      else this.deleted[this.count] = 1;
-      this.count++;
+    for (let j = 0; j < this.pairs; j++, this.count++) {
+      for (let w = 0; w < 8; w++) keys[this.count * 8 + w] = from[d * 8 + w];
+      d++;
+      if (this.batchDeleted[j]) {
+        this.deleted[this.count] = 1;
+        continue;
+      }
+      for (let w = 0; w < 8; w++) values[this.count * 8 + w] = from[d * 8 + w];
+      d++;
     }
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pairs = 0;
+    this.messages = 0;
   }
 
   private reserve(n: number): void {
@@ -85,19 +107,4 @@ export function hashPairs(pairs: Iterable<Pair>): HashedPairs {
   const h = new PairHasher();
   for (const p of pairs) h.add(p);
   return h.result();
-}
-
-/** SHA-256 of each message, back to back, in one batch call. */
-export function hashMany(messages: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const m of messages) total += m.length;
-  const packed = new Uint8Array(total);
-  const offsets = new Uint32Array(messages.length + 1);
-  let pos = 0;
-  messages.forEach((m, i) => {
-    packed.set(m, pos);
-    pos += m.length;
-    offsets[i + 1] = pos;
-  });
-  return backend().sha256BatchVar(packed, offsets);
 }

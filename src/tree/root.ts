@@ -61,13 +61,23 @@ export async function rootOfPairStream(pairs: AsyncIterable<Pair> | Iterable<Pai
 
 function rootOfHashedPairs(hashed: HashedPairs): Uint8Array {
   const order = sortedLatest(hashed.keyHashes);
-  const packed = new Uint8Array(order.length * 64);
+  // Word copies: hashes are 32-byte aligned in their buffers, and subarrays per leaf would
+  // cost an allocation each.
+  const keys = words(hashed.keyHashes);
+  const values = words(hashed.valueHashes);
+  const packed = new Uint32Array(order.length * 16);
   let n = 0;
   for (const i of order) {
     if (hashed.deleted[i]) continue;
-    packed.set(hashed.keyHashes.subarray(i * 32, i * 32 + 32), n * 64);
-    packed.set(hashed.valueHashes.subarray(i * 32, i * 32 + 32), n * 64 + 32);
+    for (let w = 0; w < 8; w++) {
+      packed[n * 16 + w] = keys[i * 8 + w];
+      packed[n * 16 + 8 + w] = values[i * 8 + w];
+    }
     n++;
   }
-  return new RootBuilder().addPacked(packed.subarray(0, n * 64)).finish();
+  return new RootBuilder().addPacked(new Uint8Array(packed.buffer, 0, n * 64)).finish();
+}
+
+function words(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
 }

@@ -40,7 +40,11 @@ export function sortedLatest(keyHashes: Uint8Array): Uint32Array {
   for (let i = 0; i < n; ) {
     let j = i + 1;
     while (j < n && prefix[order[j]] === prefix[order[i]]) j++;
-    const run = j - i === 1 ? [order[i]] : Array.from(order.subarray(i, j)).sort(compareFull);
+    if (j - i === 1) {
+      out[m++] = order[i++];
+      continue;
+    }
+    const run = Array.from(order.subarray(i, j)).sort(compareFull);
     for (let r = 0; r < run.length; r++) {
       if (r + 1 === run.length || !sameKey(keyHashes, run[r], run[r + 1])) out[m++] = run[r];
     }
