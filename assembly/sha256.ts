@@ -15,12 +15,12 @@
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
-/** Address of the 64 round constants, for the SIMD code that broadcasts them. */
+/** Address of the 64 round constants, for the SIMD code that broadcasts them (the scalar rounds inline them). */
 export function roundConstants(): usize {
   return changetype<usize>(K);
 }
 
-// The functions of FIPS 180-4 §4.1.2; `choose` and `majority` in their shortest forms.
+// The functions of FIPS 180-4 §4.1.2; `choose` in its shortest form (Maj is inlined in the rounds).
 // @ts-ignore: decorator
 @inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
 // @ts-ignore: decorator
@@ -32,8 +32,6 @@ export function roundConstants(): usize {
 // @ts-ignore: decorator
 @inline function choose(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
 // @ts-ignore: decorator
-@inline function majority(a: u32, b: u32, c: u32): u32 { return (a & b) | (c & (a | b)); }
-// @ts-ignore: decorator
 @inline function word(p: usize, i: usize): u32 { return bswap<u32>(load<u32>(p + (i << 2), 0, 1)); }
 
 /** The initial hash value (FIPS 180-4 §5.3.3) as 8 u32 words. */
@@ -43,13 +41,14 @@ export const IV: usize = memory.data<u32>([
 
 /** Writes the initial hash value to `state`. */
 export function initState(state: usize): void {
-  memory.copy(state, IV, 32);
+  // Word copies: cheaper than a memory.copy call-out, and this runs once per message.
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(state + i, load<u32>(IV + i));
 }
 
 /**
  * Compresses `blocks` consecutive 64-byte blocks at `src` into `state`. Fully unrolled, with the
- * working variables renamed round by round instead of shifted and the 16-word message schedule
- * held in locals, so the engine can keep everything in registers.
+ * round constants inline, the working variables renamed round by round instead of shifted and
+ * the 16-word message schedule held in locals, so the engine can keep everything in registers.
  */
 export function compressBlocks(state: usize, src: usize, blocks: usize): void {
   let h0 = load<u32>(state, 0), h1 = load<u32>(state, 4), h2 = load<u32>(state, 8), h3 = load<u32>(state, 12);
