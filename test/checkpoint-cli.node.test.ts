@@ -121,7 +121,9 @@ describe('a restore killed at random points', () => {
     for (let attempt = 0; attempt < 8 && !finished; attempt++) {
       const stored = new Set(existsSync(join(into, 'chunks')) ? readdirSync(join(into, 'chunks')).filter((f) => !f.endsWith('.partial')) : []);
       const before = requests.length;
-      const child = spawn(tsx, ['src/cli/run.ts', 'restore', url, '--root', root, '--into', into], { stdio: 'ignore' });
+      const child = spawn(tsx, ['src/cli/run.ts', 'restore', url, '--root', root, '--into', into], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => { stderr += String(d); });
       const killAfter = attempt < 7 ? 1200 + r.int(2500) : 120_000;
       const code = await new Promise<number | null>((resolve) => {
         const timer = setTimeout(() => child.kill('SIGKILL'), killAfter);
@@ -132,6 +134,7 @@ describe('a restore killed at random points', () => {
         if (m) expect(stored.has(m[1]), `chunk ${m[1]} fetched again after it was stored`).toBe(false);
       }
       finished = code === 0;
+      if (attempt === 7) expect(code, `the last, uninterrupted run failed: ${stderr.slice(-2000)}`).toBe(0);
       const now = existsSync(join(into, 'chunks')) ? readdirSync(join(into, 'chunks')).length : 0;
       if (!finished && now > stored.size) interrupted++;
     }

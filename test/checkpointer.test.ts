@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../src/store/memory.js';
+import { Checkpointer, Creator } from '../src/checkpoint/creator.js';
+import { CheckpointNotFound } from '../src/checkpoint/errors.js';
+import { InvalidArgument } from '../src/errors.js';
+import { parseManifest } from '../src/format/manifest.js';
+import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
+import { storeSource } from '../src/net/store-source.js';
+import { samplePairs } from './checkpoint-fixtures.js';
+
+const enc = new TextEncoder();
+
+/** The state at version v: 800 keys, and key i changes at version i. */
+function stateAt(version: number) {
+  const pairs = samplePairs(800, 4);
+  for (let i = 0; i <= version && i < pairs.length; i++) pairs[i] = { key: pairs[i].key, value: enc.encode(`v${version}`) };
+  return { pairs };
+}
+
+describe('the Creator and the Checkpointer', () => {
+  it('keeps several versions that share chunk files, and deletes only what no version uses', async () => {
+    const store = memoryStore();
+    const creator = new Creator(store, { maxChunkBytes: 4096, minChunkBytes: 512, avgChunkBytes: 1024 });
+    await creator.createCheckpoint(1, stateAt(1));
+    await creator.createCheckpoint(2, { pairs: stateAt(1).pairs });
+    expect(await creator.getCheckpoints()).toEqual([1, 2]);
+    const m1 = await creator.getCheckpoint(1);
+    const m2 = await creator.getCheckpoint(2);
+    expect(m2.chunks.map((c) => c.digest)).toEqual(m1.chunks.map((c) => c.digest));
+    await creator.deleteCheckpoint(1);
+    for (const c of m2.chunks) expect(await store.get(`chunks/${c.digest}`)).toBeDefined();
+    await expect(creator.getCheckpoint(1)).rejects.toThrow(CheckpointNotFound);
+    expect(parseManifest((await store.get('manifest.json'))!).version).toBe(2);
+    await creator.deleteCheckpoint(2);
+    expect(await store.keys('')).toEqual([]);
+  });
+
+  it('takes a checkpoint every `interval` versions and keeps `numKept`', async () => {
+    const store = memoryStore();
+    const creator = new Creator(store, { maxChunkBytes: 4096, minChunkBytes: 512, avgChunkBytes: 1024 });
+    const taken: number[] = [];
+    const cp = new Checkpointer({ creator, interval: 5, numKept: 2, state: stateAt, onCheckpoint: (c) => taken.push(c.manifest.version) });
+    for (let v = 1; v <= 21; v++) await cp.notifyNewVersion(v);
+    expect(taken).toEqual([5, 10, 15, 20]);
+    expect(await creator.getCheckpoints()).toEqual([15, 20]);
+    const kept = new Set<string>();
+    for (const v of [15, 20]) for (const c of (await creator.getCheckpoint(v)).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`);
+    expect(new Set([...await store.keys('chunks/'), ...await store.keys('proofs/')])).toEqual(kept);
+    const latest = parseManifest((await store.get('manifest.json'))!);
+    expect(latest.version).toBe(20);
+    await verifyCheckpoint({ sources: [storeSource(store)], root: latest.root });
+    expect(() => new Checkpointer({ creator, interval: 0, numKept: 1, state: stateAt })).toThrow(InvalidArgument);
+  });
+});
