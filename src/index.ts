@@ -20,3 +20,35 @@ export { MemoryTree, type HashedChange } from './tree/memory-tree.js';
 export {
   toIcs23Existence, ics23ExistenceProof, ics23NonExistenceProof, ics23ProofFromTree, type ProvenEntry,
 } from './tree/ics23.js';
+// Checkpoints (docs/FORMAT.md): create, verify, restore, query. Browser-safe; the filesystem
+// store, the directory source and the HTTP server are in 'lightsnap/node'.
+export { createCheckpoint, createCheckpointFromSorted, type CreateOptions, type CreatedCheckpoint } from './checkpoint/create.js';
+export { Creator, Checkpointer, type CheckpointerOptions, type StateSource } from './checkpoint/creator.js';
+export { Restorer, type RestorerOptions } from './checkpoint/restorer.js';
+export { verifyCheckpoint, restoreCheckpoint, type TransferOptions, type TransferResult } from './checkpoint/transfer.js';
+export { verifyChunk, localVerifier, type ChunkInput, type Verifier } from './checkpoint/verify.js';
+export { openCheckpoint, type CheckpointView } from './checkpoint/query.js';
+export type { KeyProof } from './checkpoint/range.js';
+export { defaultChunking, DEFAULT_MAX_CHUNK_BYTES } from './checkpoint/splitter.js';
+export {
+  CheckpointError, CheckpointNotFound, ChunkNotFound, ChunkCorrupted, ChunkProofVerificationFailed, ManifestInvalid,
+  RootMismatch, RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound,
+  StorageFailed, type ErrorContext,
+} from './checkpoint/errors.js';
+export {
+  parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS,
+  type Manifest, type ChunkEntry, type ChunkingParams,
+} from './format/manifest.js';
+export { encodeChunk, decodeChunk, MAX_KEY_LENGTH } from './format/chunk.js';
+export { readJsonLines, parseLine, decodeBytesString, JsonLinesError } from './format/jsonl.js';
+export type { Store } from './store/store.js';
+export { memoryStore } from './store/memory.js';
+export type { Source, FetchOptions } from './net/source.js';
+export { httpSource, type HttpSourceOptions } from './net/http-source.js';
+export { storeSource } from './net/store-source.js';
+export type { ProgressEvent, ProgressListener, ChunkState } from './progress.js';
+export {
+  createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk, parseStreamManifest,
+  encodeStreamManifest, type StreamManifest, type StreamChunker, type CreateStreamOptions,
+} from './stream/stream-checkpoint.js';
+export { decodeCosmosSnapshot, CosmosSnapshotVerifier, type CosmosSnapshot } from './stream/cosmos-snapshot.js';
