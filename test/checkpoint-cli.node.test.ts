@@ -52,6 +52,9 @@ describe('lightsnap create / inspect / verify / restore / get', () => {
     const v = await runCli('verify', out, '--root', root);
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/verified \d+ chunks \(2999 leaves/);
+    const pooled = await runCli('verify', out, '--root', root, '--workers', '2');
+    expect(pooled.code, pooled.stderr).toBe(0);
+    expect(pooled.stdout).toBe(v.stdout);
     const into = join(work, 'restored');
     expect((await runCli('restore', out, '--root', root, '--into', into)).code).toBe(0);
     const got = await runCli('get', into, 'k3');
@@ -80,7 +83,7 @@ describe('lightsnap create / inspect / verify / restore / get', () => {
     const bytes = readFileSync(victim);
     bytes[100] ^= 1;
     writeFileSync(victim, bytes);
-    const r = await runCli('verify', bad, '--root', manifest.root, '--json');
+    const r = await runCli('verify', bad, '--root', manifest.root, '--json', '--workers', '2');
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/ChunkCorrupted: chunk file does not match its digest \(chunk 3 from /);
     const events = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
