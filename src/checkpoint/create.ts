@@ -94,12 +94,16 @@ async function* hashSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>): AsyncG
   yield* flush();
 }
 
-/** Leaves of a state given as pairs in any order (later pair wins, null value deletes), sorted. */
-function* sortPairs(pairs: readonly Pair[]): Generator<Leaf> {
+/** Leaves of a state given as pairs in any order (later pair wins, null value deletes), sorted and hashed. */
+function* sortPairs(pairs: readonly Pair[]): Generator<HashedLeaf> {
   const hashed = hashPairs(pairs);
   for (const i of sortedLatest(hashed.keyHashes)) {
-    const value = pairs[i].value;
-    if (value) yield { key: pairs[i].key, value };
+    const { key, value } = pairs[i];
+    if (!value) continue;
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+      throw new InvalidArgument(`pair ${i} has a ${key.length}-byte key; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
+    }
+    yield { key, value, keyHash: hashed.keyHashes.subarray(i * 32, i * 32 + 32), valueHash: hashed.valueHashes.subarray(i * 32, i * 32 + 32) };
   }
 }
 
@@ -107,7 +111,13 @@ function* sortPairs(pairs: readonly Pair[]): Generator<Leaf> {
  * Writes a checkpoint of the leaves `sorted` (strictly increasing SHA-256(key); checked) to
  * `opts.store`: chunks/, proofs/, manifest.json and manifests/<version>.json.
  */
-export async function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>,
+export function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>,
+  opts: CreateOptions): Promise<CreatedCheckpoint> {
+  return writeCheckpoint(hashSorted(leaves), opts);
+}
+
+/** Writes the checkpoint of hashed leaves in strictly increasing key-hash order. */
+async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
@@ -136,7 +146,7 @@ export async function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | I
   // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always
   // reaches the end of the key space.
   let boundary = false;
-  for await (const leaf of hashSorted(leaves)) {
+  for await (const leaf of leaves) {
     const size = leaf.key.length + leaf.value.length;
     if (boundary || splitter.endsBefore(size)) {
       await endChunk(false);
@@ -167,5 +177,5 @@ export async function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | I
 
 /** Writes a checkpoint of a state given as pairs in any order (later pair wins, null deletes). */
 export function createCheckpoint(pairs: readonly Pair[], opts: CreateOptions): Promise<CreatedCheckpoint> {
-  return createCheckpointFromSorted(sortPairs(pairs), opts);
+  return writeCheckpoint(sortPairs(pairs), opts);
 }
