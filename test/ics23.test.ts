@@ -108,8 +108,12 @@ describe('ICS23 upstream vectors (cosmos/ics23 testdata)', () => {
         if (confioCanCheck(v)) expect(compared).toBeGreaterThan(0);
       });
 
-      it.runIf(confioCanCheck(v))('agrees with @confio/ics23 on the unaltered proof', () => {
+      it.runIf(confioCanCheck(v))('agrees with @confio/ics23 on the unaltered proof, and accepts its spec objects', () => {
         expect(confioVerify(v, v.proof)).toBe(true);
+        const theirSpec = confioSpec[v.tree as 'iavl' | 'tendermint'];
+        const decoded = confio.ics23.CommitmentProof.decode(v.proof);
+        expect(v.exist ? verifyMembership(decoded, theirSpec, v.root, v.key, v.value)
+          : verifyNonMembership(decoded, theirSpec, v.root, v.key)).toBe(true);
       });
     });
   }
