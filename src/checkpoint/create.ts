@@ -4,6 +4,7 @@
 // come sorted; an unsorted set is sorted in memory first).
 import type { Store } from '../store/store.js';
 import { backend } from '../core/load.js';
+import { hashMany } from '../hash/sha256.js';
 import { toHex } from '../hex.js';
 import { InvalidArgument } from '../errors.js';
 import { encodeChunk, MAX_KEY_LENGTH, type Leaf } from '../format/chunk.js';
@@ -62,14 +63,7 @@ async function* hashSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>): AsyncG
   let previous: Uint8Array | undefined;
   let index = 0;
   const flush = function* (): Generator<HashedLeaf> {
-    const messages: Uint8Array[] = [];
-    for (const l of batch) messages.push(l.key, l.value);
-    const offsets = new Uint32Array(messages.length + 1);
-    let total = 0;
-    messages.forEach((m, i) => { total += m.length; offsets[i + 1] = total; });
-    const packed = new Uint8Array(total);
-    messages.forEach((m, i) => packed.set(m, offsets[i]));
-    const digests = backend().sha256BatchVar(packed, offsets);
+    const digests = hashMany(batch.flatMap((l) => [l.key, l.value]));
     for (let i = 0; i < batch.length; i++) {
       const keyHash = digests.slice(i * 64, i * 64 + 32);
       if (previous && compare(previous, keyHash) >= 0) {

@@ -69,7 +69,7 @@ export const RootMismatch = make('RootMismatch');
 export const RestoreAlreadyInProgress = make('RestoreAlreadyInProgress');
 /** restoreChunk or abortRestore with no restore in progress. */
 export const NoRestoreInProgress = make('NoRestoreInProgress');
-/** restoreChunk for a chunk that is already restored (harmless; returned, not thrown, by default). */
+/** restoreChunk for a chunk that is already restored (harmless: nothing changes). */
 export const ChunkAlreadyRestored = make('ChunkAlreadyRestored');
 /** No source could deliver the data (timeouts, connection errors, server errors). */
 export const SourceUnavailable = make('SourceUnavailable');

@@ -8,7 +8,7 @@ import { ProofInvalid } from '../tree/errors.js';
 import { fromHex } from '../hex.js';
 import type { Manifest } from '../format/manifest.js';
 import type { Leaf as ChunkLeaf } from '../format/chunk.js';
-import { hashMany } from '../tree/pairs.js';
+import { hashMany } from '../hash/sha256.js';
 
 export interface ChunkProver {
   add(keyHash: Uint8Array, valueHash: Uint8Array): void;

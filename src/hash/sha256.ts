@@ -37,23 +37,30 @@ export function sha256Batch(messages: readonly Uint8Array[]): Uint8Array[] {
   if (messages.length > MAX_BATCH_MESSAGES) {
     throw new InvalidArgument(`messages has ${messages.length} entries, over the limit of ${MAX_BATCH_MESSAGES}`);
   }
-  let total = 0;
   let all64 = true;
   messages.forEach((m, i) => {
     assertBytes(m, `messages[${i}]`);
-    total += m.length;
     if (m.length !== 64) all64 = false;
   });
-  const packed = new Uint8Array(total);
-  const offsets = new Uint32Array(messages.length + 1);
-  let pos = 0;
-  messages.forEach((m, i) => {
-    packed.set(m, pos);
-    pos += m.length;
-    offsets[i + 1] = pos;
-  });
-  const digests = all64 ? backend().sha256Batch64(packed) : backend().sha256BatchVar(packed, offsets);
+  const digests = all64 ? backend().sha256Batch64(concat(messages)) : hashMany(messages);
   return messages.map((_, i) => digests.subarray(i * 32, i * 32 + 32));
+}
+
+function concat(messages: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
+  let pos = 0;
+  for (const m of messages) {
+    out.set(m, pos);
+    pos += m.length;
+  }
+  return out;
+}
+
+/** SHA-256 of each message (unchecked: internal callers), digests back to back, in one batch call. */
+export function hashMany(messages: readonly Uint8Array[]): Uint8Array {
+  const offsets = new Uint32Array(messages.length + 1);
+  messages.forEach((m, i) => { offsets[i + 1] = offsets[i] + m.length; });
+  return backend().sha256BatchVar(concat(messages), offsets);
 }
 
 /** SHA-256 of each 64-byte message in `data` (length a multiple of 64); digests back to back. */

@@ -109,17 +109,3 @@ export function hashPairs(pairs: Iterable<Pair>): HashedPairs {
   return h.result();
 }
 
-/** SHA-256 of each message, back to back, in one batch call. */
-export function hashMany(messages: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const m of messages) total += m.length;
-  const packed = new Uint8Array(total);
-  const offsets = new Uint32Array(messages.length + 1);
-  let pos = 0;
-  messages.forEach((m, i) => {
-    packed.set(m, pos);
-    pos += m.length;
-    offsets[i + 1] = pos;
-  });
-  return backend().sha256BatchVar(packed, offsets);
-}
