@@ -7,19 +7,20 @@ export class ChunkMap {
 
   constructor(private readonly root: HTMLElement) {}
 
+  /** One cell per chunk, all in `state`. */
   reset(total: number, state: ChunkState = 'waiting'): void {
-    if (this.cells.length === total && state === 'waiting') {
-      for (const c of this.cells) this.paint(c, state);
-      return;
+    if (this.cells.length !== total) {
+      this.cells = Array.from({ length: total }, (_, i) => {
+        const cell = document.createElement('i');
+        cell.title = `chunk ${i}`;
+        return cell;
+      });
+      this.root.replaceChildren(...this.cells);
     }
-    this.root.replaceChildren();
-    this.cells = Array.from({ length: total }, (_, i) => {
-      const cell = document.createElement('i');
-      cell.title = `chunk ${i}`;
+    for (const cell of this.cells) {
+      delete cell.dataset.hadBad;
       this.paint(cell, state);
-      return cell;
-    });
-    this.root.append(...this.cells);
+    }
   }
 
   set(index: number, state: ChunkState): void {
@@ -27,10 +28,6 @@ export class ChunkMap {
     if (!cell) return;
     if (state === 'bad') cell.dataset.hadBad = '1';
     this.paint(cell, state);
-  }
-
-  count(state: ChunkState): number {
-    return this.cells.filter((c) => c.dataset.state === state).length;
   }
 
   private paint(cell: HTMLElement, state: ChunkState): void {

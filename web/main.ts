@@ -104,11 +104,11 @@ async function markStored(manifest: Manifest, complete: boolean): Promise<number
 function onProgress(e: ProgressEvent): void {
   if (e.chunk === undefined) {
     // The first event of a run: the map's size, and what an earlier run already stored.
-    if (map.count('waiting') + map.count('stored') + map.count('verified') + map.count('bad') + map.count('fetching') !== e.chunksTotal) {
-      map.reset(e.chunksTotal);
+    const allStored = e.phase === 'restore' && e.chunksDone === e.chunksTotal;
+    map.reset(e.chunksTotal, allStored ? 'stored' : 'waiting');
+    if (e.phase === 'restore' && !allStored) {
+      void store.keys(DONE).then((keys) => keys.forEach((k) => map.set(Number(k.slice(DONE.length)), 'stored')));
     }
-    if (e.phase === 'restore' && e.chunksDone === e.chunksTotal) map.reset(e.chunksTotal, 'stored');
-    else if (e.phase === 'restore') void store.keys(DONE).then((keys) => keys.forEach((k) => map.set(Number(k.slice(DONE.length)), 'stored')));
     progress.start(e);
   } else {
     map.set(e.chunk, e.state ?? 'fetching');
