@@ -117,14 +117,15 @@ describe('a restore killed at random points', () => {
     const { server, url } = await serveDirectory(src, { onRequest: (i) => requests.push(i.path) });
     servers.push(server);
     const into = join(work, 'big-restored');
-    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
     const r = rng(99);
     let finished = false;
     let interrupted = 0;
     for (let attempt = 0; attempt < 8 && !finished; attempt++) {
       const stored = new Set(existsSync(join(into, 'chunks')) ? readdirSync(join(into, 'chunks')).filter((f) => !f.endsWith('.partial')) : []);
       const before = requests.length;
-      const child = spawn(tsx, ['src/cli/run.ts', 'restore', url, '--root', root, '--into', into], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // node itself, not the tsx wrapper: SIGKILL on the wrapper leaves its node child restoring
+      // on, racing the next attempt over the same files.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'restore', url, '--root', root, '--into', into], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d) => { stderr += String(d); });
       // Kill only once this run has stored something new (whatever the machine's load), a
