@@ -29,6 +29,10 @@ async function syncDir(dir: string): Promise<void> {
 
 export function fsStore(root: string): Store {
   const dirty = new Set<string>();
+  // Temporary names are unique per write, so two writers (two processes restoring into the
+  // same directory) never rename each other's half-written files.
+  let writes = 0;
+  const tempFor = (path: string) => `${path}.${process.pid}-${writes++}${TEMP_SUFFIX}`;
   return {
     async get(key) {
       try {
@@ -40,9 +44,10 @@ export function fsStore(root: string): Store {
     },
     async put(entries) {
       const paths = entries.map(([key]) => pathFor(root, key));
+      const temps = paths.map(tempFor);
       // Data is written and synced in parallel; renames then happen in the caller's order.
       await Promise.all(entries.map(async ([, value], i) => {
-        const temp = paths[i] + TEMP_SUFFIX;
+        const temp = temps[i];
         try {
           await mkdir(dirname(paths[i]), { recursive: true });
           const handle = await open(temp, 'w');
@@ -57,8 +62,8 @@ export function fsStore(root: string): Store {
           throw new StorageFailed(`cannot write ${paths[i]}: ${(err as Error).message}`, { cause: err });
         }
       }));
-      for (const path of paths) {
-        await rename(path + TEMP_SUFFIX, path);
+      for (const [i, path] of paths.entries()) {
+        await rename(temps[i], path);
         dirty.add(dirname(path));
       }
     },
