@@ -29,6 +29,8 @@ export class Restorer {
   private manifest?: Manifest;
   private manifestBytes?: Uint8Array;
   private done = new Set<number>();
+  /** Chunk files the store held when the restore started (one listing, not a read per chunk). */
+  private present = new Set<string>();
 
   constructor(opts: RestorerOptions) {
     this.store = opts.store;
@@ -55,6 +57,7 @@ export class Restorer {
       return manifest;
     }
     if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
+    this.present = new Set(await this.store.keys('chunks/'));
     this.done = await this.recoverProgress(manifest);
     if (this.done.size === manifest.chunks.length) await this.finish();
     return manifest;
@@ -77,7 +80,7 @@ export class Restorer {
    */
   async localChunk(index: number): Promise<Uint8Array | undefined> {
     const entry = this.requireRestore().chunks[index];
-    return entry && this.store.get(`chunks/${entry.digest}`);
+    return entry && this.present.has(`chunks/${entry.digest}`) ? this.store.get(`chunks/${entry.digest}`) : undefined;
   }
 
   /**
@@ -133,6 +136,7 @@ export class Restorer {
     const done = new Set<number>();
     const records: Array<[string, Uint8Array]> = [];
     for (const [index, entry] of m.chunks.entries()) {
+      if (!this.present.has(`chunks/${entry.digest}`)) continue;
       const chunk = await this.store.get(`chunks/${entry.digest}`);
       const proof = chunk && await this.store.get(`proofs/${entry.proof}`);
       if (!chunk || !proof) continue;
