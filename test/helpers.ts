@@ -36,3 +36,14 @@ export function rng(seed: number): { next(): number; bytes(n: number): Uint8Arra
     },
   };
 }
+
+/** The bytes of `parts` back to back. */
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

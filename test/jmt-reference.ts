@@ -1,7 +1,7 @@
 // A plain, obviously-correct model of the JMT (SPECS.md §1.4, binary view), written from the
 // spec and hashed with @noble/hashes: the oracle the WASM paths are tested against.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hex } from './helpers.js';
+import { concat, hex } from './helpers.js';
 
 export const PLACEHOLDER = new TextEncoder().encode('SPARSE_MERKLE_PLACEHOLDER_HASH__');
 const LEAF = new TextEncoder().encode('JMT::LeafNode');
@@ -12,15 +12,6 @@ export interface RefLeaf {
   valueHash: Uint8Array;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 export const refSha256 = (data: Uint8Array): Uint8Array => sha256(data);
 export const refLeafHash = (l: RefLeaf): Uint8Array => sha256(concat(LEAF, l.keyHash, l.valueHash));

@@ -1,7 +1,7 @@
 // Tamper campaigns for the JMT proofs: every honest proof must verify, every tampered one must
 // be rejected. Used by the test suite (small) and by `npm run fuzz:jmt` (large).
 import { RangeProofBuilder, verifyRangeProof, ProofInvalid } from '../src/index.js';
-import { hex, rng } from './helpers.js';
+import { concat, hex, rng } from './helpers.js';
 import { refBig, refFromBig, refRangeProof, refRangeProofItems, refSubtree, type RefLeaf } from './jmt-reference.js';
 import { packLeaves, randomLeaves, type Rng } from './jmt-fixtures.js';
 
@@ -87,15 +87,6 @@ export function rangeTamperCampaign(seed: number, trees: number): [number, numbe
       }
       // Proof items: alter, drop, duplicate, swap neighbours; truncate; extend.
       const items = refRangeProofItems(proof, lo, hi);
-      const concat = (...parts: Uint8Array[]) => {
-        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-        let at = 0;
-        for (const p of parts) {
-          out.set(p, at);
-          at += p.length;
-        }
-        return out;
-      };
       const part = (from: number, to = proof.length) => proof.subarray(from, to);
       // Every item of short proofs; a random sample of 40 in the long ones of deep trees.
       const sample = items.length <= 40 ? items : Array.from({ length: 40 }, () => items[r.int(items.length)]);

@@ -8,17 +8,16 @@ import {
 import { CosmosSnapshotVerifier, decodeCosmosSnapshot } from '../src/stream/cosmos-snapshot.js';
 import { ChunkCorrupted, ManifestInvalid, RootMismatch } from '../src/checkpoint/errors.js';
 import { fromHex } from '../src/hex.js';
-import { hex, rng } from './helpers.js';
+import { concat, hex, rng } from './helpers.js';
 import { spySource } from './checkpoint-fixtures.js';
 
 /** CometBFT's simple Merkle root, written from SPECS.md §3.1 (the oracle). */
 function refMerkle(items: Uint8Array[]): Uint8Array {
-  const cat = (...p: Uint8Array[]) => { const o = new Uint8Array(p.reduce((a, b) => a + b.length, 0)); let i = 0; for (const x of p) { o.set(x, i); i += x.length; } return o; };
   if (items.length === 0) return nobleSha256(new Uint8Array(0));
-  if (items.length === 1) return nobleSha256(cat(new Uint8Array([0]), items[0]));
+  if (items.length === 1) return nobleSha256(concat(new Uint8Array([0]), items[0]));
   let k = 1;
   while (k * 2 < items.length) k *= 2;
-  return nobleSha256(cat(new Uint8Array([1]), refMerkle(items.slice(0, k)), refMerkle(items.slice(k))));
+  return nobleSha256(concat(new Uint8Array([1]), refMerkle(items.slice(0, k)), refMerkle(items.slice(k))));
 }
 
 async function* pieces(data: Uint8Array, size: number) {
@@ -28,10 +27,7 @@ async function* pieces(data: Uint8Array, size: number) {
 async function readAll(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const p of it) parts.push(p);
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let i = 0;
-  for (const p of parts) { out.set(p, i); i += p.length; }
-  return out;
+  return concat(...parts);
 }
 
 const cdc = { kind: 'fastcdc' as const, minSize: 2048, avgSize: 8192, maxSize: 32768 };
