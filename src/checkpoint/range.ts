@@ -1,7 +1,7 @@
 // Checkpoints on top of the JMT range proofs of src/tree/range-proof.ts: building them while
 // chunks are cut, checking one chunk's leaf hashes against the root, and deriving a key's
 // SparseMerkleProof from a stored chunk and its range proof (no network, no other chunk).
-import { RangeProofBuilder, verifyRangeProof } from '../tree/range-proof.js';
+import { RangeProofBuilder, keyHashToBig, verifyRangeProof } from '../tree/range-proof.js';
 import { PLACEHOLDER_HASH, bitAt, compareHashes, internalHash, leafHash, type Leaf } from '../tree/hash.js';
 import { verifyMembership, verifyNonMembership, type SparseMerkleProof } from '../tree/proof.js';
 import { ProofInvalid } from '../tree/errors.js';
@@ -74,7 +74,6 @@ const TAG_LEAF_OUTSIDE = 1;
 const TAG_LEAF_INSIDE = 2;
 const TAG_INTERNAL = 3;
 
-const toBig = (h: Uint8Array): bigint => BigInt('0x' + Array.from(h, (b) => b.toString(16).padStart(2, '0')).join(''));
 
 /** Root of the compact subtree of `leaves` (sorted, all under the node) at `depth`. */
 function compactHash(leaves: readonly Leaf[], depth: number): Uint8Array {
@@ -107,11 +106,13 @@ function compactPath(leaves: readonly Leaf[], depth: number, keyHash: Uint8Array
 export function proveInChunk(manifest: Manifest, index: number, chunkLeaves: readonly ChunkLeaf[],
   proof: Uint8Array, keyHash: Uint8Array): KeyProof {
   const entry = manifest.chunks[index];
-  const loN = toBig(fromHex(entry.lo));
-  const hiN = toBig(fromHex(entry.hi));
-  const k = toBig(keyHash);
+  const loN = keyHashToBig(fromHex(entry.lo));
+  const hiN = keyHashToBig(fromHex(entry.hi));
+  const k = keyHashToBig(keyHash);
   const digests = hashMany(chunkLeaves.flatMap((l) => [l.key, l.value]));
   const hashed: Leaf[] = chunkLeaves.map((_, i) => ({ keyHash: digests.subarray(i * 64, i * 64 + 32), valueHash: digests.subarray(i * 64 + 32, i * 64 + 64) }));
+  // Each leaf's key hash as an integer, once: the walk below compares them at every straddling node.
+  const positions = hashed.map((l) => keyHashToBig(l.keyHash));
   let pos = 1; // after the format version byte
   const readHash = () => proof.slice(pos, (pos += 32));
   const top: Uint8Array[] = [];
@@ -122,7 +123,7 @@ export function proveInChunk(manifest: Manifest, index: number, chunkLeaves: rea
   const node = (depth: number, a: bigint, onPath: boolean): Uint8Array => {
     const b = a + (1n << BigInt(256 - depth)) - 1n;
     if (b < loN || a > hiN) return readHash();
-    const inside = hashed.filter((l) => { const x = toBig(l.keyHash); return x >= a && x <= b; });
+    const inside = hashed.filter((_, i) => positions[i] >= a && positions[i] <= b);
     if (a >= loN && b <= hiN) {
       if (onPath) endLeaf = compactPath(inside, depth, keyHash, top);
       return compactHash(inside, depth);

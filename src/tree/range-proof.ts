@@ -149,7 +149,8 @@ function increment(keyHash: Uint8Array): Uint8Array {
   return out;
 }
 
-const toBig = (h: Uint8Array): bigint => BigInt('0x' + Array.from(h, (b) => b.toString(16).padStart(2, '0')).join(''));
+/** A key hash as a 256-bit integer (big-endian), for interval arithmetic. */
+export const keyHashToBig = (h: Uint8Array): bigint => BigInt('0x' + Array.from(h, (b) => b.toString(16).padStart(2, '0')).join(''));
 
 /**
  * Encodes the pruned tree of [lo, hi] from the proof paths of the leaves next to its two
@@ -158,8 +159,8 @@ const toBig = (h: Uint8Array): bigint => BigInt('0x' + Array.from(h, (b) => b.to
  * wholly outside (their hash is the path's sibling) or wholly inside (rebuilt by the verifier).
  */
 export function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[]): Uint8Array {
-  const loN = toBig(lo);
-  const hiN = toBig(hi);
+  const loN = keyHashToBig(lo);
+  const hiN = keyHashToBig(hi);
   const out: number[] = [RANGE_PROOF_FORMAT_VERSION];
   const push = (bytes: Uint8Array) => {
     for (const b of bytes) out.push(b);
@@ -184,7 +185,7 @@ export function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: Watch
     if (onPath.length === 0) throw new Error('range proof: a node straddling the interval is off the boundary paths');
     const p = onPath[0];
     if (depth === p.siblings.length) {
-      const k = toBig(p.leaf.keyHash);
+      const k = keyHashToBig(p.leaf.keyHash);
       if (k >= loN && k <= hiN) out.push(TAG_LEAF_INSIDE);
       else {
         out.push(TAG_LEAF_OUTSIDE);
