@@ -7,7 +7,7 @@ import { backend } from '../core/load.js';
 import { hashMany } from '../hash/sha256.js';
 import { toHex } from '../hex.js';
 import { InvalidArgument } from '../errors.js';
-import { encodeChunk, MAX_KEY_LENGTH, type Leaf } from '../format/chunk.js';
+import { assertKeyLength, encodeChunk, type Leaf } from '../format/chunk.js';
 import {
   encodeManifest, nextKeyHash, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION,
   type ChunkEntry, type ChunkingParams, type Manifest,
@@ -79,9 +79,7 @@ async function* hashSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>): AsyncG
     if (!(leaf?.key instanceof Uint8Array) || !(leaf.value instanceof Uint8Array)) {
       throw new InvalidArgument(`leaf ${index + batch.length} must be { key: Uint8Array, value: Uint8Array }`);
     }
-    if (leaf.key.length === 0 || leaf.key.length > MAX_KEY_LENGTH) {
-      throw new InvalidArgument(`leaf ${index + batch.length} has a ${leaf.key.length}-byte key; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
-    }
+    assertKeyLength(leaf.key, `leaf ${index + batch.length}`);
     batch.push(leaf);
     if (batch.length === HASH_BATCH) yield* flush();
   }
@@ -94,9 +92,7 @@ function* sortPairs(pairs: readonly Pair[]): Generator<HashedLeaf> {
   for (const i of sortedLatest(hashed.keyHashes)) {
     const { key, value } = pairs[i];
     if (!value) continue;
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw new InvalidArgument(`pair ${i} has a ${key.length}-byte key; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
-    }
+    assertKeyLength(key, `pair ${i}`);
     yield { key, value, keyHash: hashed.keyHashes.subarray(i * 32, i * 32 + 32), valueHash: hashed.valueHashes.subarray(i * 32, i * 32 + 32) };
   }
 }

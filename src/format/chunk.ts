@@ -15,6 +15,13 @@ export interface Leaf {
   value: Uint8Array;
 }
 
+/** Throws InvalidArgument unless a key's length is 1 to MAX_KEY_LENGTH; `what` names it. */
+export function assertKeyLength(key: Uint8Array, what: string): void {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new InvalidArgument(`${what} has a ${key.length}-byte key; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
+  }
+}
+
 export function encodeChunk(leaves: readonly Leaf[]): Uint8Array {
   let size = CHUNK_HEADER + leaves.length * LEAF_OVERHEAD;
   for (const l of leaves) size += l.key.length + l.value.length;
@@ -26,9 +33,7 @@ export function encodeChunk(leaves: readonly Leaf[]): Uint8Array {
   let valuePos = keyPos;
   for (const l of leaves) valuePos += l.key.length;
   leaves.forEach((l, i) => {
-    if (l.key.length === 0 || l.key.length > MAX_KEY_LENGTH) {
-      throw new InvalidArgument(`key ${i} of the chunk is ${l.key.length} bytes; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
-    }
+    assertKeyLength(l.key, `leaf ${i} of the chunk`);
     view.setUint32(CHUNK_HEADER + i * 4, l.key.length, true);
     view.setUint32(CHUNK_HEADER + leaves.length * 4 + i * 4, l.value.length, true);
     out.set(l.key, keyPos);

@@ -2,8 +2,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FetchOptions, Source } from './source.js';
-import { describePath } from './source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../checkpoint/errors.js';
+import { describePath, notFound } from './source.js';
+import { ChunkCorrupted, SourceUnavailable } from '../checkpoint/errors.js';
 
 export function dirSource(dir: string): Source {
   return {
@@ -16,8 +16,7 @@ export function dirSource(dir: string): Source {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
-          const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
-          throw new NotFound(`${where} does not exist`, { source: dir });
+          throw notFound(path, `${where} does not exist`, dir);
         }
         throw new SourceUnavailable(`cannot open ${where}: ${code}`, { source: dir, cause: err });
       }

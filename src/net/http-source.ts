@@ -1,8 +1,8 @@
 // A checkpoint served over HTTP(S) by any static host: per-request timeouts, retries with
 // exponential backoff for transient failures, and a hard bound on the bytes read.
 import type { FetchOptions, Source } from './source.js';
-import { describePath } from './source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../checkpoint/errors.js';
+import { describePath, notFound } from './source.js';
+import { ChunkCorrupted, SourceUnavailable } from '../checkpoint/errors.js';
 
 export interface HttpSourceOptions {
   /** Milliseconds one request may take, body included (default 30 000). */
@@ -69,8 +69,7 @@ export function httpSource(baseUrl: string, options: HttpSourceOptions = {}): So
     }
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel();
-      const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
-      throw new NotFound(`${where} answered ${res.status}`, { source: base });
+      throw notFound(path, `${where} answered ${res.status}`, base);
     }
     if (res.status >= 500 || res.status === 429 || res.status === 408) {
       await res.body?.cancel();

@@ -1,3 +1,4 @@
+import { CheckpointNotFound, ChunkNotFound, type CheckpointError } from '../checkpoint/errors.js';
 // Where checkpoint files come from. A source fetches a file of a checkpoint by its relative
 // path (`manifest.json`, `chunks/<digest>`, `proofs/<digest>`) with a size bound; everything it
 // returns is still untrusted and is checked by the caller.
@@ -16,6 +17,12 @@ export interface Source {
    * SourceUnavailable when the source cannot deliver, ChunkCorrupted when it is over `maxBytes`.
    */
   fetch(path: string, opts: FetchOptions): Promise<Uint8Array>;
+}
+
+/** The error for a file a source does not have: the manifest means no checkpoint, anything else a missing chunk. */
+export function notFound(path: string, message: string, source: string): CheckpointError {
+  const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
+  return new NotFound(message, { source });
 }
 
 /** Joins a checkpoint location and a relative file path. */
