@@ -74,6 +74,8 @@ describe('the manifest', () => {
     const proof = sample();
     proof.chunks[0].proofSize = 10 ** 9;
     refused(proof, /proofSize/, 0);
+    proof.chunks[0].proofSize = 65_537; // one byte past what the range-proof verifier accepts
+    refused(proof, /proofSize must be an integer from 1 to 65536/, 0);
   });
 
   it('refuses wrong types, versions and hex', () => {

@@ -2,6 +2,7 @@
 // parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
 // that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
 import { ManifestInvalid } from '../checkpoint/errors.js';
+import { MAX_RANGE_PROOF_BYTES } from '../tree/range-proof.js';
 
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -11,8 +12,11 @@ export const MAX_MANIFEST_BYTES = 64 << 20;
 export const MAX_CHUNKS = 1 << 18;
 /** Largest chunk file any checkpoint may declare. */
 export const HARD_MAX_CHUNK_BYTES = 64 << 20;
-/** Largest range-proof file. A proof has O(tree depth) items; this is far above any real one. */
-export const MAX_PROOF_BYTES = 1 << 20;
+/**
+ * Largest range-proof file a manifest may declare: exactly what the range-proof verifier accepts,
+ * so an oversized proof is refused as a manifest defect, not by the verifier's argument check.
+ */
+export const MAX_PROOF_BYTES = MAX_RANGE_PROOF_BYTES;
 
 export interface ChunkingParams {
   /** A chunk ends before a leaf that would take it past this size (unless it is the chunk's only leaf). */
