@@ -1,21 +1,36 @@
-/**
- * Every error lightsnap throws on purpose is a LightsnapError with a stable `code`, so callers
- * (and the CLI's exit codes) can branch on the kind of failure without parsing messages.
- */
+// Every error lightsnap throws on purpose, in one place. Each is a class with a stable `code`
+// (callers branch on it without parsing messages) and is registered once, below, with the CLI
+// exit status of its kind; the registry also rebuilds errors that cross a thread
+// (src/worker/error-transfer.ts). A new error: declare its class here, then add it to ERRORS.
+
+/** The CLI's exit statuses (docs/CLI.md). `failure` is reserved for bugs. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  input: 4,
+  verification: 5,
+  network: 6,
+  storage: 7,
+} as const;
+export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
+
 export class LightsnapError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'LightsnapError';
+    this.name = code;
     this.code = code;
   }
 }
+
+// ---- arguments and the core -----------------------------------------------------------------
 
 /** A caller passed an argument of the wrong type or outside its stated limits. */
 export class InvalidArgument extends LightsnapError {
   constructor(message: string) {
     super('InvalidArgument', message);
-    this.name = 'InvalidArgument';
   }
 }
 
@@ -23,6 +38,201 @@ export class InvalidArgument extends LightsnapError {
 export class CoreUnavailable extends LightsnapError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('CoreUnavailable', message, options);
-    this.name = 'CoreUnavailable';
   }
+}
+
+/** A JSON-lines input is malformed; `line` is 1-based. An InvalidArgument, so its code is too. */
+export class JsonLinesError extends InvalidArgument {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.name = 'JsonLinesError';
+    this.line = line;
+  }
+}
+
+// ---- located errors: checkpoints, sources, stores --------------------------------------------
+
+export interface ErrorContext {
+  /** Index of the chunk in the manifest's chunk table. */
+  chunk?: number;
+  /** Where the bytes came from (a URL or a path). */
+  source?: string;
+  cause?: unknown;
+}
+
+/**
+ * An error about a chunk and/or a source (after Oasis' MKVS checkpoint errors): it says what
+ * to refetch and whom to stop trusting. `detail` is the message without the location.
+ */
+export class CheckpointError extends LightsnapError {
+  readonly chunk?: number;
+  readonly source?: string;
+  readonly detail: string;
+  constructor(code: string, detail: string, ctx: ErrorContext = {}) {
+    const where = [ctx.chunk !== undefined ? `chunk ${ctx.chunk}` : '', ctx.source ? `from ${ctx.source}` : '']
+      .filter(Boolean).join(' ');
+    super(code, where ? `${detail} (${where})` : detail, { cause: ctx.cause });
+    this.detail = detail;
+    this.chunk = ctx.chunk;
+    this.source = ctx.source;
+  }
+
+  /** The same error (same class) with the chunk index or source filled in where it was missing. */
+  at(ctx: ErrorContext): CheckpointError {
+    const merged = { chunk: this.chunk ?? ctx.chunk, source: this.source ?? ctx.source, cause: this.cause ?? ctx.cause };
+    // `detail` is missing on an error rebuilt from a peer that did not send it: use the message.
+    const detail = this.detail ?? this.message;
+    if (this.constructor === CheckpointError) return new CheckpointError(this.code, detail, merged);
+    return new (this.constructor as new (detail: string, ctx: ErrorContext) => CheckpointError)(detail, merged);
+  }
+}
+
+// Each located error below takes (detail, ctx?) and fixes its own code.
+
+/** No checkpoint with that version or id (or no manifest at a source). */
+export class CheckpointNotFound extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('CheckpointNotFound', detail, ctx); }
+}
+/** A source has no such chunk file (404, missing file). */
+export class ChunkNotFound extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('ChunkNotFound', detail, ctx); }
+}
+/** A chunk's bytes do not match its manifest digest: refetch it, from another source if possible. */
+export class ChunkCorrupted extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('ChunkCorrupted', detail, ctx); }
+}
+/** A chunk matched its digest but its leaves do not prove out against the trusted root: the source lied. */
+export class ChunkProofVerificationFailed extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('ChunkProofVerificationFailed', detail, ctx); }
+}
+/** The manifest is malformed, out of bounds, or inconsistent (gaps, overlaps, wrong order). */
+export class ManifestInvalid extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('ManifestInvalid', detail, ctx); }
+}
+/** The manifest names a different root than the trusted one. */
+export class RootMismatch extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('RootMismatch', detail, ctx); }
+}
+/** startRestore while another restore is in progress. */
+export class RestoreAlreadyInProgress extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('RestoreAlreadyInProgress', detail, ctx); }
+}
+/** restoreChunk or abortRestore with no restore in progress. */
+export class NoRestoreInProgress extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('NoRestoreInProgress', detail, ctx); }
+}
+/** restoreChunk for a chunk that is already restored (harmless: nothing changes). */
+export class ChunkAlreadyRestored extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('ChunkAlreadyRestored', detail, ctx); }
+}
+/** No source could deliver the data (timeouts, connection errors, server errors). */
+export class SourceUnavailable extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('SourceUnavailable', detail, ctx); }
+}
+/** A key is absent from the restored state. */
+export class KeyNotFound extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('KeyNotFound', detail, ctx); }
+}
+/** The storage backend refused a write (quota exceeded, disk full, connection closed). */
+export class StorageFailed extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('StorageFailed', detail, ctx); }
+}
+
+// ---- trees and proofs ------------------------------------------------------------------------
+
+/** Leaves given as sorted were not strictly increasing by key hash (or left their subtree). */
+export class UnsortedLeaves extends LightsnapError {
+  /** Index of the offending leaf, counting every leaf given to the builder. */
+  readonly index: number;
+  constructor(index: number, detail = 'is not greater than the previous key hash') {
+    super('UnsortedLeaves', `leaf ${index}: key hash ${detail}`);
+    this.index = index;
+  }
+}
+
+/** A proof failed verification or could not be decoded; `reason` says which check failed. */
+export class ProofInvalid extends LightsnapError {
+  readonly reason: string;
+  constructor(reason: string, message?: string) {
+    super('ProofInvalid', message ?? `proof rejected: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** The bytes are not a well-formed ICS23 CommitmentProof (or exceed the verifier's limits). */
+export class MalformedProof extends LightsnapError {
+  /** Byte offset of the problem in the proof bytes. */
+  readonly offset: number;
+  constructor(detail: string, offset: number) {
+    super('MalformedProof', `malformed ICS23 proof at byte ${offset}: ${detail}`);
+    this.offset = offset;
+  }
+}
+
+/** The proof needs a HashOp this verifier does not implement (KECCAK256, BLAKE3; Go does not either). */
+export class UnsupportedHashOp extends LightsnapError {
+  constructor(message: string) {
+    super('UnsupportedHashOp', message);
+  }
+}
+
+// ---- workers ---------------------------------------------------------------------------------
+
+/** A worker failed to load, crashed or exited, twice for the same task (the retry included). */
+export class WorkerFailed extends LightsnapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WorkerFailed', message, options);
+  }
+}
+
+/** The pool was closed while the call waited for a worker or ran on one. */
+export class PoolClosed extends LightsnapError {
+  constructor() {
+    super('PoolClosed', 'the worker pool was closed');
+  }
+}
+
+// ---- the registry ----------------------------------------------------------------------------
+
+type ErrorClass = abstract new (...args: never[]) => LightsnapError;
+
+/**
+ * Every error class by its `name` (its code, except JsonLinesError, whose code is InvalidArgument),
+ * with the CLI exit status of its kind.
+ */
+export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonly exit: ExitStatus }>> = {
+  InvalidArgument: { cls: InvalidArgument, exit: EXIT.usage },
+  JsonLinesError: { cls: JsonLinesError, exit: EXIT.usage },
+  CoreUnavailable: { cls: CoreUnavailable, exit: EXIT.failure },
+  CheckpointNotFound: { cls: CheckpointNotFound, exit: EXIT.input },
+  ChunkNotFound: { cls: ChunkNotFound, exit: EXIT.input },
+  ChunkCorrupted: { cls: ChunkCorrupted, exit: EXIT.verification },
+  ChunkProofVerificationFailed: { cls: ChunkProofVerificationFailed, exit: EXIT.verification },
+  ManifestInvalid: { cls: ManifestInvalid, exit: EXIT.verification },
+  RootMismatch: { cls: RootMismatch, exit: EXIT.verification },
+  RestoreAlreadyInProgress: { cls: RestoreAlreadyInProgress, exit: EXIT.input },
+  NoRestoreInProgress: { cls: NoRestoreInProgress, exit: EXIT.usage },
+  ChunkAlreadyRestored: { cls: ChunkAlreadyRestored, exit: EXIT.usage },
+  SourceUnavailable: { cls: SourceUnavailable, exit: EXIT.network },
+  KeyNotFound: { cls: KeyNotFound, exit: EXIT.notFound },
+  StorageFailed: { cls: StorageFailed, exit: EXIT.storage },
+  UnsortedLeaves: { cls: UnsortedLeaves, exit: EXIT.input },
+  ProofInvalid: { cls: ProofInvalid, exit: EXIT.verification },
+  MalformedProof: { cls: MalformedProof, exit: EXIT.input },
+  UnsupportedHashOp: { cls: UnsupportedHashOp, exit: EXIT.input },
+  WorkerFailed: { cls: WorkerFailed, exit: EXIT.failure },
+  PoolClosed: { cls: PoolClosed, exit: EXIT.failure },
+};
+
+/** The registered class of an error name, or undefined for one this version does not know. */
+export function errorClass(name: string): ErrorClass | undefined {
+  return Object.hasOwn(ERRORS, name) ? ERRORS[name].cls : undefined;
+}
+
+/** The CLI exit status of a failure: by the error's registered kind; `failure` for anything else. */
+export function exitStatusOf(err: unknown): ExitStatus {
+  if (!(err instanceof LightsnapError)) return EXIT.failure;
+  const entry = Object.hasOwn(ERRORS, err.name) ? ERRORS[err.name] : Object.hasOwn(ERRORS, err.code) ? ERRORS[err.code] : undefined;
+  return entry?.exit ?? EXIT.failure;
 }

@@ -2,14 +2,12 @@
 export { init, initSync, type InitOptions } from './core/load.js';
 export type { BackendKind } from './core/backend.js';
 export { sha256, Sha256, sha256Batch, sha256Batch64, sha256BatchPacked, MAX_BATCH_MESSAGES } from './hash/sha256.js';
-export { LightsnapError, InvalidArgument, CoreUnavailable } from './errors.js';
 export { fastcdc, FastCdcChunker, type CdcChunk, type CdcChunkData } from './chunk/fastcdc.js';
 export { fastcdcStream, type ByteSource } from './chunk/stream.js';
 export { DEFAULT_AVG_SIZE, FASTCDC_LIMITS, type FastCdcOptions } from './chunk/options.js';
 export { PLACEHOLDER_HASH, leafHash, internalHash, type Leaf } from './tree/hash.js';
 export { RootBuilder, rootOfSortedLeaves, rootOfPairs, rootOfPairStream } from './tree/root.js';
 export type { Pair } from './tree/pairs.js';
-export { UnsortedLeaves, ProofInvalid } from './tree/errors.js';
 export {
   encodeProof, decodeProof, verifyMembership, verifyNonMembership, MAX_PROOF_BYTES, type SparseMerkleProof,
 } from './tree/proof.js';
@@ -30,17 +28,19 @@ export { verifyChunk, localVerifier, type ChunkInput, type Verifier } from './ch
 export { openCheckpoint, type CheckpointView } from './checkpoint/query.js';
 export type { KeyProof } from './checkpoint/range.js';
 export { defaultChunking, DEFAULT_MAX_CHUNK_BYTES } from './checkpoint/splitter.js';
+// Every typed error (src/errors.ts); the worker and ICS23 ones are exported by their entries too.
 export {
+  LightsnapError, InvalidArgument, CoreUnavailable, JsonLinesError, UnsortedLeaves, ProofInvalid,
   CheckpointError, CheckpointNotFound, ChunkNotFound, ChunkCorrupted, ChunkProofVerificationFailed, ManifestInvalid,
   RootMismatch, RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound,
-  StorageFailed, type ErrorContext,
-} from './checkpoint/errors.js';
+  StorageFailed, EXIT, ERRORS, exitStatusOf, type ErrorContext, type ExitStatus,
+} from './errors.js';
 export {
   parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS,
   type Manifest, type ChunkEntry, type ChunkingParams,
 } from './format/manifest.js';
 export { encodeChunk, decodeChunk, MAX_KEY_LENGTH } from './format/chunk.js';
-export { readJsonLines, parseLine, decodeBytesString, JsonLinesError } from './format/jsonl.js';
+export { readJsonLines, parseLine, decodeBytesString } from './format/jsonl.js';
 export type { Store } from './store/store.js';
 export { memoryStore } from './store/memory.js';
 export type { Source, FetchOptions } from './net/source.js';

@@ -41,7 +41,7 @@ export function spySource(inner: Source, name: string, rewrite?: (path: string, 
       const bytes = await inner.fetch(path, { ...opts, maxBytes: Number.MAX_SAFE_INTEGER });
       const out = rewrite ? rewrite(path, bytes) : bytes;
       if (out.length > opts.maxBytes) {
-        const { ChunkCorrupted } = await import('../src/checkpoint/errors.js');
+        const { ChunkCorrupted } = await import('../src/errors.js');
         throw new ChunkCorrupted(`${path} is too large`, { source: name });
       }
       return out;

@@ -9,7 +9,7 @@ import { encodeChunk } from '../src/format/chunk.js';
 import {
   ChunkAlreadyRestored, ChunkCorrupted, ChunkProofVerificationFailed, KeyNotFound, ManifestInvalid,
   NoRestoreInProgress, RestoreAlreadyInProgress, RootMismatch,
-} from '../src/checkpoint/errors.js';
+} from '../src/errors.js';
 import { sha256 } from '../src/hash/sha256.js';
 import { toHex } from '../src/hex.js';
 import type { Source } from '../src/net/source.js';

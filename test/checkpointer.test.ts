@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/store/memory.js';
 import { Checkpointer, Creator } from '../src/checkpoint/creator.js';
-import { CheckpointNotFound } from '../src/checkpoint/errors.js';
-import { InvalidArgument } from '../src/errors.js';
+import { CheckpointNotFound, InvalidArgument } from '../src/errors.js';
 import { parseManifest } from '../src/format/manifest.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonLines, JsonLinesError } from '../src/format/jsonl.js';
+import { readJsonLines } from '../src/format/jsonl.js';
+import { JsonLinesError } from '../src/errors.js';
 import { hex } from './helpers.js';
 
 async function parse(text: string | Uint8Array, split = 3) {

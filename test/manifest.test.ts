@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   encodeManifest, parseManifest, validateManifest, nextKeyHash, MAX_CHUNKS, MAX_MANIFEST_BYTES, type Manifest,
 } from '../src/format/manifest.js';
-import { ManifestInvalid } from '../src/checkpoint/errors.js';
+import { ManifestInvalid } from '../src/errors.js';
 
 const h = (c: string) => c.repeat(64);
 

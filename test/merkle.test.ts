@@ -7,7 +7,7 @@ import type { BackendKind } from '../src/core/backend.js';
 import {
   merkleRoot, merkleProof, verifyMerkleProof, appHash, storeProof, verifyMultistoreProof, checkMultistoreProof,
   verifyMembership, encodeCommitmentProof, tendermintSpec, type ProofOp,
-} from '../src/ics23/index.js';
+} from '../src/ics23.js';
 import { hex, rng } from './helpers.js';
 import { upstreamVectors } from './ics23-vectors.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { serveDirectory } from '../src/net/serve.js';
 import { httpSource } from '../src/net/http-source.js';
 import { dirSource } from '../src/net/dir-source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../src/checkpoint/errors.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../src/errors.js';
 import { rng } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lightsnap-net-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idbStore } from '../src/store/idb.js';
 import { fits, requestPersistentStorage, storageReport } from '../src/store/persist.js';
-import { StorageFailed } from '../src/checkpoint/errors.js';
+import { StorageFailed } from '../src/errors.js';
 
 describe('storage that survives, in Chromium', () => {
   it('reports usage and quota as the browser estimates them', async () => {

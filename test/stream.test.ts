@@ -6,7 +6,7 @@ import {
   createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk, parseStreamManifest, STREAM_MANIFEST,
 } from '../src/stream/stream-checkpoint.js';
 import { CosmosSnapshotVerifier, decodeCosmosSnapshot } from '../src/stream/cosmos-snapshot.js';
-import { ChunkCorrupted, ManifestInvalid, RootMismatch } from '../src/checkpoint/errors.js';
+import { ChunkCorrupted, ManifestInvalid, RootMismatch } from '../src/errors.js';
 import { fromHex } from '../src/hex.js';
 import { concat, hex, rng } from './helpers.js';
 import { spySource } from './checkpoint-fixtures.js';

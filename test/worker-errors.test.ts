@@ -2,8 +2,11 @@
 // (here a MessageChannel: the same structured clone and transfer handlers as a worker).
 import { describe, expect, it } from 'vitest';
 import { expose, wrap } from 'comlink';
-import { ChunkCorrupted, ChunkProofVerificationFailed, CheckpointError, StorageFailed } from '../src/checkpoint/errors.js';
-import { InvalidArgument, LightsnapError } from '../src/errors.js';
+import * as errors from '../src/errors.js';
+import {
+  ChunkCorrupted, ChunkProofVerificationFailed, CheckpointError, StorageFailed, InvalidArgument, LightsnapError, ERRORS, EXIT,
+  exitStatusOf,
+} from '../src/errors.js';
 import { installErrorTransfer } from '../src/worker/error-transfer.js';
 
 function across(thrower: () => never) {
@@ -52,5 +55,61 @@ describe('errors crossing threads', () => {
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(LightsnapError);
     expect((err as Error).message).toBe('plain');
+  });
+
+  // One instance of every registered class, built with its own constructor's arguments. A class
+  // added to the registry without an entry here fails the coverage check below.
+  const samples: Record<string, () => LightsnapError> = {
+    InvalidArgument: () => new errors.InvalidArgument('bad size'),
+    JsonLinesError: () => new errors.JsonLinesError(7, 'not valid JSON'),
+    CoreUnavailable: () => new errors.CoreUnavailable('no WebAssembly'),
+    CheckpointNotFound: () => new errors.CheckpointNotFound('no manifest', { source: 'https://a.example/' }),
+    ChunkNotFound: () => new errors.ChunkNotFound('404', { chunk: 4, source: 'https://a.example/' }),
+    ChunkCorrupted: () => new errors.ChunkCorrupted('digest mismatch', { chunk: 5 }),
+    ChunkProofVerificationFailed: () => new errors.ChunkProofVerificationFailed('root mismatch', { chunk: 6, source: 's' }),
+    ManifestInvalid: () => new errors.ManifestInvalid('gap after chunk 2', { source: 'm' }),
+    RootMismatch: () => new errors.RootMismatch('another root', { source: 'r' }),
+    RestoreAlreadyInProgress: () => new errors.RestoreAlreadyInProgress('another checkpoint'),
+    NoRestoreInProgress: () => new errors.NoRestoreInProgress('nothing to abort'),
+    ChunkAlreadyRestored: () => new errors.ChunkAlreadyRestored('again', { chunk: 1 }),
+    SourceUnavailable: () => new errors.SourceUnavailable('timed out', { chunk: 2, source: 'slow' }),
+    KeyNotFound: () => new errors.KeyNotFound('absent key'),
+    StorageFailed: () => new errors.StorageFailed('disk full', { chunk: 3 }),
+    UnsortedLeaves: () => new errors.UnsortedLeaves(12),
+    ProofInvalid: () => new errors.ProofInvalid('sibling count'),
+    MalformedProof: () => new errors.MalformedProof('a field number is 0', 33),
+    UnsupportedHashOp: () => new errors.UnsupportedHashOp('KECCAK256'),
+    WorkerFailed: () => new errors.WorkerFailed('exited with code 1'),
+    PoolClosed: () => new errors.PoolClosed(),
+  };
+
+  it('has a sample for every registered error, and every sample is registered under its name', () => {
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(ERRORS).sort());
+    for (const [name, make] of Object.entries(samples)) {
+      const err = make();
+      expect(err.name, name).toBe(name);
+      expect(err, name).toBeInstanceOf(ERRORS[name].cls);
+    }
+  });
+
+  it.each(Object.keys(ERRORS))('rebuilds %s as its own class with all its fields', async (name) => {
+    const original = samples[name]();
+    const err = await across(() => { throw original; });
+    expect(err).toBeInstanceOf(ERRORS[name].cls);
+    expect(Object.getPrototypeOf(err)).toBe(Object.getPrototypeOf(original));
+    expect((err as Error).message).toBe(original.message);
+    expect((err as Error).name).toBe(original.name);
+    expect({ ...(err as object) }).toEqual({ ...original });
+    expect(exitStatusOf(err)).toBe(ERRORS[name].exit);
+  });
+});
+
+describe('exit statuses', () => {
+  it('maps registered errors by kind and anything else to the bug status', () => {
+    expect(exitStatusOf(new errors.KeyNotFound('k'))).toBe(EXIT.notFound);
+    expect(exitStatusOf(new errors.JsonLinesError(3, 'x'))).toBe(EXIT.usage);
+    expect(exitStatusOf(new errors.StorageFailed('full'))).toBe(EXIT.storage);
+    expect(exitStatusOf(new LightsnapError('SomethingNew', 'x'))).toBe(EXIT.failure);
+    expect(exitStatusOf(new TypeError('x'))).toBe(EXIT.failure);
   });
 });

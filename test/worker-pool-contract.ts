@@ -2,7 +2,7 @@
 // side's test file supplies the workers.
 import { expect, it } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
-import { PoolClosed, WorkerFailed } from '../src/worker/errors.js';
+import { PoolClosed, WorkerFailed } from '../src/errors.js';
 import { hex, oracleSha256, rng } from './helpers.js';
 import { sampleCheckpoint, samplePairs } from './checkpoint-fixtures.js';
 import { verifyChunk, type ChunkInput } from '../src/checkpoint/verify.js';

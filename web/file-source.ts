@@ -2,7 +2,7 @@
 // Source: files are found by their path inside the picked folder. Still untrusted, verified
 // like any download.
 import type { Source } from '../src/net/source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound } from '../src/checkpoint/errors.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound } from '../src/errors.js';
 
 export function fileListSource(files: FileList | readonly File[]): Source {
   const byPath = new Map<string, File>();

@@ -10,7 +10,7 @@ import { openCheckpoint } from '../src/checkpoint/query.js';
 import { parseManifest, type Manifest } from '../src/format/manifest.js';
 import { decodeBytesString } from '../src/format/jsonl.js';
 import { verifyMembership, verifyNonMembership } from '../src/tree/proof.js';
-import { KeyNotFound } from '../src/checkpoint/errors.js';
+import { KeyNotFound } from '../src/errors.js';
 import { sha256 } from '../src/hash/sha256.js';
 import { fromHex, toHex } from '../src/hex.js';
 import type { ProgressEvent } from '../src/progress.js';

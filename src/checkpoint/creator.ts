@@ -6,9 +6,8 @@ import type { Leaf } from '../format/chunk.js';
 import { parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
-import { CheckpointNotFound } from './errors.js';
+import { CheckpointNotFound, InvalidArgument } from '../errors.js';
 import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } from './create.js';
-import { InvalidArgument } from '../errors.js';
 
 const MANIFESTS = 'manifests/';
 

@@ -3,7 +3,7 @@
 // bytes that verify. Every refusal is reported, naming the source.
 import type { Source } from '../net/source.js';
 import { parseManifest, MAX_MANIFEST_BYTES, type ChunkEntry, type Manifest } from '../format/manifest.js';
-import { CheckpointError, RootMismatch, SourceUnavailable } from './errors.js';
+import { CheckpointError, RootMismatch, SourceUnavailable } from '../errors.js';
 
 export interface FetchedManifest {
   manifest: Manifest;

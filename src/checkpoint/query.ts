@@ -6,7 +6,7 @@ import { decodeChunk, type Leaf } from '../format/chunk.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { assertBytes } from '../assert.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, KeyNotFound } from './errors.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, KeyNotFound } from '../errors.js';
 import { proveInChunk, type KeyProof } from './range.js';
 
 export interface CheckpointView {

@@ -4,7 +4,7 @@
 import { RangeProofBuilder, keyHashToBig, verifyRangeProof } from '../tree/range-proof.js';
 import { PLACEHOLDER_HASH, bitAt, compareHashes, internalHash, leafHash, type Leaf } from '../tree/hash.js';
 import { verifyMembership, verifyNonMembership, type SparseMerkleProof } from '../tree/proof.js';
-import { ProofInvalid } from '../tree/errors.js';
+import { ProofInvalid } from '../errors.js';
 import { fromHex } from '../hex.js';
 import type { Manifest } from '../format/manifest.js';
 import type { Leaf as ChunkLeaf } from '../format/chunk.js';

@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { parseManifest, type Manifest } from '../format/manifest.js';
 import {
   CheckpointError, ChunkAlreadyRestored, ChunkNotFound, NoRestoreInProgress, RestoreAlreadyInProgress, RootMismatch,
-} from './errors.js';
+} from '../errors.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { InvalidArgument } from '../errors.js';
 

@@ -8,7 +8,7 @@ import type { ProgressEvent, ProgressListener } from '../progress.js';
 import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { Restorer, assertRoot } from './restorer.js';
-import type { CheckpointError } from './errors.js';
+import type { CheckpointError } from '../errors.js';
 
 export interface TransferOptions {
   /** Mirrors of one checkpoint, tried in turn for each file. */

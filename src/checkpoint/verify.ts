@@ -6,7 +6,7 @@ import { chunkLeafHashes } from '../core/chunk.js';
 import { toHex, fromHex } from '../hex.js';
 import type { ChunkEntry } from '../format/manifest.js';
 import { MAX_KEY_LENGTH } from '../format/chunk.js';
-import { ChunkCorrupted, ChunkProofVerificationFailed } from './errors.js';
+import { ChunkCorrupted, ChunkProofVerificationFailed } from '../errors.js';
 import { checkRangeProof } from './range.js';
 
 export interface ChunkInput {

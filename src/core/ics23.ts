@@ -129,3 +129,18 @@ export function createIcs23Core(core: CoreExports, scratch: Scratch): Ics23Core 
     },
   };
 }
+
+/** What each of the core's ICS23 decode error codes means. */
+const DECODE_ERRORS: Readonly<Record<number, string>> = {
+  1: 'a varint, length or fixed-width value runs past the end',
+  2: 'a varint is longer than 10 bytes',
+  3: 'a field has an invalid wire type',
+  4: 'a field number is 0',
+  5: 'a singular message field or oneof appears twice',
+  6: 'a repeated field has more entries than the verifier accepts (path 512, child_order 64, lookup_inners 4096)',
+  7: 'a compressed path index is outside lookup_inners',
+};
+
+export function describeDecodeError(code: number): string {
+  return DECODE_ERRORS[code] ?? `decode error ${code}`;
+}

@@ -1,20 +1,11 @@
 // State as JSON lines: one `{"key": K, "value": V}` per line, where a string starting with
 // `0x` is hex bytes and any other string is UTF-8 text; `"value": null` deletes the key; a
 // later line for a key overrides an earlier one. Read as a stream; every error names its line.
-import { InvalidArgument } from '../errors.js';
+import { JsonLinesError } from '../errors.js';
 import type { Pair } from '../tree/pairs.js';
 
 /** Longest line accepted: bounds memory on input without newlines. */
 export const MAX_LINE_BYTES = 64 << 20;
-
-export class JsonLinesError extends InvalidArgument {
-  readonly line: number;
-  constructor(line: number, message: string) {
-    super(`line ${line}: ${message}`);
-    this.name = 'JsonLinesError';
-    this.line = line;
-  }
-}
 
 const utf8 = new TextEncoder();
 

@@ -1,7 +1,7 @@
 // manifest.json of a state checkpoint (docs/FORMAT.md, "Manifest"). The manifest is untrusted:
 // parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
 // that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
-import { ManifestInvalid } from '../checkpoint/errors.js';
+import { ManifestInvalid } from '../errors.js';
 import { MAX_RANGE_PROOF_BYTES } from '../tree/range-proof.js';
 
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';

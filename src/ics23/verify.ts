@@ -2,10 +2,9 @@
 // protobuf bytes or a decoded object (encoded here), so the one verifier in WASM decodes,
 // hashes and checks everything.
 import { backend } from '../core/load.js';
-import type { Ics23Outcome } from '../core/ics23.js';
-import { InvalidArgument } from '../errors.js';
+import { describeDecodeError, type Ics23Outcome } from '../core/ics23.js';
+import { InvalidArgument, MalformedProof, UnsupportedHashOp } from '../errors.js';
 import { encodeCommitmentProof, encodeProofSpec } from './encode.js';
-import { MalformedProof, UnsupportedHashOp } from './errors.js';
 import { iavlSpec, jmtSpec, smtSpec, tendermintSpec } from './specs.js';
 import type { CommitmentProof, ProofSpec } from './types.js';
 
@@ -45,7 +44,7 @@ function bytesArg(name: string, v: Uint8Array): Uint8Array {
 /** Turns the core's outcome into a verdict, or throws when the inputs cannot be checked. */
 export function verdict(o: Ics23Outcome): Ics23Verdict {
   if (o.status === 1) return { valid: true };
-  if (o.status === -1) throw new MalformedProof(o.decodeError, o.decodeErrorAt);
+  if (o.status === -1) throw new MalformedProof(describeDecodeError(o.decodeError), o.decodeErrorAt);
   if (o.status === -2) throw new InvalidArgument(`the ProofSpec cannot be used (decode error ${o.decodeError}: child_order is limited to 64 entries)`);
   const reason = REASONS[o.reason] ?? 'invalid-spec';
   if (reason === 'unsupported-hash') {

@@ -3,9 +3,9 @@
 // unconsumed segment of the key path) with the previous op's root as value, and the last root
 // must be the trusted app hash (CometBFT ProofOperators.Verify, SDK CommitmentOp.Run).
 import { backend } from '../core/load.js';
-import { InvalidArgument } from '../errors.js';
+import { describeDecodeError } from '../core/ics23.js';
+import { InvalidArgument, MalformedProof } from '../errors.js';
 import { encodeProofSpec } from '../ics23/encode.js';
-import { MalformedProof } from '../ics23/errors.js';
 import { iavlSpec, smtSpec, tendermintSpec } from '../ics23/specs.js';
 import { verdict, type Ics23Reason } from '../ics23/verify.js';
 
@@ -48,7 +48,7 @@ export function checkMultistoreProof(ops: readonly ProofOp[], appHash: Uint8Arra
     if (!spec) return { valid: false, reason: 'unknown-proof-type', op: i };
     if (!equalBytes(op.key, keys[keys.length - 1 - i])) return { valid: false, reason: 'key-path-mismatch', op: i };
     const computed = ics23.commitmentRoot(op.data);
-    if (computed.status === -1) throw new MalformedProof(computed.decodeError, computed.decodeErrorAt);
+    if (computed.status === -1) throw new MalformedProof(describeDecodeError(computed.decodeError), computed.decodeErrorAt);
     if (!computed.bytes) return { valid: false, reason: 'no-root', op: i };
     const root = computed.bytes;
     const v = verdict(arg ? ics23.verifyMembership(op.data, spec, root, op.key, arg) : ics23.verifyNonMembership(op.data, spec, root, op.key));

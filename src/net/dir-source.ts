@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FetchOptions, Source } from './source.js';
 import { describePath, notFound } from './source.js';
-import { ChunkCorrupted, SourceUnavailable } from '../checkpoint/errors.js';
+import { ChunkCorrupted, SourceUnavailable } from '../errors.js';
 
 export function dirSource(dir: string): Source {
   return {

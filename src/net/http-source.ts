@@ -2,7 +2,7 @@
 // exponential backoff for transient failures, and a hard bound on the bytes read.
 import type { FetchOptions, Source } from './source.js';
 import { describePath, notFound } from './source.js';
-import { ChunkCorrupted, SourceUnavailable } from '../checkpoint/errors.js';
+import { ChunkCorrupted, SourceUnavailable } from '../errors.js';
 
 export interface HttpSourceOptions {
   /** Milliseconds one request may take, body included (default 30 000). */

@@ -1,4 +1,4 @@
-import { CheckpointNotFound, ChunkNotFound, type CheckpointError } from '../checkpoint/errors.js';
+import { CheckpointNotFound, ChunkNotFound, type CheckpointError } from '../errors.js';
 // Where checkpoint files come from. A source fetches a file of a checkpoint by its relative
 // path (`manifest.json`, `chunks/<digest>`, `proofs/<digest>`) with a size bound; everything it
 // returns is still untrusted and is checked by the caller.

@@ -2,7 +2,7 @@
 // checkpoint created in memory, or one already in IndexedDB) with the same code as from HTTP.
 import type { Store } from '../store/store.js';
 import { notFound, type FetchOptions, type Source } from './source.js';
-import { ChunkCorrupted } from '../checkpoint/errors.js';
+import { ChunkCorrupted } from '../errors.js';
 
 export function storeSource(store: Store, name = 'store'): Source {
   return {

@@ -5,8 +5,7 @@
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Store } from './store.js';
-import { InvalidArgument } from '../errors.js';
-import { StorageFailed } from '../checkpoint/errors.js';
+import { InvalidArgument, StorageFailed } from '../errors.js';
 
 const TEMP_SUFFIX = '.partial';
 

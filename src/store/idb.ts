@@ -3,7 +3,7 @@
 // failures become StorageFailed with nothing counted.
 import { createStore, delMany, keys as idbKeys, promisifyRequest, get as idbGet, type UseStore } from 'idb-keyval';
 import type { Store } from './store.js';
-import { StorageFailed } from '../checkpoint/errors.js';
+import { StorageFailed } from '../errors.js';
 
 function describe(err: unknown): string {
   const name = (err as DOMException)?.name;

@@ -4,7 +4,7 @@
 // app hash after restore binds a snapshot to chain state.)
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
-import { ChunkCorrupted, ManifestInvalid } from '../checkpoint/errors.js';
+import { ChunkCorrupted, ManifestInvalid } from '../errors.js';
 import type { Sha256State } from '../core/backend.js';
 
 export interface CosmosSnapshot {

@@ -10,8 +10,7 @@ import { resolveFastCdcOptions } from '../chunk/options.js';
 import { merkleProof, merkleRoot, verifyMerkleProof, type MerkleProof } from '../merkle/tree.js';
 import { backend } from '../core/load.js';
 import { fromHex, toHex } from '../hex.js';
-import { InvalidArgument } from '../errors.js';
-import { ChunkCorrupted, ManifestInvalid, RootMismatch, SourceUnavailable } from '../checkpoint/errors.js';
+import { InvalidArgument, ChunkCorrupted, ManifestInvalid, RootMismatch, SourceUnavailable } from '../errors.js';
 
 export const STREAM_FORMAT = 'lightsnap/stream';
 export const STREAM_MANIFEST = 'stream.json';

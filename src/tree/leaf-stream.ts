@@ -2,7 +2,7 @@
 // optional per-leaf watch flags whose sibling events are handed to a callback.
 import { backend } from '../core/load.js';
 import { JMT_OUTSIDE_SUBTREE, type JmtRootStream } from '../core/jmt.js';
-import { UnsortedLeaves } from './errors.js';
+import { UnsortedLeaves } from '../errors.js';
 
 const BATCH = 4096;
 

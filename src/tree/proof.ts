@@ -2,8 +2,7 @@
 // (docs/FORMAT.md, format 1) and its verification in the core.
 import { assertBytes } from '../assert.js';
 import { backend } from '../core/load.js';
-import { InvalidArgument } from '../errors.js';
-import { ProofInvalid } from './errors.js';
+import { InvalidArgument, ProofInvalid } from '../errors.js';
 import { assertHash, type Leaf } from './hash.js';
 
 export interface SparseMerkleProof {

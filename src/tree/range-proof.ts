@@ -6,8 +6,7 @@
 // hash (hiᵢ = that key hash), except the last chunk, which ends at 2²⁵⁶ − 1.
 import { assertBytes } from '../assert.js';
 import { backend } from '../core/load.js';
-import { InvalidArgument } from '../errors.js';
-import { ProofInvalid } from './errors.js';
+import { InvalidArgument, ProofInvalid } from '../errors.js';
 import { assertHash, bitAt, internalHash, leafHash, type Leaf } from './hash.js';
 import { LeafStream } from './leaf-stream.js';
 import { WatchedPaths, type WatchedPath } from './watched-paths.js';

@@ -6,9 +6,7 @@
 // methods such as CheckpointError#at work). Other errors go through
 // comlink's handler unchanged. Both sides of a pool install it (idempotent).
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { CoreUnavailable, InvalidArgument, LightsnapError } from '../errors.js';
-import * as checkpointErrors from '../checkpoint/errors.js';
-import { PoolClosed, WorkerFailed } from './errors.js';
+import { CheckpointError, errorClass, LightsnapError } from '../errors.js';
 
 interface WireError {
   lightsnap: {
@@ -19,14 +17,6 @@ interface WireError {
     fields: Record<string, string | number | boolean | undefined>;
   };
 }
-
-type ErrorClass = abstract new (...args: never[]) => LightsnapError;
-
-/** The error classes rebuilt by code; each exported class's name is its code. */
-const classes = new Map<string, ErrorClass>(
-  (Object.entries({ ...checkpointErrors, InvalidArgument, CoreUnavailable, WorkerFailed, PoolClosed }) as Array<[string, unknown]>)
-    .filter((e): e is [string, ErrorClass] => typeof e[1] === 'function' && e[1].prototype instanceof LightsnapError),
-);
 
 function toWire(err: LightsnapError): WireError {
   const fields: WireError['lightsnap']['fields'] = {};
@@ -39,13 +29,14 @@ function toWire(err: LightsnapError): WireError {
 /** An instance of the error's own class (or the nearest base) without re-running its constructor. */
 function rebuildError(wire: WireError['lightsnap']): LightsnapError {
   const { fields } = wire;
-  const code = String(fields.code);
   const located = fields.chunk !== undefined || fields.source !== undefined;
-  const cls = classes.get(code) ?? (located ? checkpointErrors.CheckpointError : LightsnapError);
+  const cls = errorClass(wire.name) ?? (located ? CheckpointError : LightsnapError);
   const err = Object.create(cls.prototype) as LightsnapError;
   const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
-  Object.defineProperties(err, { message: hidden(wire.message), stack: hidden(wire.stack), name: hidden(wire.name) });
-  return Object.assign(err, fields);
+  // Message and stack are not own enumerable fields of an Error; `name` is one (set by the
+  // constructor) and comes back with the fields.
+  Object.defineProperties(err, { message: hidden(wire.message), stack: hidden(wire.stack) });
+  return Object.assign(err, { name: wire.name }, fields);
 }
 
 let installed = false;

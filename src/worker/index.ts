@@ -5,7 +5,7 @@
 import { createPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 
 export { type WorkerPool, type WorkerPoolOptions, type WorkerLike, type PoolStats } from './pool.js';
-export { WorkerFailed, PoolClosed } from './errors.js';
+export { WorkerFailed, PoolClosed } from '../errors.js';
 
 /** A pool of `size` Web Workers (default: navigator.hardwareConcurrency). */
 export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {

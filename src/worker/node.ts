@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { createPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 
 export { type WorkerPool, type WorkerPoolOptions, type WorkerLike, type PoolStats } from './pool.js';
-export { WorkerFailed, PoolClosed } from './errors.js';
+export { WorkerFailed, PoolClosed } from '../errors.js';
 
 export interface NodeWorkerOptions {
   /** The worker module (default: lightsnap's, beside this file). */

@@ -10,9 +10,8 @@
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { assertInteger } from '../assert.js';
-import { InvalidArgument } from '../errors.js';
+import { InvalidArgument, PoolClosed, WorkerFailed } from '../errors.js';
 import { installErrorTransfer } from './error-transfer.js';
-import { PoolClosed, WorkerFailed } from './errors.js';
 import { READY_KEY } from './protocol.js';
 import type { WorkerApi } from './worker.js';
 import type { ChunkInput, Verifier } from '../checkpoint/verify.js';
