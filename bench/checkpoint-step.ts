@@ -10,7 +10,7 @@ import { fsStore } from '../src/store/fs.js';
 import { dirSource } from '../src/net/dir-source.js';
 import { sha256 } from '../src/hash/sha256.js';
 import { sortedLatest } from '../src/tree/sort.js';
-import type { Leaf } from '../src/format/chunk.js';
+import type { KeyValue } from '../src/format/chunk.js';
 import { verifierFor } from '../src/cli/verifier.js';
 import { randomBytes } from './harness.js';
 
@@ -33,7 +33,7 @@ if (step === 'create') {
   const hashes = new Uint8Array(n * 32);
   for (let i = 0; i < n; i++) hashes.set(sha256(keyOf(i)), i * 32);
   const order = sortedLatest(hashes);
-  function* leaves(): Generator<Leaf> {
+  function* leaves(): Generator<KeyValue> {
     for (const i of order) yield { key: keyOf(i), value: randomBytes(valueBytes, i + 1) };
   }
   const created = await createCheckpointFromSorted(leaves(), { store: fsStore(dir), version: 1 });

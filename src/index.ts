@@ -11,9 +11,11 @@ export type { Pair } from './tree/pairs.js';
 export {
   encodeProof, decodeProof, verifyMembership, verifyNonMembership, MAX_PROOF_BYTES, type SparseMerkleProof,
 } from './tree/proof.js';
-export {
-  RangeProofBuilder, verifyRangeProof, MIN_KEY_HASH, MAX_KEY_HASH, MAX_RANGE_PROOF_BYTES, type ChunkRange,
-} from './tree/range-proof.js';
+export { RangeProofBuilder, type ChunkRange } from './tree/range/builder.js';
+export { verifyRangeProof } from './tree/range/verify.js';
+export { proveInChunk, type KeyProof } from './tree/range/prove.js';
+export { MIN_KEY_HASH, MAX_KEY_HASH, nextKeyHash } from './tree/range/key-space.js';
+export { MAX_RANGE_PROOF_BYTES } from './tree/range/encoding.js';
 export { MemoryTree, type HashedChange } from './tree/memory-tree.js';
 export {
   toIcs23Existence, ics23ExistenceProof, ics23NonExistenceProof, ics23ProofFromTree, type ProvenEntry,
@@ -26,7 +28,6 @@ export { Restorer, type RestorerOptions } from './checkpoint/restorer.js';
 export { verifyCheckpoint, restoreCheckpoint, type TransferOptions, type TransferResult } from './checkpoint/transfer.js';
 export { verifyChunk, localVerifier, type ChunkInput, type Verifier } from './checkpoint/verify.js';
 export { openCheckpoint, type CheckpointView } from './checkpoint/query.js';
-export type { KeyProof } from './checkpoint/range.js';
 export { defaultChunking, DEFAULT_MAX_CHUNK_BYTES } from './checkpoint/splitter.js';
 // Every typed error (src/errors.ts); the worker and ICS23 ones are exported by their entries too.
 export {

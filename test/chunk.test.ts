@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
 import { chunkLeafHashes } from '../src/core/chunk.js';
-import { decodeChunk, encodeChunk, type Leaf } from '../src/format/chunk.js';
+import { decodeChunk, encodeChunk, type KeyValue } from '../src/format/chunk.js';
 import { InvalidArgument } from '../src/errors.js';
 import { hex, oracleSha256, rng } from './helpers.js';
 
-function randomLeaves(seed: number, n: number): Leaf[] {
+function randomLeaves(seed: number, n: number): KeyValue[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => ({ key: r.bytes(1 + r.int(40)), value: r.bytes(r.int(r.int(8) === 0 ? 3000 : 120)) }));
 }

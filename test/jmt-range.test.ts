@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
-import { RangeProofBuilder, verifyRangeProof, MAX_KEY_HASH } from '../src/index.js';
+import { RangeProofBuilder, verifyRangeProof, proveInChunk, MAX_KEY_HASH, ProofInvalid } from '../src/index.js';
 import { hex, rng } from './helpers.js';
 import {
-  refBig, refFromBig, refRangeProof, refRangeProofItems, refSubtree,
+  refBig, refFromBig, refProof, refRangeProof, refRangeProofItems, refSubtree,
 } from './jmt-reference.js';
 import { fuzzScale, packLeaves, randomLeaves } from './jmt-fixtures.js';
 import { buildChunked, rangeTamperCampaign, rejects } from './jmt-tamper.js';
@@ -47,6 +47,38 @@ describe('range proofs from the streaming builder', () => {
   it('refuse an empty chunk', () => {
     const b = new RangeProofBuilder();
     expect(() => b.endChunk()).toThrow(/no leaves/);
+  });
+});
+
+describe('proofs of one key from one chunk (proveInChunk)', () => {
+  it('equal the reference tree\'s proof for present keys and absent key hashes in the interval', () => {
+    const r = rng(4242);
+    for (let t = 0; t < 6; t++) {
+      const leaves = randomLeaves(r, 1 + r.int(120), t % 3 === 0 ? 20 : 0);
+      const { root, chunks } = buildChunked(r, leaves, 1 + r.int(30));
+      for (const c of chunks) {
+        const chunkLeaves = leaves.slice(c.first, c.first + c.count);
+        const lo = refBig(c.lo);
+        const span = refBig(c.hi) - lo + 1n;
+        const absent = Array.from({ length: 2 }, () => refFromBig(lo + (refBig(r.bytes(32)) % span)));
+        for (const keyHash of [...chunkLeaves.map((l) => l.keyHash), c.lo, c.hi, ...absent]) {
+          const got = proveInChunk(root, c.lo, c.hi, chunkLeaves, c.proof, keyHash);
+          const want = refProof(leaves, keyHash);
+          expect(got.siblings.map(hex)).toEqual(want.siblings.map(hex));
+          expect(got.leaf && hex(got.leaf.keyHash)).toBe(want.leaf && hex(want.leaf.keyHash));
+          expect(got.valueHash && hex(got.valueHash)).toBe(want.leaf && hex(want.leaf.keyHash) === hex(keyHash) ? hex(want.leaf.valueHash) : undefined);
+        }
+      }
+    }
+  });
+
+  it('refuse a key hash outside the chunk\'s interval', () => {
+    const r = rng(5);
+    const leaves = randomLeaves(r, 40);
+    const { root, chunks } = buildChunked(r, leaves, 10);
+    const [a, b] = chunks;
+    expect(() => proveInChunk(root, a.lo, a.hi, leaves.slice(a.first, a.first + a.count), a.proof, b.hi))
+      .toThrow(ProofInvalid);
   });
 });
 

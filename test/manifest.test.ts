@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  encodeManifest, parseManifest, validateManifest, nextKeyHash, MAX_CHUNKS, MAX_MANIFEST_BYTES, type Manifest,
+  encodeManifest, parseManifest, validateManifest, MAX_CHUNKS, MAX_MANIFEST_BYTES, type Manifest,
 } from '../src/format/manifest.js';
+import { MAX_KEY_HASH, nextKeyHash } from '../src/tree/range/key-space.js';
+import { fromHex, toHex } from '../src/hex.js';
 import { ManifestInvalid } from '../src/errors.js';
 
 const h = (c: string) => c.repeat(64);
@@ -88,9 +90,12 @@ describe('the manifest', () => {
     expect(() => parseManifest(new Uint8Array([0xff, 0xfe]))).toThrow(ManifestInvalid);
   });
 
-  it('computes the next key hash', () => {
-    expect(nextKeyHash('0'.repeat(63) + 'f')).toBe('0'.repeat(62) + '10');
-    expect(nextKeyHash('7' + 'f'.repeat(63))).toBe('8' + '0'.repeat(63));
-    expect(() => nextKeyHash('f'.repeat(64))).toThrow(RangeError);
+  it('computes the next key hash (as 256-bit integers)', () => {
+    const next = (hex: string) => toHex(nextKeyHash(fromHex(hex)));
+    const big = (hex: string) => (BigInt('0x' + hex) + 1n).toString(16).padStart(64, '0');
+    for (const hex of ['0'.repeat(63) + 'f', '7' + 'f'.repeat(63), '0'.repeat(64), 'ab'.repeat(31) + 'ff', 'f'.repeat(63) + 'e']) {
+      expect(next(hex)).toBe(big(hex));
+    }
+    expect(() => nextKeyHash(MAX_KEY_HASH)).toThrow(RangeError);
   });
 });

@@ -7,16 +7,17 @@ import { backend } from '../core/load.js';
 import { hashMany } from '../hash/sha256.js';
 import { toHex } from '../hex.js';
 import { InvalidArgument } from '../errors.js';
-import { assertKeyLength, encodeChunk, type Leaf } from '../format/chunk.js';
+import { compareBytes } from '../bytes.js';
+import { assertKeyLength, encodeChunk, type KeyValue } from '../format/chunk.js';
 import {
-  encodeManifest, nextKeyHash, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION,
-  type ChunkEntry, type ChunkingParams, type Manifest,
+  encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
 } from '../format/manifest.js';
+import type { Leaf } from '../tree/hash.js';
 import { hashPairs, type Pair } from '../tree/pairs.js';
+import { RangeProofBuilder } from '../tree/range/builder.js';
 import { sortedLatest } from '../tree/sort.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter, defaultChunking } from './splitter.js';
-import { createChunkProver } from './range.js';
 
 export interface CreateOptions {
   /** Where the checkpoint's files go (e.g. `fsStore(dir)`). */
@@ -36,13 +37,9 @@ export interface CreatedCheckpoint {
   id: string;
 }
 
-/** Leaves with their key and value hashes, in batches. */
-interface HashedLeaf extends Leaf {
-  keyHash: Uint8Array;
-  valueHash: Uint8Array;
-}
+/** A key and value with their hashes. */
+type HashedLeaf = KeyValue & Leaf;
 
-const MAX_KEY_HASH = 'f'.repeat(64);
 const HASH_BATCH = 4096;
 
 function checkVersion(version: unknown): number {
@@ -52,21 +49,16 @@ function checkVersion(version: unknown): number {
   return version;
 }
 
-function compare(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
-
 /** Hashes sorted leaves in batches and checks that key hashes strictly increase. */
-async function* hashSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>): AsyncGenerator<HashedLeaf> {
-  let batch: Leaf[] = [];
+async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>): AsyncGenerator<HashedLeaf> {
+  let batch: KeyValue[] = [];
   let previous: Uint8Array | undefined;
   let index = 0;
   const flush = function* (): Generator<HashedLeaf> {
     const digests = hashMany(batch.flatMap((l) => [l.key, l.value]));
     for (let i = 0; i < batch.length; i++) {
       const keyHash = digests.slice(i * 64, i * 64 + 32);
-      if (previous && compare(previous, keyHash) >= 0) {
+      if (previous && compareBytes(previous, keyHash) >= 0) {
         throw new InvalidArgument(`leaf ${index} is out of key-hash order (sorted leaves must have strictly increasing SHA-256(key))`);
       }
       previous = keyHash;
@@ -101,7 +93,7 @@ function* sortPairs(pairs: readonly Pair[]): Generator<HashedLeaf> {
  * Writes a checkpoint of the leaves `sorted` (strictly increasing SHA-256(key); checked) to
  * `opts.store`: chunks/, proofs/, manifest.json and manifests/<version>.json.
  */
-export function createCheckpointFromSorted(leaves: AsyncIterable<Leaf> | Iterable<Leaf>,
+export function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
   return writeCheckpoint(hashSorted(leaves), opts);
 }
@@ -112,25 +104,21 @@ async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<Hash
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
   const splitter = new LeafSplitter(chunking);
-  const prover = createChunkProver();
-  const entries: Array<Omit<ChunkEntry, 'proof' | 'proofSize'>> = [];
+  const builder = new RangeProofBuilder();
+  // The chunk files as they are written; intervals and proofs come from the builder at the end.
+  const files: Array<Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>> = [];
   let current: HashedLeaf[] = [];
-  let lo = '0'.repeat(64);
   let bytesDone = 0;
-  let leafCount = 0;
 
   const endChunk = async (last: boolean) => {
     const bytes = encodeChunk(current);
     const digest = toHex(backend().sha256(bytes));
-    const hi = last ? MAX_KEY_HASH : toHex(current[current.length - 1].keyHash);
     await opts.store.put([[`chunks/${digest}`, bytes]]);
-    if (!last) prover.endChunk();
-    entries.push({ digest, size: bytes.length, leaves: current.length, lo, hi });
+    if (!last) builder.endChunk();
+    files.push({ digest, size: bytes.length, leaves: current.length });
     bytesDone += bytes.length;
-    leafCount += current.length;
-    if (!last) lo = nextKeyHash(hi);
     current = [];
-    opts.onProgress?.({ phase: 'create', chunksDone: entries.length, chunksTotal: entries.length, bytesDone, bytesTotal: bytesDone });
+    opts.onProgress?.({ phase: 'create', chunksDone: files.length, chunksTotal: files.length, bytesDone, bytesTotal: bytesDone });
   };
 
   // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always
@@ -143,20 +131,21 @@ async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<Hash
       splitter.reset();
     }
     current.push(leaf);
-    prover.add(leaf.keyHash, leaf.valueHash);
+    builder.add(leaf.keyHash, leaf.valueHash);
     boundary = splitter.add(size, leaf.keyHash);
   }
   await endChunk(true);
 
-  const { root, proofs } = prover.finish();
+  const { root, chunks: ranges } = builder.finish();
   const chunks: ChunkEntry[] = [];
-  for (const [i, e] of entries.entries()) {
-    const proof = toHex(backend().sha256(proofs[i]));
-    await opts.store.put([[`proofs/${proof}`, proofs[i]]]);
-    chunks.push({ ...e, proof, proofSize: proofs[i].length });
+  for (const [i, file] of files.entries()) {
+    const { lo, hi, proof } = ranges[i];
+    const proofDigest = toHex(backend().sha256(proof));
+    await opts.store.put([[`proofs/${proofDigest}`, proof]]);
+    chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
   }
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves: leafCount, chunking, chunks,
+    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves: builder.count, chunking, chunks,
   };
   const manifestBytes = encodeManifest(manifest);
   await opts.store.flush?.();

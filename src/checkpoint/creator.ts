@@ -2,7 +2,7 @@
 // versions in one store, sharing identical chunk files; deleting a checkpoint removes only the
 // files no remaining checkpoint uses.
 import type { Store } from '../store/store.js';
-import type { Leaf } from '../format/chunk.js';
+import type { KeyValue } from '../format/chunk.js';
 import { parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
@@ -12,7 +12,7 @@ import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } 
 const MANIFESTS = 'manifests/';
 
 /** The state at a version: pairs in any order, or leaves sorted by SHA-256(key). */
-export type StateSource = { pairs: readonly Pair[] } | { sorted: AsyncIterable<Leaf> | Iterable<Leaf> };
+export type StateSource = { pairs: readonly Pair[] } | { sorted: AsyncIterable<KeyValue> | Iterable<KeyValue> };
 
 export class Creator {
   constructor(readonly store: Store, readonly chunking?: ChunkingParams) {}

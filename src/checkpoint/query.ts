@@ -2,12 +2,15 @@
 // the key's hash picks the one chunk whose interval holds it.
 import type { Store } from '../store/store.js';
 import { parseManifest, type ChunkEntry, type Manifest } from '../format/manifest.js';
-import { decodeChunk, type Leaf } from '../format/chunk.js';
+import { decodeChunk, type KeyValue } from '../format/chunk.js';
 import { backend } from '../core/load.js';
-import { toHex } from '../hex.js';
+import { hashMany } from '../hash/sha256.js';
+import { fromHex, toHex } from '../hex.js';
 import { assertBytes } from '../assert.js';
+import { equalBytes } from '../bytes.js';
+import type { Leaf } from '../tree/hash.js';
+import { proveInChunk, type KeyProof } from '../tree/range/prove.js';
 import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, KeyNotFound } from '../errors.js';
-import { proveInChunk, type KeyProof } from './range.js';
 
 export interface CheckpointView {
   manifest: Manifest;
@@ -35,7 +38,7 @@ export async function openCheckpoint(store: Store): Promise<CheckpointView> {
   if (!bytes) throw new CheckpointNotFound('the store holds no complete checkpoint (no manifest.json)');
   const manifest = parseManifest(bytes);
 
-  async function load(index: number): Promise<{ leaves: Leaf[]; proof: Uint8Array }> {
+  async function load(index: number): Promise<{ leaves: KeyValue[]; proof: Uint8Array }> {
     const entry = manifest.chunks[index];
     const chunk = await store.get(`chunks/${entry.digest}`);
     const proof = await store.get(`proofs/${entry.proof}`);
@@ -55,13 +58,16 @@ export async function openCheckpoint(store: Store): Promise<CheckpointView> {
     manifest,
     async get(key) {
       const { leaves } = await locate(key);
-      const hit = leaves.find((l) => l.key.length === key.length && l.key.every((b, i) => b === key[i]));
+      const hit = leaves.find((l) => equalBytes(l.key, key));
       if (!hit) throw new KeyNotFound('the key is not in the checkpoint');
       return hit.value.slice();
     },
     async prove(key) {
       const { keyHash, index, leaves, proof } = await locate(key);
-      return proveInChunk(manifest, index, leaves, proof, keyHash);
+      const entry = manifest.chunks[index];
+      const digests = hashMany(leaves.flatMap((l) => [l.key, l.value]));
+      const hashed: Leaf[] = leaves.map((_, i) => ({ keyHash: digests.subarray(i * 64, i * 64 + 32), valueHash: digests.subarray(i * 64 + 32, i * 64 + 64) }));
+      return proveInChunk(fromHex(manifest.root), fromHex(entry.lo), fromHex(entry.hi), hashed, proof, keyHash);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Chunk files (docs/FORMAT.md, "Chunk file"): the leaves of one key-hash interval, sorted by
 // key hash. The core decodes and hashes them for verification (src/core/chunk.ts); this module
 // writes them, and reads them back for queries on restored state.
+import { equalBytes } from '../bytes.js';
 import { InvalidArgument } from '../errors.js';
 
 export const CHUNK_MAGIC = new Uint8Array([0x4c, 0x53, 0x43, 0x31]); // "LSC1"
@@ -10,7 +11,8 @@ export const MAX_KEY_LENGTH = 65_536;
 export const LEAF_OVERHEAD = 8;
 export const CHUNK_HEADER = 8;
 
-export interface Leaf {
+/** A key and its value, as a chunk stores them (their hashes make the tree's Leaf). */
+export interface KeyValue {
   key: Uint8Array;
   value: Uint8Array;
 }
@@ -22,7 +24,7 @@ export function assertKeyLength(key: Uint8Array, what: string): void {
   }
 }
 
-export function encodeChunk(leaves: readonly Leaf[]): Uint8Array {
+export function encodeChunk(leaves: readonly KeyValue[]): Uint8Array {
   let size = CHUNK_HEADER + leaves.length * LEAF_OVERHEAD;
   for (const l of leaves) size += l.key.length + l.value.length;
   const out = new Uint8Array(size);
@@ -45,10 +47,10 @@ export function encodeChunk(leaves: readonly Leaf[]): Uint8Array {
 }
 
 /** Reads the leaves of a chunk; throws InvalidArgument naming the defect if it is malformed. */
-export function decodeChunk(bytes: Uint8Array): Leaf[] {
+export function decodeChunk(bytes: Uint8Array): KeyValue[] {
   const fail = (why: string): never => { throw new InvalidArgument(`malformed chunk: ${why}`); };
   if (bytes.length < CHUNK_HEADER) fail('shorter than its header');
-  if (!CHUNK_MAGIC.every((b, i) => bytes[i] === b)) fail('bad magic bytes');
+  if (!equalBytes(bytes.subarray(0, CHUNK_MAGIC.length), CHUNK_MAGIC)) fail('bad magic bytes');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getUint32(4, true);
   if (n * LEAF_OVERHEAD > bytes.length - CHUNK_HEADER) fail(`${n} leaves cannot fit in ${bytes.length} bytes`);
@@ -60,7 +62,7 @@ export function decodeChunk(bytes: Uint8Array): Leaf[] {
   if (total !== bytes.length) fail(`lengths add up to ${total} bytes, the chunk has ${bytes.length}`);
   let valuePos = keyPos;
   for (let i = 0; i < n; i++) valuePos += view.getUint32(CHUNK_HEADER + i * 4, true);
-  const leaves: Leaf[] = [];
+  const leaves: KeyValue[] = [];
   for (let i = 0; i < n; i++) {
     const k = view.getUint32(CHUNK_HEADER + i * 4, true);
     const v = view.getUint32(CHUNK_HEADER + n * 4 + i * 4, true);

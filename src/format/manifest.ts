@@ -2,7 +2,10 @@
 // parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
 // that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
 import { ManifestInvalid } from '../errors.js';
-import { MAX_RANGE_PROOF_BYTES } from '../tree/range-proof.js';
+import { equalBytes } from '../bytes.js';
+import { fromHex, toHex } from '../hex.js';
+import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
+import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
 
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -12,11 +15,6 @@ export const MAX_MANIFEST_BYTES = 64 << 20;
 export const MAX_CHUNKS = 1 << 18;
 /** Largest chunk file any checkpoint may declare. */
 export const HARD_MAX_CHUNK_BYTES = 64 << 20;
-/**
- * Largest range-proof file a manifest may declare: exactly what the range-proof verifier accepts,
- * so an oversized proof is refused as a manifest defect, not by the verifier's argument check.
- */
-export const MAX_PROOF_BYTES = MAX_RANGE_PROOF_BYTES;
 
 export interface ChunkingParams {
   /** A chunk ends before a leaf that would take it past this size (unless it is the chunk's only leaf). */
@@ -58,8 +56,8 @@ export interface Manifest {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const ZERO = '0'.repeat(64);
-const MAX = 'f'.repeat(64);
+const ZERO = toHex(MIN_KEY_HASH);
+const MAX = toHex(MAX_KEY_HASH);
 
 /** The canonical bytes of a manifest: fixed key order, no whitespace, a final newline. */
 export function encodeManifest(m: Manifest): Uint8Array {
@@ -75,20 +73,6 @@ export function encodeManifest(m: Manifest): Uint8Array {
     })),
   };
   return new TextEncoder().encode(JSON.stringify(canonical) + '\n');
-}
-
-/** hex + 1 as a 64-digit hex string (hex must be below 2^256 − 1). */
-export function nextKeyHash(hex: string): string {
-  const digits = hex.split('');
-  for (let i = 63; i >= 0; i--) {
-    const d = parseInt(digits[i], 16);
-    if (d < 15) {
-      digits[i] = (d + 1).toString(16);
-      return digits.join('');
-    }
-    digits[i] = '0';
-  }
-  throw new RangeError('no key hash follows ff…ff');
 }
 
 function fail(message: string, chunk?: number): never {
@@ -143,7 +127,9 @@ export function validateManifest(value: unknown): Manifest {
       lo: hex64(e.lo, 'lo', i),
       hi: hex64(e.hi, 'hi', i),
       proof: hex64(e.proof, 'proof', i),
-      proofSize: int(e.proofSize, 'proofSize', 1, MAX_PROOF_BYTES, i),
+      // Exactly what the range-proof verifier accepts, so an oversized proof is refused as a
+      // manifest defect, not by the verifier's argument check.
+      proofSize: int(e.proofSize, 'proofSize', 1, MAX_RANGE_PROOF_BYTES, i),
     };
     if (entry.size > chunking.maxChunkBytes && entry.leaves > 1) {
       fail(`size ${entry.size} is over chunking.maxChunkBytes with more than one leaf`, i);
@@ -153,7 +139,7 @@ export function validateManifest(value: unknown): Manifest {
       fail(entry.lo < expectLo ? `lo overlaps the previous chunk's interval` : `lo leaves a gap after the previous chunk's interval`, i);
     }
     if (entry.hi < entry.lo) fail('hi is below lo', i);
-    expectLo = entry.hi === MAX ? '' : nextKeyHash(entry.hi);
+    expectLo = entry.hi === MAX ? '' : toHex(nextKeyHash(fromHex(entry.hi)));
     leafSum += entry.leaves;
     return entry;
   });
@@ -176,7 +162,7 @@ export function parseManifest(bytes: Uint8Array): Manifest {
   }
   const manifest = validateManifest(value);
   const canonical = encodeManifest(manifest);
-  if (canonical.length !== bytes.length || !canonical.every((b, i) => b === bytes[i])) {
+  if (!equalBytes(canonical, bytes)) {
     fail('manifest is not in canonical form (fields, order or whitespace differ from format 1)');
   }
   return manifest;

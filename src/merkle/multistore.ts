@@ -3,6 +3,7 @@
 // unconsumed segment of the key path) with the previous op's root as value, and the last root
 // must be the trusted app hash (CometBFT ProofOperators.Verify, SDK CommitmentOp.Run).
 import { backend } from '../core/load.js';
+import { equalBytes } from '../bytes.js';
 import { describeDecodeError } from '../core/ics23.js';
 import { InvalidArgument, MalformedProof } from '../errors.js';
 import { encodeProofSpec } from '../ics23/encode.js';
@@ -26,10 +27,6 @@ export type MultistoreReason = Ics23Reason | 'unknown-proof-type' | 'key-path-mi
 export type MultistoreVerdict = { valid: true } | { valid: false; reason: MultistoreReason; op: number };
 
 const utf8 = new TextEncoder();
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * Checks `ops` against the trusted `appHash` for `keyPath` (root first, as IBC's MerklePath:

@@ -41,9 +41,3 @@ export function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 export function bitAt(keyHash: Uint8Array, i: number): number {
   return (keyHash[i >> 3] >> (7 - (i & 7))) & 1;
 }
-
-/** -1, 0 or 1 as two key hashes compare (big-endian byte order). */
-export function compareHashes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}

@@ -6,7 +6,8 @@ import { sha256 } from '../hash/sha256.js';
 import { encodeCommitmentProof } from '../ics23/encode.js';
 import { HashOp, LengthOp, type ExistenceProof, type InnerOp } from '../ics23/types.js';
 import { InvalidArgument } from '../errors.js';
-import { bitAt, compareHashes } from './hash.js';
+import { compareBytes } from '../bytes.js';
+import { bitAt } from './hash.js';
 import type { MemoryTree } from './memory-tree.js';
 import type { SparseMerkleProof } from './proof.js';
 
@@ -25,7 +26,7 @@ export interface ProvenEntry {
 export function toIcs23Existence(entry: ProvenEntry): ExistenceProof {
   const keyHash = sha256(entry.key);
   const { leaf, siblings } = entry.proof;
-  if (!leaf || compareHashes(leaf.keyHash, keyHash) !== 0) throw new InvalidArgument('the proof is not a membership proof for this key');
+  if (!leaf || compareBytes(leaf.keyHash, keyHash) !== 0) throw new InvalidArgument('the proof is not a membership proof for this key');
   const n = siblings.length;
   const path: InnerOp[] = siblings.map((sibling, i) => {
     if (bitAt(keyHash, n - 1 - i)) {

@@ -5,8 +5,9 @@
 // with the placeholder. Nodes live in typed arrays (no object per node): 142 bytes per key,
 // more while the arrays grow by doubling. A batch touches only the paths of its keys, then
 // rehashes the touched nodes level by level, deepest first, one core call per level.
+import { compareBytes } from '../bytes.js';
 import { backend } from '../core/load.js';
-import { assertHash, bitAt, compareHashes, PLACEHOLDER_HASH, type Leaf } from './hash.js';
+import { assertHash, bitAt, PLACEHOLDER_HASH, type Leaf } from './hash.js';
 import { hashPairs, type Pair } from './pairs.js';
 import type { SparseMerkleProof } from './proof.js';
 import { sortedLatest } from './sort.js';
@@ -182,7 +183,7 @@ export class MemoryTree {
     // Walk down; whenever the key goes right, the left side's maximum is a candidate below.
     while (ref !== EMPTY) {
       if (isLeaf(ref)) {
-        const c = compareHashes(this.keyOf(leafId(ref)), keyHash);
+        const c = compareBytes(this.keyOf(leafId(ref)), keyHash);
         if (c < 0) below = leafId(ref);
         if (c > 0) above = leafId(ref);
         break;
@@ -424,7 +425,7 @@ export class MemoryTree {
   }
 
   private keyEquals(leaf: number, keyHash: Uint8Array): boolean {
-    return compareHashes(this.keyOf(leaf), keyHash) === 0;
+    return compareBytes(this.keyOf(leaf), keyHash) === 0;
   }
 
   /** The leaf where a walk along `keyHash` ends, or null (an empty subtree). */

@@ -1,44 +1,15 @@
-// Range proofs (DESIGN.md "The commitment"; encoding in docs/FORMAT.md): a chunk of leaves in
-// key-hash order with its interval [lo, hi] is proven to be exactly the tree's leaves in that
-// interval, against the root alone, in any order, without the other chunks.
+// Building range proofs (DESIGN.md "The commitment"; encoding in docs/FORMAT.md): a chunk of
+// leaves in key-hash order with its interval [lo, hi] is proven to be exactly the tree's leaves
+// in that interval, against the root alone, in any order, without the other chunks.
 //
-// Chunks tile the key space: lo₀ = 0, loᵢ₊₁ = hiᵢ + 1, and a chunk ends at its last leaf's key
-// hash (hiᵢ = that key hash), except the last chunk, which ends at 2²⁵⁶ − 1.
-import { assertBytes } from '../assert.js';
-import { backend } from '../core/load.js';
-import { InvalidArgument, ProofInvalid } from '../errors.js';
-import { assertHash, bitAt, internalHash, leafHash, type Leaf } from './hash.js';
-import { LeafStream } from './leaf-stream.js';
-import { WatchedPaths, type WatchedPath } from './watched-paths.js';
-
-export const RANGE_PROOF_FORMAT_VERSION = 1;
-/** Largest encoded range proof accepted: two boundary paths of 256 levels, with slack. */
-export const MAX_RANGE_PROOF_BYTES = 1 << 16;
-
-// TAG_EMPTY = 0 (a straddling empty node) never occurs with chunk boundaries at leaves; the
-// verifier accepts it for intervals chosen otherwise.
-const TAG_LEAF_OUTSIDE = 1;
-const TAG_LEAF_INSIDE = 2;
-const TAG_INTERNAL = 3;
-
-const REASONS: Record<number, string> = {
-  [-1]: 'truncated',
-  [-2]: 'unknown format version',
-  [-3]: 'unknown node tag',
-  [-4]: 'trailing bytes',
-  [-5]: 'lo is above hi',
-  [-6]: 'chunk leaves are not strictly increasing',
-  [-7]: 'a chunk leaf lies outside [lo, hi]',
-  [-8]: 'an outside leaf is misplaced or inside [lo, hi]',
-  [-9]: 'a chunk leaf lies in a node the proof says holds no chunk leaf',
-  [-10]: 'a node the proof says holds one chunk leaf holds none',
-  [-11]: 'chunk leaves left over',
-  [-12]: 'root mismatch',
-};
-
-/** The first and last key hash of the key space. */
-export const MIN_KEY_HASH = new Uint8Array(32);
-export const MAX_KEY_HASH = new Uint8Array(32).fill(0xff);
+// Chunks tile the key space (./key-space.ts): a chunk ends at its last leaf's key hash, except
+// the last chunk, which ends at MAX_KEY_HASH.
+import { InvalidArgument } from '../../errors.js';
+import { assertHash, bitAt, internalHash, leafHash, type Leaf } from '../hash.js';
+import { LeafStream } from '../leaf-stream.js';
+import { WatchedPaths, type WatchedPath } from '../watched-paths.js';
+import { RANGE_PROOF_FORMAT_VERSION, TAG_INTERNAL, TAG_LEAF_INSIDE, TAG_LEAF_OUTSIDE } from './encoding.js';
+import { MAX_KEY_HASH, MIN_KEY_HASH, keyHashToBig, nextKeyHash } from './key-space.js';
 
 /** One chunk of a RangeProofBuilder: its leaves are [first, first + count) in feed order. */
 export interface ChunkRange {
@@ -71,7 +42,7 @@ export class RangeProofBuilder {
     return this;
   }
 
-  /** Ends the current chunk after the last added leaf. */
+  /** Ends the current chunk after the last added leaf; its interval ends at that leaf's key hash. */
   endChunk(): this {
     const last = this.ends.at(-1)?.index ?? -1;
     if (!this.lastLeaf || last === this.stream.count - 1) throw new InvalidArgument('endChunk(): the chunk has no leaves');
@@ -100,7 +71,7 @@ export class RangeProofBuilder {
     const chunks = ends.map((end, i): ChunkRange => {
       const prev = i > 0 ? ends[i - 1] : null;
       const isLast = i === ends.length - 1;
-      const lo = prev ? increment(prev.leaf.keyHash) : MIN_KEY_HASH;
+      const lo = prev ? nextKeyHash(prev.leaf.keyHash) : MIN_KEY_HASH;
       const hi = isLast ? MAX_KEY_HASH : end.leaf.keyHash;
       const first = prev ? prev.index + 1 : 0;
       const boundary = [prev, isLast ? null : end].filter((p): p is WatchedPath => p !== null);
@@ -111,53 +82,12 @@ export class RangeProofBuilder {
 }
 
 /**
- * Checks that `leaves` (Leaf[] or n × 64 bytes keyHash || valueHash, in key-hash order) are
- * exactly the leaves of the tree with `root` whose key hash lies in [lo, hi]. Throws
- * ProofInvalid naming the failed check.
- */
-export function verifyRangeProof(root: Uint8Array, lo: Uint8Array, hi: Uint8Array,
-  leaves: readonly Leaf[] | Uint8Array, proof: Uint8Array): void {
-  assertHash(root, 'root');
-  assertHash(lo, 'lo');
-  assertHash(hi, 'hi');
-  assertBytes(proof, 'proof', MAX_RANGE_PROOF_BYTES);
-  const packed = leaves instanceof Uint8Array ? leaves : packLeaves(leaves);
-  if (packed.length % 64 !== 0) throw new InvalidArgument(`packed leaves are ${packed.length} bytes, not a multiple of 64`);
-  const code = backend().jmt.verifyRange(root, lo, hi, packed, proof);
-  if (code !== 0) throw new ProofInvalid(REASONS[code] ?? `code ${code}`);
-}
-
-export function packLeaves(leaves: readonly Leaf[]): Uint8Array {
-  const out = new Uint8Array(leaves.length * 64);
-  leaves.forEach((l, i) => {
-    assertHash(l.keyHash, `leaves[${i}].keyHash`);
-    assertHash(l.valueHash, `leaves[${i}].valueHash`);
-    out.set(l.keyHash, i * 64);
-    out.set(l.valueHash, i * 64 + 32);
-  });
-  return out;
-}
-
-/** The key hash plus one (the caller never passes the maximum). */
-function increment(keyHash: Uint8Array): Uint8Array {
-  const out = keyHash.slice();
-  for (let i = 31; i >= 0; i--) {
-    out[i] = (out[i] + 1) & 0xff;
-    if (out[i] !== 0) break;
-  }
-  return out;
-}
-
-/** A key hash as a 256-bit integer (big-endian), for interval arithmetic. */
-export const keyHashToBig = (h: Uint8Array): bigint => BigInt('0x' + Array.from(h, (b) => b.toString(16).padStart(2, '0')).join(''));
-
-/**
  * Encodes the pruned tree of [lo, hi] from the proof paths of the leaves next to its two
  * boundaries (the previous chunk's last leaf and this chunk's last leaf): every node that
  * straddles a boundary lies on one of those paths, and the nodes hanging off them are either
  * wholly outside (their hash is the path's sibling) or wholly inside (rebuilt by the verifier).
  */
-export function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[]): Uint8Array {
+function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[]): Uint8Array {
   const loN = keyHashToBig(lo);
   const hiN = keyHashToBig(hi);
   const out: number[] = [RANGE_PROOF_FORMAT_VERSION];

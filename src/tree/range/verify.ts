@@ -1,0 +1,49 @@
+// Verifying a range proof in the core (assembly/jmt_range.ts).
+import { assertBytes } from '../../assert.js';
+import { backend } from '../../core/load.js';
+import { InvalidArgument, ProofInvalid } from '../../errors.js';
+import { assertHash, type Leaf } from '../hash.js';
+import { MAX_RANGE_PROOF_BYTES } from './encoding.js';
+
+const REASONS: Record<number, string> = {
+  [-1]: 'truncated',
+  [-2]: 'unknown format version',
+  [-3]: 'unknown node tag',
+  [-4]: 'trailing bytes',
+  [-5]: 'lo is above hi',
+  [-6]: 'chunk leaves are not strictly increasing',
+  [-7]: 'a chunk leaf lies outside [lo, hi]',
+  [-8]: 'an outside leaf is misplaced or inside [lo, hi]',
+  [-9]: 'a chunk leaf lies in a node the proof says holds no chunk leaf',
+  [-10]: 'a node the proof says holds one chunk leaf holds none',
+  [-11]: 'chunk leaves left over',
+  [-12]: 'root mismatch',
+};
+
+/**
+ * Checks that `leaves` (Leaf[] or n × 64 bytes keyHash || valueHash, in key-hash order) are
+ * exactly the leaves of the tree with `root` whose key hash lies in [lo, hi]. Throws
+ * ProofInvalid naming the failed check.
+ */
+export function verifyRangeProof(root: Uint8Array, lo: Uint8Array, hi: Uint8Array,
+  leaves: readonly Leaf[] | Uint8Array, proof: Uint8Array): void {
+  assertHash(root, 'root');
+  assertHash(lo, 'lo');
+  assertHash(hi, 'hi');
+  assertBytes(proof, 'proof', MAX_RANGE_PROOF_BYTES);
+  const packed = leaves instanceof Uint8Array ? leaves : packLeaves(leaves);
+  if (packed.length % 64 !== 0) throw new InvalidArgument(`packed leaves are ${packed.length} bytes, not a multiple of 64`);
+  const code = backend().jmt.verifyRange(root, lo, hi, packed, proof);
+  if (code !== 0) throw new ProofInvalid(REASONS[code] ?? `code ${code}`);
+}
+
+function packLeaves(leaves: readonly Leaf[]): Uint8Array {
+  const out = new Uint8Array(leaves.length * 64);
+  leaves.forEach((l, i) => {
+    assertHash(l.keyHash, `leaves[${i}].keyHash`);
+    assertHash(l.valueHash, `leaves[${i}].valueHash`);
+    out.set(l.keyHash, i * 64);
+    out.set(l.valueHash, i * 64 + 32);
+  });
+  return out;
+}
