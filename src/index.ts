@@ -49,7 +49,10 @@ export { httpSource, type HttpSourceOptions } from './net/http-source.js';
 export { storeSource } from './net/store-source.js';
 export type { ProgressEvent, ProgressListener, ChunkState } from './progress.js';
 export {
-  createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk, parseStreamManifest,
-  encodeStreamManifest, type StreamManifest, type StreamChunker, type CreateStreamOptions,
+  createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk,
+  type CreateStreamOptions, type ReadStreamOptions,
 } from './stream/stream-checkpoint.js';
+export {
+  parseStreamManifest, encodeStreamManifest, type StreamManifest, type StreamChunker,
+} from './format/stream-manifest.js';
 export { decodeCosmosSnapshot, CosmosSnapshotVerifier, type CosmosSnapshot } from './stream/cosmos-snapshot.js';

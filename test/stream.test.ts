@@ -3,10 +3,13 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { memoryStore } from '../src/store/memory.js';
 import { storeSource } from '../src/net/store-source.js';
 import {
-  createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk, parseStreamManifest, STREAM_MANIFEST,
+  createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk,
 } from '../src/stream/stream-checkpoint.js';
+import { encodeStreamManifest, parseStreamManifest, STREAM_MANIFEST, type StreamManifest } from '../src/format/stream-manifest.js';
+import { fixedChunks } from '../src/chunk/fixed.js';
+import type { Source } from '../src/net/source.js';
 import { CosmosSnapshotVerifier, decodeCosmosSnapshot } from '../src/stream/cosmos-snapshot.js';
-import { ChunkCorrupted, ManifestInvalid, RootMismatch } from '../src/errors.js';
+import { CheckpointNotFound, ChunkCorrupted, InvalidArgument, ManifestInvalid, RootMismatch, SourceUnavailable } from '../src/errors.js';
 import { fromHex } from '../src/hex.js';
 import { concat, hex, rng } from './helpers.js';
 import { spySource } from './checkpoint-fixtures.js';
@@ -81,11 +84,130 @@ describe('stream checkpoints', () => {
     expect(err).toBeInstanceOf(ChunkCorrupted);
     expect(err.chunk).toBe(2);
     const events: string[] = [];
-    await readAll(readStreamCheckpoint([bad, storeSource(store, 'good')], m.root, (e) => { if (e.state === 'bad') events.push(`${e.chunk}@${e.source}`); }));
+    await readAll(readStreamCheckpoint([bad, storeSource(store, 'good')], m.root, { onProgress: (e) => { if (e.state === 'bad') events.push(`${e.chunk}@${e.source}`); } }));
     expect(events).toEqual(['2@bad']);
     const manifest = new TextDecoder().decode((await store.get(STREAM_MANIFEST))!);
     expect(() => parseStreamManifest(new TextEncoder().encode(manifest.replace('"size":100000', '"size":100001')))).toThrow(ManifestInvalid);
     expect(() => parseStreamManifest(new TextEncoder().encode(manifest.replace('{', '{ ')))).toThrow(/canonical/);
+  });
+});
+
+const enc = (m: StreamManifest) => encodeStreamManifest(m);
+
+/** A source that fails every fetch with `err`. */
+const failing = (name: string, err: () => unknown): Source & { calls: number } => {
+  const s = { name, calls: 0, async fetch() { s.calls++; throw err(); } };
+  return s;
+};
+
+describe('stream checkpoints on the shared mirror loop', () => {
+  it('a missing stream.json is CheckpointNotFound, a missing chunk ChunkNotFound', async () => {
+    const err = await readAll(readStreamCheckpoint([storeSource(memoryStore())], 'ab'.repeat(32))).catch((e) => e);
+    expect(err).toBeInstanceOf(CheckpointNotFound);
+    const store = memoryStore();
+    const m = await createStreamCheckpoint(pieces(rng(8).bytes(30_000), 1000), { store, chunker: { kind: 'fixed', size: 10_000 } });
+    await store.delete([`chunks/${m.chunks[1].digest}`]);
+    const missing = await readAll(readStreamCheckpoint([storeSource(store)], m.root)).catch((e) => e);
+    expect(missing).toMatchObject({ code: 'ChunkNotFound', chunk: 1, source: 'store' });
+  });
+
+  it('takes stream.json from any mirror: a later one when the first has none, a bad one or another root', async () => {
+    const store = memoryStore();
+    const data = rng(9).bytes(80_000);
+    const m = await createStreamCheckpoint(pieces(data, 5000), { store, chunker: cdc });
+    const other = memoryStore();
+    await createStreamCheckpoint(pieces(rng(10).bytes(1000), 1000), { store: other, chunker: cdc });
+    const garbled = spySource(storeSource(store), 'garbled', (p, b) => p === STREAM_MANIFEST ? b.subarray(1) : b);
+    for (const first of [storeSource(memoryStore(), 'empty'), garbled, storeSource(other, 'other')]) {
+      const back = await readAll(readStreamCheckpoint([first, storeSource(store, 'good')], m.root));
+      expect(hex(back) === hex(data), first.name).toBe(true);
+    }
+    // When none qualifies, the first source's own failure is what the caller sees.
+    const err = await readAll(readStreamCheckpoint([storeSource(other, 'other'), garbled], m.root)).catch((e) => e);
+    expect(err).toBeInstanceOf(RootMismatch);
+    expect(err.source).toBe('other');
+  });
+
+  it('an untyped error or an abort ends the read at once; a typed source failure moves to the next mirror', async () => {
+    const store = memoryStore();
+    const m = await createStreamCheckpoint(pieces(rng(11).bytes(20_000), 5000), { store, chunker: cdc });
+    const buggy = failing('buggy', () => new TypeError('boom'));
+    await expect(readAll(readStreamCheckpoint([buggy, storeSource(store)], m.root))).rejects.toThrow(TypeError);
+    expect(buggy.calls).toBe(1);
+    const down = failing('down', () => new SourceUnavailable('connection refused'));
+    const back = await readAll(readStreamCheckpoint([down, storeSource(store)], m.root));
+    expect(back.length).toBe(20_000);
+    const ctl = new AbortController();
+    ctl.abort(new Error('stop'));
+    await expect(readAll(readStreamCheckpoint([storeSource(store)], m.root, { signal: ctl.signal }))).rejects.toThrow('stop');
+  });
+
+  it('refuses a manifest whose root is not the Merkle root of its digests, even if it is the trusted one', async () => {
+    const store = memoryStore();
+    const m = await createStreamCheckpoint(pieces(rng(12).bytes(20_000), 5000), { store, chunker: cdc });
+    const lie = { ...m, root: 'cd'.repeat(32) };
+    await store.put([[STREAM_MANIFEST, enc(lie)]]);
+    const err = await readAll(readStreamCheckpoint([storeSource(store)], lie.root)).catch((e) => e);
+    expect(err).toBeInstanceOf(ManifestInvalid);
+    expect(err.message).toMatch(/not the Merkle root/);
+  });
+
+  it('parseStreamManifest refuses malformed fields and chunk sizes the chunker cannot give, never crashing', () => {
+    const digest = 'ab'.repeat(32);
+    const good: StreamManifest = {
+      format: 'lightsnap/stream', formatVersion: 1, size: 25, root: digest, chunker: { kind: 'fixed', size: 10 },
+      chunks: [{ digest, size: 10 }, { digest, size: 10 }, { digest, size: 5 }],
+    };
+    expect(parseStreamManifest(enc(good))).toEqual(good);
+    const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v) + '\n');
+    const bad: Array<[unknown, RegExp]> = [
+      [{ ...good, chunker: null }, /chunker must be an object/],
+      [{ ...good, chunker: { kind: 'rabin' } }, /chunker.kind/],
+      [{ ...good, chunker: { kind: 'fixed', size: 0 } }, /chunker.size/],
+      [{ ...good, chunks: [{ digest, size: 10 }, { digest, size: 9 }, { digest, size: 6 }] }, /size must be an integer from 10 to 10/],
+      [{ ...good, size: 26 }, /chunks hold 25/],
+      [{ ...good, chunks: [null] }, /chunks\[0\] must be an object/],
+      [{ ...good, chunks: {} }, /chunks must be an array/],
+      [{ ...good, root: 'AB'.repeat(32) }, /root must be 64 lowercase hex/],
+      [{ ...good, chunker: { kind: 'fastcdc', minSize: 4096, avgSize: 1024, maxSize: 65536 } }, /minSize ≤ avgSize/],
+      [[good], /must be an object/],
+    ];
+    for (const [value, why] of bad) {
+      let err: unknown;
+      try { parseStreamManifest(json(value)); } catch (e) { err = e; }
+      expect(err, String(why)).toBeInstanceOf(ManifestInvalid);
+      expect((err as Error).message).toMatch(why);
+    }
+    const cdcManifest = { ...good, chunker: { kind: 'fastcdc' as const, minSize: 64, avgSize: 256, maxSize: 1024 },
+      size: 1064, chunks: [{ digest, size: 63 }, { digest, size: 1001 }] };
+    expect(() => parseStreamManifest(enc(cdcManifest))).toThrow(/chunk 0/);
+  });
+});
+
+describe('fixedChunks', () => {
+  it('cuts any split of the input into the same size-byte chunks (the last shorter), each its own buffer', async () => {
+    const data = rng(13).bytes(100_003);
+    const expected = [];
+    for (let i = 0; i < data.length; i += 4096) expected.push(hex(data.subarray(i, i + 4096)));
+    for (const split of [1, 1000, 4096, 5000, 200_000]) {
+      const got: Uint8Array[] = [];
+      for await (const c of fixedChunks(pieces(data, split), 4096)) got.push(c);
+      expect(got.map(hex)).toEqual(expected);
+      expect(new Set(got.map((c) => c.buffer)).size).toBe(got.length);
+    }
+    const none: Uint8Array[] = [];
+    for await (const c of fixedChunks(pieces(new Uint8Array(0), 1), 10)) none.push(c);
+    expect(none).toEqual([]);
+  });
+
+  it('refuses a bad size or a source that is not bytes with InvalidArgument', async () => {
+    const drain = async (it: AsyncIterable<Uint8Array>) => { for await (const _ of it); };
+    await expect(drain(fixedChunks(pieces(new Uint8Array(10), 5), 0))).rejects.toThrow(InvalidArgument);
+    await expect(drain(fixedChunks(pieces(new Uint8Array(10), 5), (64 << 20) + 1))).rejects.toThrow(InvalidArgument);
+    await expect(drain(fixedChunks(['abc' as unknown as Uint8Array], 5))).rejects.toThrow(InvalidArgument);
+    await expect(drain(fixedChunks(42 as unknown as Iterable<Uint8Array>, 5))).rejects.toThrow(InvalidArgument);
+    await expect(createStreamCheckpoint(pieces(new Uint8Array(10), 5), { store: memoryStore(), chunker: { kind: 'rabin' } as never }))
+      .rejects.toThrow(InvalidArgument);
   });
 });
 

@@ -1,8 +1,8 @@
 // A checkpoint picked from the user's disk (a folder, through <input webkitdirectory>) as a
 // Source: files are found by their path inside the picked folder. Still untrusted, verified
 // like any download.
-import type { Source } from '../src/net/source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound } from '../src/errors.js';
+import { notFound, type Source } from '../src/net/source.js';
+import { ChunkCorrupted } from '../src/errors.js';
 
 export function fileListSource(files: FileList | readonly File[]): Source {
   const byPath = new Map<string, File>();
@@ -16,10 +16,7 @@ export function fileListSource(files: FileList | readonly File[]): Source {
     name,
     async fetch(path, opts) {
       const file = byPath.get(path);
-      if (!file) {
-        const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
-        throw new NotFound(`${path} is not in the picked folder`, { source: name });
-      }
+      if (!file) throw notFound(path, `${path} is not in the picked folder`, name);
       if (file.size > opts.maxBytes) throw new ChunkCorrupted(`${path} is ${file.size} bytes, over the ${opts.maxBytes} expected`, { source: name });
       return new Uint8Array(await file.arrayBuffer());
     },

@@ -57,7 +57,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const { sources, root, signal } = opts;
   const verifier = opts.verifier ?? localVerifier;
   const phase = restorer ? 'restore' : 'verify';
-  const { manifest, bytes } = await fetchManifest(sources, root, 'manifest.json', signal);
+  const { manifest, bytes } = await fetchManifest(sources, root, signal);
   const pending = restorer ? (await restorer.startRestore(bytes, root), restorer.pendingChunks()) : manifest.chunks.map((_, i) => i);
   const total = manifest.chunks.length;
   const bytesTotal = manifest.chunks.reduce((a, c) => a + c.size, 0);

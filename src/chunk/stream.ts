@@ -1,6 +1,7 @@
 // FastCDC over an async source (a Node stream, a fetch body, a File's stream()): yields each
 // chunk with its bytes as soon as it is certain, holding at most `maxSize` bytes in between.
 import { InvalidArgument } from '../errors.js';
+import { assertBytes } from '../assert.js';
 import { FastCdcChunker, type CdcChunkData } from './fastcdc.js';
 import type { FastCdcOptions } from './options.js';
 
@@ -13,7 +14,8 @@ export async function* fastcdcStream(source: ByteSource, options?: FastCdcOption
   yield* chunker.finish();
 }
 
-async function* pieces(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
+/** The pieces of any byte source, as an async iterable (checking that it is one). */
+export async function* pieces(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
   if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
     // Reader-based, since not every browser makes ReadableStream async-iterable.
     const reader = source.getReader();
@@ -27,8 +29,11 @@ async function* pieces(source: ByteSource): AsyncGenerator<Uint8Array, void, und
       reader.releaseLock();
     }
   }
-  if (source && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
-    yield* source as AsyncIterable<Uint8Array>;
+  if (typeof source === 'object' && source !== null && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    for await (const piece of source as AsyncIterable<Uint8Array>) {
+      assertBytes(piece, 'each piece of the source');
+      yield piece;
+    }
     return;
   }
   throw new InvalidArgument('source must be a ReadableStream or an (async) iterable of Uint8Array');

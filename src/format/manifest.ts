@@ -1,12 +1,13 @@
 // manifest.json of a state checkpoint (docs/FORMAT.md, "Manifest"). The manifest is untrusted:
 // parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
 // that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
-import { ManifestInvalid } from '../errors.js';
-import { equalBytes } from '../bytes.js';
+import { array, fail, hex64, int, object, parseCanonicalJson } from './json-fields.js';
 import { fromHex, toHex } from '../hex.js';
 import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
 import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
 
+/** The file that holds a state checkpoint's manifest. */
+export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
 export const MANIFEST_FORMAT_VERSION = 1;
 /** Largest manifest.json accepted (bounds what a client reads before any check). */
@@ -55,7 +56,6 @@ export interface Manifest {
   chunks: ChunkEntry[];
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const ZERO = toHex(MIN_KEY_HASH);
 const MAX = toHex(MAX_KEY_HASH);
 
@@ -75,27 +75,6 @@ export function encodeManifest(m: Manifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(canonical) + '\n');
 }
 
-function fail(message: string, chunk?: number): never {
-  throw new ManifestInvalid(message, { chunk });
-}
-
-function int(value: unknown, what: string, min: number, max: number, chunk?: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    fail(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`, chunk);
-  }
-  return value;
-}
-
-function hex64(value: unknown, what: string, chunk?: number): string {
-  if (typeof value !== 'string' || !HEX64.test(value)) fail(`${what} must be 64 lowercase hex digits`, chunk);
-  return value;
-}
-
-function object(value: unknown, what: string, chunk?: number): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be an object`, chunk);
-  return value as Record<string, unknown>;
-}
-
 /** Checks a manifest's structure, bounds and key-space tiling; throws ManifestInvalid. */
 export function validateManifest(value: unknown): Manifest {
   const m = object(value, 'the manifest');
@@ -113,12 +92,9 @@ export function validateManifest(value: unknown): Manifest {
     avgChunkBytes: int(c.avgChunkBytes, 'chunking.avgChunkBytes', 64, HARD_MAX_CHUNK_BYTES),
   };
   if (chunking.minChunkBytes > chunking.maxChunkBytes) fail('chunking.minChunkBytes is above chunking.maxChunkBytes');
-  if (!Array.isArray(m.chunks) || m.chunks.length === 0 || m.chunks.length > MAX_CHUNKS) {
-    fail(`chunks must be an array of 1 to ${MAX_CHUNKS} entries`);
-  }
   let expectLo = ZERO;
   let leafSum = 0;
-  const chunks = (m.chunks as unknown[]).map((raw, i): ChunkEntry => {
+  const chunks = array(m.chunks, 'chunks', 1, MAX_CHUNKS).map((raw, i): ChunkEntry => {
     const e = object(raw, `chunks[${i}]`, i);
     const entry: ChunkEntry = {
       digest: hex64(e.digest, 'digest', i),
@@ -153,17 +129,5 @@ export function validateManifest(value: unknown): Manifest {
 
 /** Parses and validates manifest.json bytes; they must be exactly the canonical encoding. */
 export function parseManifest(bytes: Uint8Array): Manifest {
-  if (bytes.length > MAX_MANIFEST_BYTES) fail(`manifest is ${bytes.length} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    fail(`manifest is not valid UTF-8 JSON: ${(err as Error).message}`);
-  }
-  const manifest = validateManifest(value);
-  const canonical = encodeManifest(manifest);
-  if (!equalBytes(canonical, bytes)) {
-    fail('manifest is not in canonical form (fields, order or whitespace differ from format 1)');
-  }
-  return manifest;
+  return parseCanonicalJson(bytes, 'manifest', MAX_MANIFEST_BYTES, validateManifest, encodeManifest);
 }

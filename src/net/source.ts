@@ -1,4 +1,6 @@
 import { CheckpointNotFound, ChunkNotFound, type CheckpointError } from '../errors.js';
+import { MANIFEST_FILE } from '../format/manifest.js';
+import { STREAM_MANIFEST } from '../format/stream-manifest.js';
 // Where checkpoint files come from. A source fetches a file of a checkpoint by its relative
 // path (`manifest.json`, `chunks/<digest>`, `proofs/<digest>`) with a size bound; everything it
 // returns is still untrusted and is checked by the caller.
@@ -19,9 +21,12 @@ export interface Source {
   fetch(path: string, opts: FetchOptions): Promise<Uint8Array>;
 }
 
-/** The error for a file a source does not have: the manifest means no checkpoint, anything else a missing chunk. */
+/** The files whose absence means there is no checkpoint at all. */
+const MANIFESTS: ReadonlySet<string> = new Set([MANIFEST_FILE, STREAM_MANIFEST]);
+
+/** The error for a file a source does not have: a manifest means no checkpoint, anything else a missing chunk. */
 export function notFound(path: string, message: string, source: string): CheckpointError {
-  const NotFound = path === 'manifest.json' ? CheckpointNotFound : ChunkNotFound;
+  const NotFound = MANIFESTS.has(path) ? CheckpointNotFound : ChunkNotFound;
   return new NotFound(message, { source });
 }
 
