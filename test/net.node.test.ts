@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDirectory } from '../src/net/serve.js';
 import { httpSource } from '../src/net/http-source.js';
 import { dirSource } from '../src/net/dir-source.js';
-import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, SourceUnavailable } from '../src/errors.js';
+import { CheckpointNotFound, ChunkCorrupted, ChunkNotFound, InvalidArgument, SourceUnavailable } from '../src/errors.js';
 import { rng } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lightsnap-net-'));
@@ -15,7 +16,14 @@ const digest = 'ab'.repeat(32);
 const chunkBytes = rng(3).bytes(5000);
 writeFileSync(join(dir, 'chunks', digest), chunkBytes);
 writeFileSync(join(dir, 'manifest.json'), '{"x":1}\n');
+const secret = join(mkdtempSync(join(tmpdir(), 'lightsnap-secret-')), 'secret.txt');
+writeFileSync(secret, 'secret');
 writeFileSync(join(dir, '..', 'secret.txt'), 'secret');
+symlinkSync(secret, join(dir, 'leak.txt'));
+symlinkSync(join(dir, '..'), join(dir, 'up'));
+symlinkSync(join(dir, 'manifest.json'), join(dir, 'alias.json'));
+// A 200 MB file that takes no disk: serving ranges of it must not read it whole.
+truncateSync((writeFileSync(join(dir, 'big.bin'), ''), join(dir, 'big.bin')), 200 << 20);
 
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => { s.closeAllConnections(); s.close(); }));
@@ -73,6 +81,38 @@ describe('lightsnap serve', () => {
       expect(res.status, p).toBe(404);
     }
     expect((await fetch(url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('follows no link whose target lies outside its directory, and serves links inside it', async () => {
+    const { url } = await serve();
+    expect((await fetch(`${url}leak.txt`)).status).toBe(404);
+    expect((await fetch(`${url}up/secret.txt`)).status).toBe(404);
+    const alias = await fetch(`${url}alias.json`);
+    expect(alias.status).toBe(200);
+    expect(await alias.text()).toBe('{"x":1}\n');
+  });
+
+  it('answers ranges of a large file without reading it whole (ETag from its stats)', async () => {
+    const { url } = await serve();
+    const before = process.memoryUsage().rss;
+    const etags = new Set<string | null>();
+    for (const start of [0, 50 << 20, 100 << 20, (200 << 20) - 1]) {
+      const res = await fetch(`${url}big.bin`, { headers: { Range: `bytes=${start}-${start}` } });
+      expect(res.status).toBe(206);
+      expect((await res.arrayBuffer()).byteLength).toBe(1);
+      etags.add(res.headers.get('etag'));
+    }
+    expect(etags.size).toBe(1);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 << 20);
+  });
+
+  it('says why it cannot listen, as an InvalidArgument', async () => {
+    const { url } = await serve();
+    const port = Number(new URL(url).port);
+    const err = await serveDirectory(dir, { port }).catch((e) => e);
+    expect(err).toBeInstanceOf(InvalidArgument);
+    expect(err.message).toMatch(/port is in use \(EADDRINUSE\)/);
+    await expect(serveDirectory(join(dir, 'no-such-dir'))).rejects.toThrow(InvalidArgument);
   });
 });
 

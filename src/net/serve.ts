@@ -1,11 +1,14 @@
 // `lightsnap serve`: checkpoint directories as static files. Chunk and proof files are named
 // by their SHA-256, so they are served `immutable` with the digest as ETag and any CDN can
-// cache them forever; manifests are revalidated. Single byte ranges are honoured.
+// cache them forever; manifests are revalidated (ETag from size and mtime, so a request never
+// reads more of a file than it sends). Single byte ranges are honoured. Only files whose real
+// path (links resolved) lies under the served directory are served (docs/SECURITY.md).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { join, normalize, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join, normalize, resolve, sep } from 'node:path';
+import { InvalidArgument } from '../errors.js';
 
 export interface ServeOptions {
   port?: number;
@@ -23,6 +26,8 @@ function contentType(path: string): string {
   return 'application/octet-stream';
 }
 
+const isUnder = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
 /** The file under `root` that a URL path names, or undefined if it would escape root. */
 function resolvePath(root: string, urlPath: string): string | undefined {
   let decoded: string;
@@ -33,16 +38,21 @@ function resolvePath(root: string, urlPath: string): string | undefined {
   }
   if (decoded.includes('\0')) return undefined;
   const full = normalize(join(root, decoded));
-  return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : undefined;
+  return isUnder(root, full) ? full : undefined;
 }
 
-async function etagOf(path: string, relative: string): Promise<string> {
+/** The file's stats if it exists and its real path is inside `realRoot` (no link leads out). */
+async function statInside(realRoot: string, path: string): Promise<Stats | undefined> {
+  const real = await realpath(path).catch(() => undefined);
+  return real && isUnder(realRoot, real) ? stat(real).catch(() => undefined) : undefined;
+}
+
+function etagOf(info: Stats, relative: string): string {
   const m = CONTENT_ADDRESSED.exec(relative);
-  if (m) return `"${m[3]}"`;
-  return `"${createHash('sha256').update(await readFile(path)).digest('hex').slice(0, 32)}"`;
+  return m ? `"${m[3]}"` : `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(root: string, realRoot: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
   res.setHeader('Access-Control-Allow-Origin', '*');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -50,17 +60,17 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   }
   const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
   let file = resolvePath(root, urlPath);
-  let info = file ? await stat(file).catch(() => undefined) : undefined;
+  let info = file ? await statInside(realRoot, file) : undefined;
   if (file && info?.isDirectory()) {
     file = join(file, 'index.html');
-    info = await stat(file).catch(() => undefined);
+    info = await statInside(realRoot, file);
   }
   if (!file || !info?.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
     return 0;
   }
   const relative = urlPath.replace(/^\/+/, '');
-  const etag = await etagOf(file, relative);
+  const etag = etagOf(info, relative);
   const headers: Record<string, string> = {
     'Content-Type': contentType(file),
     ETag: etag,
@@ -104,22 +114,35 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   return end - start + 1;
 }
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use',
+  EACCES: 'not allowed to use that port',
+  EADDRNOTAVAIL: 'that address is not one of this machine\'s',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+};
+
 /** Serves `root` over HTTP; resolves once listening, with the server and its base URL. */
 export async function serveDirectory(root: string, opts: ServeOptions = {}): Promise<{ server: Server; url: string }> {
-  const absRoot = normalize(root);
+  const absRoot = resolve(root);
+  const realRoot = await realpath(absRoot).catch((err: NodeJS.ErrnoException) => {
+    throw new InvalidArgument(`cannot serve ${root}: ${err.code ?? err.message}`);
+  });
   const server = createServer((req, res) => {
-    handle(absRoot, req, res).then(
+    handle(absRoot, realRoot, req, res).then(
       (bytes) => opts.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, bytes }),
       (err) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${(err as Error).message}\n`);
         else res.destroy();
       });
   });
+  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new InvalidArgument(
+      `cannot listen on ${host}:${opts.port ?? 0}: ${LISTEN_ERRORS[err.code ?? ''] ?? err.message} (${err.code ?? 'error'})`)));
+    server.listen(opts.port ?? 0, host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  return { server, url: `http://${opts.host ?? '127.0.0.1'}:${port}/` };
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/` };
 }
