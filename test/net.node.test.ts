@@ -36,13 +36,17 @@ async function serve() {
 }
 
 /** A server that answers each request with the next behaviour in the list. */
-async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge'>): Promise<string> {
+async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge' | 'gzip' | 'loop'>): Promise<string> {
   let i = 0;
   const server = createServer((req, res) => {
     const b = behaviours[Math.min(i++, behaviours.length - 1)];
     if (b === '500') res.writeHead(500).end();
     else if (b === 'ok') res.writeHead(200).end('fine');
     else if (b === 'huge') { res.writeHead(200); res.write(new Uint8Array(70_000)); res.end(); }
+    else if (b === 'gzip') { // incompressible bytes: the compressed body is longer than the decoded limit
+      const body = gzipSync(rng(9).bytes(1000));
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': body.length }).end(body);
+    } else if (b === 'loop') res.writeHead(302, { Location: req.url }).end();
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -132,6 +136,28 @@ describe('the HTTP source', () => {
     expect(err.source).toBe(url);
     const huge = await scripted(['huge']);
     await expect(httpSource(huge).fetch('x', { maxBytes: 65_536 })).rejects.toThrow(/more than the 65536 bytes/);
+  });
+
+  it('checks a compressed answer by its decoded bytes, as they arrive', async () => {
+    const url = await scripted(['gzip']);
+    expect(await httpSource(url).fetch('x', { maxBytes: 1000 })).toEqual(rng(9).bytes(1000));
+    await expect(httpSource(url).fetch('x', { maxBytes: 999 })).rejects.toThrow(ChunkCorrupted);
+  });
+
+  it('refuses a malformed URL or one with credentials at once, as the caller\'s mistake', () => {
+    for (const bad of ['not a url', 'ftp://a.example/cp/', 'http://user:pw@a.example/cp/', 'http://[::1/']) {
+      expect(() => httpSource(bad), bad).toThrow(InvalidArgument);
+    }
+  });
+
+  it('names a redirect loop at once instead of retrying it', async () => {
+    let requests = 0;
+    const url = await scripted(['loop']);
+    const counting: typeof fetch = (input, init) => { requests++; return fetch(input, init); };
+    const err = await httpSource(url, { backoffMs: 1, fetch: counting }).fetch('x', { maxBytes: 10 }).catch((e) => e);
+    expect(err).toBeInstanceOf(SourceUnavailable);
+    expect(err.message).toMatch(/redirect/);
+    expect(requests).toBe(1);
   });
 
   it('retries server errors with backoff, then succeeds', async () => {

@@ -1,8 +1,9 @@
 // A checkpoint served over HTTP(S) by any static host: per-request timeouts, retries with
-// exponential backoff for transient failures, and a hard bound on the bytes read.
+// exponential backoff for transient failures, and a hard bound on the bytes read. Limits apply
+// to the decoded bytes as they arrive, so a CDN that compresses (Content-Encoding) is fine.
 import type { FetchOptions, Source } from './source.js';
 import { describePath, notFound } from './source.js';
-import { ChunkCorrupted, SourceUnavailable } from '../errors.js';
+import { ChunkCorrupted, InvalidArgument, SourceUnavailable } from '../errors.js';
 
 export interface HttpSourceOptions {
   /** Milliseconds one request may take, body included (default 30 000). */
@@ -18,8 +19,8 @@ export interface HttpSourceOptions {
 class Transient extends Error {}
 
 async function readBounded(res: Response, maxBytes: number, where: string, source: string): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw new ChunkCorrupted(`${where} is ${declared} bytes, over the ${maxBytes} expected`, { source });
+  // Only the decoded bytes are counted, never Content-Length: with an encoding it counts the
+  // compressed bytes, and a browser may hide the Content-Encoding that says so (CORS).
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const parts: Uint8Array[] = [];
@@ -49,8 +50,29 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, 
   signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
 });
 
+/** `baseUrl` as a base for relative paths; a malformed URL is the caller's mistake, not the network's. */
+function checkedBase(baseUrl: string): string {
+  if (typeof baseUrl !== 'string') throw new InvalidArgument('httpSource: the base URL must be a string');
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new InvalidArgument(`not a URL: ${JSON.stringify(baseUrl)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgument(`${JSON.stringify(baseUrl)}: only http: and https: URLs are sources`);
+  }
+  if (url.username || url.password) {
+    throw new InvalidArgument(`${url.host}: a URL with a user name or password cannot be fetched (put credentials in the fetch option)`);
+  }
+  return baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+}
+
+/** A redirect loop, or too many redirects: fetch gives up on its own, and asking again will not help. */
+const isRedirectLoop = (err: unknown) => /redirect/i.test(String((err as { cause?: Error })?.cause?.message ?? ''));
+
 export function httpSource(baseUrl: string, options: HttpSourceOptions = {}): Source {
-  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+  const base = checkedBase(baseUrl);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
   const backoffMs = options.backoffMs ?? 200;
@@ -65,6 +87,7 @@ export function httpSource(baseUrl: string, options: HttpSourceOptions = {}): So
       res = await doFetch(new URL(path, base), { signal });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
+      if (isRedirectLoop(err)) throw new SourceUnavailable(`${where}: ${(err as { cause: Error }).cause.message}`, { source: base });
       throw new Transient(timeout.aborted ? `timed out after ${timeoutMs} ms` : String((err as Error).message ?? err));
     }
     if (res.status === 404 || res.status === 410) {
