@@ -226,6 +226,51 @@ describe('the Restorer', () => {
     expect(await target.keys('restore/')).toEqual([]);
   });
 
+  it('drops a damaged chunk file it holds and fetches it again, blaming no source', async () => {
+    const s = await sampleCheckpoint(samplePairs(500));
+    const m = parseManifest(s.manifestBytes);
+    const target = memoryStore();
+    const partial = await failure(restoreCheckpoint({ sources: [spySource(s.source, 'flaky', (path, bytes) => {
+      if (path === `chunks/${m.chunks[3].digest}`) throw new Error('connection lost');
+      return bytes;
+    })], root: s.root, store: target, concurrency: 1 }));
+    expect(partial.message).toMatch(/connection lost/);
+    // The disk flips a bit in a stored chunk, and a chunk of the next checkpoint lands damaged.
+    const damaged = m.chunks[1].digest;
+    const bytes = (await target.get(`chunks/${damaged}`))!;
+    bytes[7] ^= 1;
+    await target.put([[`chunks/${damaged}`, bytes]]);
+    const spies = [spySource(s.source, 'a'), spySource(s.source, 'b')];
+    const r = await restoreCheckpoint({ sources: spies, root: s.root, store: target });
+    expect(r.badSources).toEqual([]);
+    expect(spies.flatMap((x) => x.log)).toContain(`chunks/${damaged}`);
+    const view = await openCheckpoint(target);
+    for (const p of s.pairs) expect(hex(await view.get(p.key))).toBe(hex(p.value!));
+  });
+
+  it('finds a completed restore damaged and repairs it, fetching only what is damaged', async () => {
+    const s = await sampleCheckpoint(samplePairs(500));
+    const m = parseManifest(s.manifestBytes);
+    const target = memoryStore();
+    await restoreCheckpoint({ sources: [s.source], root: s.root, store: target });
+    const intact = spySource(s.source, 'intact');
+    expect((await restoreCheckpoint({ sources: [intact], root: s.root, store: target })).fetched).toBe(0);
+    expect(intact.log.filter((p) => p !== 'manifest.json')).toEqual([]);
+    const damaged = m.chunks[2].digest;
+    const bytes = (await target.get(`chunks/${damaged}`))!;
+    bytes[0] ^= 0x80;
+    await target.put([[`chunks/${damaged}`, bytes]]);
+    const err = await failure(verifyCheckpoint({ sources: [storeSource(target, 'restored')], root: s.root }));
+    expect(err).toBeInstanceOf(ChunkCorrupted);
+    expect(err.chunk).toBe(2);
+    const spy = spySource(s.source, 'repair');
+    const r = await restoreCheckpoint({ sources: [spy], root: s.root, store: target });
+    expect(r.fetched).toBe(1);
+    expect(spy.log.filter((p) => p.startsWith('chunks/'))).toEqual([`chunks/${damaged}`]);
+    await verifyCheckpoint({ sources: [storeSource(target, 'restored')], root: s.root });
+    expect(await target.keys('restore/')).toEqual([]);
+  });
+
   it('keeps Oasis\' rules: one restore at a time, no chunk twice, abort clears', async () => {
     const a = await sampleCheckpoint(samplePairs(100, 1));
     const b = await sampleCheckpoint(samplePairs(100, 2));

@@ -12,6 +12,8 @@ import {
 } from '../errors.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { InvalidArgument } from '../errors.js';
+import { sha256 } from '../hash/sha256.js';
+import { toHex } from '../hex.js';
 
 const PENDING_MANIFEST = 'restore/manifest.json';
 const DONE = 'restore/done/';
@@ -39,8 +41,9 @@ export class Restorer {
 
   /**
    * Starts restoring the checkpoint that `manifestBytes` describes, which must name the
-   * trusted `root`. Resumes a restore of the same checkpoint left in the store (re-checking
-   * every stored chunk's digest); refuses a different one with RestoreAlreadyInProgress.
+   * trusted `root`. Resumes a restore of the same checkpoint left in the store, or repairs a
+   * completed one, re-checking every stored chunk in full; refuses a different checkpoint with
+   * RestoreAlreadyInProgress.
    */
   async startRestore(manifestBytes: Uint8Array, root: string): Promise<Manifest> {
     const manifest = parseManifest(manifestBytes);
@@ -51,14 +54,14 @@ export class Restorer {
     }
     this.manifest = manifest;
     this.manifestBytes = manifestBytes;
-    const complete = await this.store.get('manifest.json');
-    if (!pending && complete && sameBytes(complete, manifestBytes)) {
-      this.done = new Set(manifest.chunks.map((_, i) => i));
-      return manifest;
-    }
-    if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
+    const complete = !pending && sameBytes(await this.store.get('manifest.json'), manifestBytes);
     this.present = new Set(await this.store.keys('chunks/'));
     this.done = await this.recoverProgress(manifest);
+    if (complete && this.done.size === manifest.chunks.length) return manifest; // intact: nothing to write
+    // Damaged or new: the store no longer claims a complete checkpoint until every chunk is back.
+    if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
+    if (complete) await this.store.delete(['manifest.json']);
+    if (this.done.size) await this.store.put([...this.done].map((i) => [DONE + i, EMPTY] as const));
     if (this.done.size === manifest.chunks.length) await this.finish();
     return manifest;
   }
@@ -80,7 +83,14 @@ export class Restorer {
    */
   async localChunk(index: number): Promise<Uint8Array | undefined> {
     const entry = this.requireRestore().chunks[index];
-    return entry && this.present.has(`chunks/${entry.digest}`) ? this.store.get(`chunks/${entry.digest}`) : undefined;
+    const key = entry && `chunks/${entry.digest}`;
+    if (!key || !this.present.has(key)) return undefined;
+    const bytes = await this.store.get(key);
+    if (bytes && toHex(sha256(bytes)) === entry.digest) return bytes;
+    // A damaged file is no one's chunk: drop it, so the next source's proof is not blamed for it.
+    this.present.delete(key);
+    await this.store.delete([key]);
+    return undefined;
   }
 
   /**
@@ -134,7 +144,6 @@ export class Restorer {
    */
   private async recoverProgress(m: Manifest): Promise<Set<number>> {
     const done = new Set<number>();
-    const records: Array<[string, Uint8Array]> = [];
     for (const [index, entry] of m.chunks.entries()) {
       if (!this.present.has(`chunks/${entry.digest}`)) continue;
       const chunk = await this.store.get(`chunks/${entry.digest}`);
@@ -147,9 +156,7 @@ export class Restorer {
         throw err;
       }
       done.add(index);
-      records.push([DONE + index, EMPTY]);
     }
-    if (records.length) await this.store.put(records);
     return done;
   }
 
@@ -161,8 +168,8 @@ export class Restorer {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Checks a caller's root string: 64 lowercase hex digits. */
