@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'fake-indexeddb/auto';
 import { fsStore } from '../src/store/fs.js';
 import { idbStore } from '../src/store/idb.js';
 import { storeContract } from './store-contract.js';
-import { InvalidArgument } from '../src/errors.js';
+import { InvalidArgument, StorageFailed } from '../src/errors.js';
 
 const fresh = () => fsStore(mkdtempSync(join(tmpdir(), 'lightsnap-store-')));
 
@@ -28,6 +29,65 @@ describe('the filesystem store', () => {
     expect(await s.keys('chunk/')).toEqual(['chunk/a']);
     expect(await s.get('chunk/b')).toBeUndefined();
     expect(readdirSync(join(dir, 'chunk')).sort()).toEqual(['a', 'b.partial']);
+  });
+
+  it('removes temporary files of dead writers before its first write, and keeps those of live ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-store-'));
+    mkdirSync(join(dir, 'chunks'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const live = process.ppid;
+    writeFileSync(join(dir, 'chunks', `aa.${dead}-0.partial`), 'torn');
+    writeFileSync(join(dir, `manifest.json.${dead}-3.partial`), 'torn');
+    writeFileSync(join(dir, 'chunks', `bb.${live}-0.partial`), 'being written');
+    await fsStore(dir).put([['chunks/cc', new Uint8Array([1])]]);
+    expect(readdirSync(join(dir, 'chunks')).sort()).toEqual([`bb.${live}-0.partial`, 'cc']);
+    expect(existsSync(join(dir, `manifest.json.${dead}-3.partial`))).toBe(false);
+  });
+
+  it('turns OS failures into StorageFailed naming the path', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lightsnap-store-')), 'a-file');
+    writeFileSync(file, 'not a directory');
+    const s = fsStore(file);
+    const err = await s.put([['chunks/x', new Uint8Array(1)]]).catch((e) => e);
+    expect(err).toBeInstanceOf(StorageFailed);
+    expect(err.message).toMatch(/a-file.*(ENOTDIR|EEXIST)/);
+    await expect(s.keys('')).rejects.toThrow(StorageFailed);
+    await expect(s.get('chunks/x')).rejects.toThrow(StorageFailed);
+  });
+});
+
+/** A 1 MiB tmpfs, where this machine lets us mount one (root, as in CI). */
+function smallDisk(): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'lightsnap-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+describe.skipIf(process.platform !== 'linux')('a full disk', () => {
+  it('fails a batch with StorageFailed, leaves nothing of it behind, and works again once there is room', async (ctx) => {
+    const disk = smallDisk();
+    if (!disk) return ctx.skip();
+    try {
+      const s = fsStore(join(disk, 'store'));
+      const big = new Uint8Array(400 << 10);
+      await s.put([['chunks/a', big]]);
+      const err = await s.put([['chunks/b', big], ['chunks/c', big], ['proofs/c', new Uint8Array(10)]]).catch((e) => e);
+      expect(err).toBeInstanceOf(StorageFailed);
+      expect(err.message).toMatch(/disk is full \(ENOSPC\)/);
+      expect(readdirSync(join(disk, 'store'), { recursive: true }).map(String).filter((n) => n.includes('.partial'))).toEqual([]);
+      expect((await s.keys('')).sort()).toEqual(['chunks/a']);
+      await s.delete(['chunks/a']);
+      await s.put([['chunks/b', big], ['chunks/c', big]]);
+      expect((await s.keys('')).sort()).toEqual(['chunks/b', 'chunks/c']);
+    } finally {
+      execFileSync('umount', [disk]);
+      rmSync(disk, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // A Store in a directory (Node). Each key is a file; each write goes to a temporary name, is
 // fsynced and renamed into place, so a crash never leaves a torn entry under a real key. The
 // directories are synced by flush(), not after every rename: a crash can lose the latest
-// renames (the data is fetched again), never expose a partial file.
+// renames (the data is fetched again), never expose a partial file. Temporary files left by
+// killed processes are removed before the first write; every OS failure is a StorageFailed.
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Store } from './store.js';
@@ -26,30 +27,81 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** An OS failure as the typed error of its kind, naming the operation and the path. */
+function failed(op: string, path: string, err: unknown): StorageFailed {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code ? `${OS_ERRORS[code] ?? code} (${code})` : (err as Error).message;
+  return new StorageFailed(`cannot ${op} ${path}: ${why}`, { cause: err });
+}
+
+const OS_ERRORS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  EEXIST: 'a file is in the way',
+};
+
+/** Every file below `root` (relative, '/'-separated), temporary ones included; [] if there is no root yet. */
+async function listFiles(root: string): Promise<string[]> {
+  try {
+    return (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => relative(root, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).split(sep).join('/'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw failed('list', root, err);
+  }
+}
+
+/** Whether process `pid` is alive (a temporary file of a live writer is not ours to remove). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary files that killed writers left below `root`. */
+async function sweepTemporaries(root: string): Promise<void> {
+  for (const name of await listFiles(root)) {
+    const m = /\.(\d+)-\d+\.partial$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(root, name), { force: true });
+  }
+}
+
 export function fsStore(root: string): Store {
   const dirty = new Set<string>();
-  // Temporary names are unique per write, so two writers (two processes restoring into the
-  // same directory) never rename each other's half-written files.
+  // Temporary names are unique per write and carry the writer's pid, so two writers (two
+  // processes restoring into the same directory) never rename or sweep each other's files.
   let writes = 0;
   const tempFor = (path: string) => `${path}.${process.pid}-${writes++}${TEMP_SUFFIX}`;
+  let swept: Promise<void> | undefined;
   return {
     async get(key) {
+      const path = pathFor(root, key);
       try {
-        return new Uint8Array(await readFile(pathFor(root, key)));
+        return new Uint8Array(await readFile(path));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
+        throw failed('read', path, err);
       }
     },
     async put(entries) {
       const paths = entries.map(([key]) => pathFor(root, key));
+      await (swept ??= sweepTemporaries(root));
       const temps = paths.map(tempFor);
-      // Data is written and synced in parallel; renames then happen in the caller's order.
-      await Promise.all(entries.map(async ([, value], i) => {
-        const temp = temps[i];
+      // Data is written and synced in parallel; renames then happen in the caller's order. If
+      // any write fails, every temporary file of the batch goes: nothing half-written is left.
+      const writes = await Promise.allSettled(entries.map(async ([, value], i) => {
         try {
           await mkdir(dirname(paths[i]), { recursive: true });
-          const handle = await open(temp, 'w');
+          const handle = await open(temps[i], 'w');
           try {
             await handle.writeFile(value);
             await handle.sync();
@@ -57,34 +109,32 @@ export function fsStore(root: string): Store {
             await handle.close();
           }
         } catch (err) {
-          await rm(temp, { force: true });
-          throw new StorageFailed(`cannot write ${paths[i]}: ${(err as Error).message}`, { cause: err });
+          throw failed('write', paths[i], err);
         }
       }));
+      const failure = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failure) {
+        await Promise.all(temps.map((t) => rm(t, { force: true })));
+        throw failure.reason;
+      }
       for (const [i, path] of paths.entries()) {
-        await rename(temps[i], path);
+        await rename(temps[i], path).catch((err) => { throw failed('rename into', path, err); });
         dirty.add(dirname(path));
       }
     },
     async flush() {
       const dirs = [...dirty];
       dirty.clear();
-      await Promise.all(dirs.map(syncDir));
+      await Promise.all(dirs.map((dir) => syncDir(dir).catch((err) => { throw failed('sync', dir, err); })));
     },
     async delete(keys) {
-      for (const key of keys) await rm(pathFor(root, key), { force: true });
+      for (const key of keys) {
+        const path = pathFor(root, key);
+        await rm(path, { force: true }).catch((err) => { throw failed('delete', path, err); });
+      }
     },
     async keys(prefix) {
-      let names: string[];
-      try {
-        names = (await readdir(root, { recursive: true, withFileTypes: true }))
-          .filter((d) => d.isFile() && !d.name.endsWith(TEMP_SUFFIX))
-          .map((d) => relative(root, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).split(sep).join('/'));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      return names.filter((k) => k.startsWith(prefix));
+      return (await listFiles(root)).filter((k) => k.startsWith(prefix) && !k.endsWith(TEMP_SUFFIX));
     },
   };
 }
