@@ -38,4 +38,22 @@ describe('JSON lines state input', () => {
     }
     expect((await parse(new Uint8Array([0x7b, 0xff, 0x0a])).catch((e) => e)).message).toMatch(/line 1: not valid UTF-8/);
   });
+
+  it('names the line of invalid UTF-8 however the input is split', async () => {
+    const good = new TextEncoder().encode('{"key":"a","value":"é"}\n{"key":"b","value":"ü"}\n');
+    const bytes = new Uint8Array([...good, ...new TextEncoder().encode('{"key":"c","value":"'), 0xc3, 0x28, 0x22, 0x7d, 0x0a]);
+    for (const split of [1, 7, 4096]) {
+      const err = await parse(bytes, split).catch((e) => e);
+      expect(err, `split ${split}`).toBeInstanceOf(JsonLinesError);
+      expect(err.line).toBe(3);
+    }
+  });
+
+  it('refuses a key longer than any checkpoint holds (65,536 bytes), naming its line', async () => {
+    const at = (n: number) => `{"key":"a","value":"b"}\n{"key":"0x${'ab'.repeat(n)}","value":"b"}`;
+    expect(await parse(at(65_536), 4096)).toHaveLength(2);
+    const err = await parse(at(65_537), 4096).catch((e) => e);
+    expect(err).toBeInstanceOf(JsonLinesError);
+    expect(err.message).toMatch(/line 2: "key" is 65537 bytes/);
+  });
 });

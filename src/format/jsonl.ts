@@ -2,6 +2,7 @@
 // `0x` is hex bytes and any other string is UTF-8 text; `"value": null` deletes the key; a
 // later line for a key overrides an earlier one. Read as a stream; every error names its line.
 import { JsonLinesError } from '../errors.js';
+import { MAX_KEY_LENGTH } from './chunk.js';
 import type { Pair } from '../tree/pairs.js';
 
 /** Longest line accepted: bounds memory on input without newlines. */
@@ -35,35 +36,53 @@ export function parseLine(text: string, line: number): Pair | undefined {
   if (typeof key !== 'string') throw new JsonLinesError(line, '"key" must be a string');
   if (key === '' || key === '0x') throw new JsonLinesError(line, '"key" must not be empty');
   if (value !== null && typeof value !== 'string') throw new JsonLinesError(line, '"value" must be a string or null');
-  return { key: decodeBytesString(key, '"key"', line), value: value === null ? null : decodeBytesString(value, '"value"', line) };
+  const keyBytes = decodeBytesString(key, '"key"', line);
+  // The limit of every checkpoint (docs/FORMAT.md): a state `root` accepts, `create` must too.
+  if (keyBytes.length > MAX_KEY_LENGTH) throw new JsonLinesError(line, `"key" is ${keyBytes.length} bytes; keys must be 1 to ${MAX_KEY_LENGTH} bytes`);
+  return { key: keyBytes, value: value === null ? null : decodeBytesString(value, '"value"', line) };
 }
 
 /** Reads JSON lines from a byte stream, yielding each pair in order. */
 export async function* readJsonLines(input: AsyncIterable<Uint8Array>): AsyncGenerator<Pair> {
+  // Lines are cut from the bytes and each is decoded alone, so an error names its own line.
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let pending = '';
   let line = 0;
-  const take = (text: string) => {
+  const take = (bytes: Uint8Array) => {
     line++;
-    return parseLine(text, line);
-  };
-  for await (const piece of input) {
     let text: string;
     try {
-      text = decoder.decode(piece, { stream: true });
+      text = decoder.decode(bytes);
     } catch {
-      throw new JsonLinesError(line + 1, 'not valid UTF-8');
+      throw new JsonLinesError(line, 'not valid UTF-8');
     }
-    pending += text;
+    return parseLine(text, line);
+  };
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const joined = (tail: Uint8Array) => {
+    if (pending.length === 0) return tail;
+    const out = new Uint8Array(pendingBytes + tail.length);
+    let pos = 0;
+    for (const p of pending) { out.set(p, pos); pos += p.length; }
+    out.set(tail, pos);
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  for await (const piece of input) {
+    let start = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const pair = take(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
+    while ((nl = piece.indexOf(0x0a, start)) >= 0) {
+      const pair = take(joined(piece.subarray(start, nl)));
+      start = nl + 1;
       if (pair) yield pair;
     }
-    if (pending.length > MAX_LINE_BYTES) throw new JsonLinesError(line + 1, `longer than ${MAX_LINE_BYTES} bytes`);
+    if (start < piece.length) {
+      pending.push(piece.slice(start));
+      pendingBytes += piece.length - start;
+    }
+    if (pendingBytes > MAX_LINE_BYTES) throw new JsonLinesError(line + 1, `longer than ${MAX_LINE_BYTES} bytes`);
   }
-  pending += decoder.decode();
-  const last = take(pending);
+  const last = take(joined(new Uint8Array(0)));
   if (last) yield last;
 }
