@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { runCli } from './cli-harness.js';
@@ -103,6 +103,55 @@ describe('lightsnap create / inspect / verify / restore / get', () => {
     const r = await runCli('create', badState, '--out', join(work, 'x'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line 2: not valid JSON/);
+  });
+});
+
+describe('failures of the machine and the arguments', () => {
+  const state = join(work, 'state-os.jsonl');
+  writeState(state, 2000, 6);
+  const out = join(work, 'cp-os');
+
+  it('says what is wrong in one line, with the documented status and no stack trace', async () => {
+    const created = await runCli('create', state, '--out', out, '--max-chunk-bytes', '8192');
+    const root = created.stdout.trim().split('\n').at(-1)!;
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: Array<[string[], number, RegExp]> = [
+      [['restore', out, '--root', root, '--into', file], 4, /--into .*a-file: not a directory/],
+      [['verify', 'http://[::1/', '--root', root], 2, /InvalidArgument: not a URL/],
+      [['verify', 'http://user:secret@127.0.0.1:9/cp/', '--root', root], 2, /user name or password/],
+      [['serve', out, '--host', '192.0.2.1', '--port', '0'], 2, /cannot listen on 192\.0\.2\.1.*EADDRNOTAVAIL/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await runCli(...argv);
+      expect(r.code, argv.join(' ')).toBe(code);
+      expect(r.stderr, argv.join(' ')).toMatch(message);
+      expect(r.stderr, argv.join(' ')).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('stops on a full disk with StorageFailed (status 7), leaves no partial file, and resumes once there is room', async (ctx) => {
+    const disk = mkdtempSync(join(tmpdir(), 'lightsnap-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk], { stdio: 'ignore' });
+    } catch {
+      return ctx.skip(); // not allowed to mount here (not root)
+    }
+    try {
+      const root = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).root;
+      const into = join(disk, 'restored');
+      const full = await runCli('restore', out, '--root', root, '--into', into);
+      expect(full.code).toBe(7);
+      expect(full.stderr).toMatch(/StorageFailed: .*disk is full \(ENOSPC\)/);
+      expect(full.stderr).not.toMatch(/\n\s+at /);
+      expect(readdirSync(into, { recursive: true }).map(String).filter((n) => n.endsWith('.partial'))).toEqual([]);
+      execFileSync('mount', ['-o', 'remount,size=8m', disk]);
+      const resumed = await runCli('restore', out, '--root', root, '--into', into);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect((await runCli('verify', into, '--root', root)).code).toBe(0);
+    } finally {
+      execFileSync('umount', [disk]);
+    }
   });
 });
 

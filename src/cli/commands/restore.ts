@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { intOption, parse } from '../args.js';
-import { usageError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
+import { stat } from 'node:fs/promises';
 import { rootOption, sourcesFor } from '../sources.js';
 import { progressView } from '../progress.js';
 import { restoreCheckpoint } from '../../checkpoint/transfer.js';
@@ -16,6 +17,9 @@ export const restoreCommand: Command = {
     }, this.usage);
     const root = rootOption(values.root, this.usage);
     if (!values.into) throw usageError(`--into DIR is required\nusage: lightsnap ${this.usage}`);
+    if ((await stat(values.into).catch(() => undefined))?.isDirectory() === false) {
+      throw inputError(`--into ${values.into}: not a directory`);
+    }
     const workers = intOption(values.workers, 'workers', 0, 256);
     const sources = await sourcesFor(positionals, this.usage);
     const view = progressView(io, values.json ?? false);
