@@ -177,6 +177,64 @@ export class UnsupportedHashOp extends LightsnapError {
   }
 }
 
+// ---- changesets ------------------------------------------------------------------------------
+
+export interface ChangesetContext {
+  height?: number;
+  /** Index of the piece in the height's metadata. */
+  piece?: number;
+  /** Where the bytes came from (a URL or a path). */
+  source?: string;
+  cause?: unknown;
+}
+
+/**
+ * An error about one height's changeset: it names the height and, where one applies, the piece
+ * index, so a follower knows which piece to refetch and which height was refused.
+ */
+export class ChangesetError extends LightsnapError {
+  readonly height?: number;
+  readonly piece?: number;
+  readonly source?: string;
+  constructor(code: string, detail: string, ctx: ChangesetContext = {}) {
+    const where = [ctx.height !== undefined ? `height ${ctx.height}` : '', ctx.piece !== undefined ? `piece ${ctx.piece}` : '',
+      ctx.source ? `from ${ctx.source}` : ''].filter(Boolean).join(' ');
+    super(code, where ? `${detail} (${where})` : detail, { cause: ctx.cause });
+    this.height = ctx.height;
+    this.piece = ctx.piece;
+    this.source = ctx.source;
+  }
+}
+
+/** Changeset metadata or a piece is malformed, out of bounds, of an unknown format version, or inconsistent. */
+export class ChangesetInvalid extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangesetInvalid', detail, ctx); }
+}
+/** A location holds no changeset metadata (changeset.json). */
+export class ChangesetNotFound extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangesetNotFound', detail, ctx); }
+}
+/** A piece the metadata names is absent from the source. */
+export class ChangesetPieceNotFound extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangesetPieceNotFound', detail, ctx); }
+}
+/** A piece's bytes do not match the size or digest its metadata states (corrupt, truncated, oversized). */
+export class ChangesetPieceCorrupted extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangesetPieceCorrupted', detail, ctx); }
+}
+/** One change does not fit in a piece: its key or value is over the stated limits. */
+export class ChangeTooLarge extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangeTooLarge', detail, ctx); }
+}
+/** A changeset's prevRoot is not the root of the state it is applied to (Kwil's PreviousBlock check). */
+export class PrevRootMismatch extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('PrevRootMismatch', detail, ctx); }
+}
+/** Applying a changeset gave another root than the changeset (or the caller's expectRoot) states. */
+export class ChangesetRootMismatch extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('ChangesetRootMismatch', detail, ctx); }
+}
+
 // ---- workers ---------------------------------------------------------------------------------
 
 /** A worker failed to load, crashed or exited, twice for the same task (the retry included). */
@@ -221,6 +279,13 @@ export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonl
   ProofInvalid: { cls: ProofInvalid, exit: EXIT.verification },
   MalformedProof: { cls: MalformedProof, exit: EXIT.input },
   UnsupportedHashOp: { cls: UnsupportedHashOp, exit: EXIT.input },
+  ChangesetInvalid: { cls: ChangesetInvalid, exit: EXIT.verification },
+  ChangesetNotFound: { cls: ChangesetNotFound, exit: EXIT.input },
+  ChangesetPieceNotFound: { cls: ChangesetPieceNotFound, exit: EXIT.input },
+  ChangesetPieceCorrupted: { cls: ChangesetPieceCorrupted, exit: EXIT.verification },
+  ChangeTooLarge: { cls: ChangeTooLarge, exit: EXIT.input },
+  PrevRootMismatch: { cls: PrevRootMismatch, exit: EXIT.verification },
+  ChangesetRootMismatch: { cls: ChangesetRootMismatch, exit: EXIT.verification },
   WorkerFailed: { cls: WorkerFailed, exit: EXIT.failure },
   PoolClosed: { cls: PoolClosed, exit: EXIT.failure },
 };

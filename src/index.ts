@@ -34,7 +34,9 @@ export {
   LightsnapError, InvalidArgument, CoreUnavailable, JsonLinesError, UnsortedLeaves, ProofInvalid,
   CheckpointError, CheckpointNotFound, ChunkNotFound, ChunkCorrupted, ChunkProofVerificationFailed, ManifestInvalid,
   RootMismatch, RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound,
-  StorageFailed, EXIT, ERRORS, exitStatusOf, type ErrorContext, type ExitStatus,
+  StorageFailed, ChangesetError, ChangesetInvalid, ChangesetNotFound, ChangesetPieceNotFound, ChangesetPieceCorrupted,
+  ChangeTooLarge, PrevRootMismatch, ChangesetRootMismatch, EXIT, ERRORS, exitStatusOf, type ErrorContext, type ExitStatus,
+  type ChangesetContext,
 } from './errors.js';
 export {
   parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS,
@@ -56,3 +58,12 @@ export {
   parseStreamManifest, encodeStreamManifest, type StreamManifest, type StreamChunker,
 } from './format/stream-manifest.js';
 export { decodeCosmosSnapshot, CosmosSnapshotVerifier, type CosmosSnapshot } from './stream/cosmos-snapshot.js';
+// Changesets (docs/FORMAT.md, "Changeset"): one height's ordered changes in content-addressed pieces.
+export {
+  ChangesetWriter, encodeChangeset, encodeChangesetMetadata, parseChangesetMetadata, decodeChangesetPiece,
+  CHANGESET_FORMAT, CHANGESET_FORMAT_VERSION, MAX_PIECE_BYTES, MAX_PIECES, MAX_CHANGE_BYTES,
+  type ChangesetMetadata, type ChangesetRoots, type PieceEntry, type Piece, type EncodedChangeset,
+} from './format/changeset.js';
+export {
+  writeChangeset, loadChangesetMetadata, fetchPiece, readChanges, piecePath, CHANGESET_METADATA_PATH, type WrittenChangeset,
+} from './changeset/io.js';

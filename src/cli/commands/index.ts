@@ -10,6 +10,7 @@ import { serveCommand } from './serve.js';
 import { createCommand } from './create.js';
 import { getCommand, proveCommand } from './get.js';
 import { demoCommand } from './demo.js';
+import { changesetCommand } from './changeset.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -23,4 +24,5 @@ export const commands: Record<string, Command> = {
   prove: proveCommand,
   demo: demoCommand,
   root: rootCommand,
+  changeset: changesetCommand,
 };
