@@ -79,6 +79,13 @@ describe('errors crossing threads', () => {
     ProofInvalid: () => new errors.ProofInvalid('sibling count'),
     MalformedProof: () => new errors.MalformedProof('a field number is 0', 33),
     UnsupportedHashOp: () => new errors.UnsupportedHashOp('KECCAK256'),
+    ChangesetInvalid: () => new errors.ChangesetInvalid('unknown version', { height: 9, piece: 2, source: 'c' }),
+    ChangesetNotFound: () => new errors.ChangesetNotFound('no changeset.json', { source: 'c' }),
+    ChangesetPieceNotFound: () => new errors.ChangesetPieceNotFound('missing', { height: 9, piece: 0 }),
+    ChangesetPieceCorrupted: () => new errors.ChangesetPieceCorrupted('digest', { height: 9, piece: 1, source: 'c' }),
+    ChangeTooLarge: () => new errors.ChangeTooLarge('key "k" too large', { height: 3 }),
+    PrevRootMismatch: () => new errors.PrevRootMismatch('prevRoot differs', { height: 4 }),
+    ChangesetRootMismatch: () => new errors.ChangesetRootMismatch('root differs', { height: 5 }),
     WorkerFailed: () => new errors.WorkerFailed('exited with code 1'),
     PoolClosed: () => new errors.PoolClosed(),
   };
