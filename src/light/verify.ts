@@ -162,8 +162,10 @@ function checkUntrusted(block: LightBlock, chainId: string): VerifyResult | unde
 }
 
 function tallyFailure(t: Exclude<TallyResult, { ok: true }>, whose: string): VerifyResult {
-  if (t.problem === 'invalid-signature') return invalid('invalid-signature', `signature ${t.index} of the commit does not verify`);
-  if (t.problem === 'duplicate-vote') return invalid('duplicate-vote', `signature ${t.index} is a second vote by the same validator`);
+  if (t.problem !== 'not-enough-power') {
+    return invalid(t.problem, t.problem === 'invalid-signature'
+      ? `signature ${t.index} of the commit does not verify` : `signature ${t.index} is a second vote by the same validator`);
+  }
   return invalid('not-enough-power', `${whose} signed ${t.tallied} of ${t.total} voting power, needed more than ${t.needed}`);
 }
 
@@ -198,11 +200,8 @@ export function verifyDecoded(trusted: LightBlock, untrusted: LightBlock, s: Set
   if (trustedVals) {
     const trust = signatures.tally(trustedVals, s.trust.numerator, s.trust.denominator);
     if (!trust.ok) {
-      if (trust.problem !== 'not-enough-power') return tallyFailure(trust, '');
-      return {
-        verdict: 'NOT_ENOUGH_TRUST', failure: 'not-enough-trust',
-        reason: `validators trusted at height ${th.height} signed ${trust.tallied} of ${trust.total} voting power, needed more than ${trust.needed}`,
-      };
+      const failed = tallyFailure(trust, `the validators trusted at height ${th.height}`);
+      return failed.failure === 'not-enough-power' ? { ...failed, verdict: 'NOT_ENOUGH_TRUST', failure: 'not-enough-trust' } : failed;
     }
   }
   const own = signatures.tally(untrusted.validatorSet!, 2n, 3n);
