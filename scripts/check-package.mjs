@@ -37,7 +37,7 @@ check('builds dist/', () => { run('node', [join(root, 'scripts', 'build-dist.mjs
 check('publint --strict is clean', () => { run(bin('publint'), ['--strict']); });
 check('arethetypeswrong (esm-only profile) is clean', () => { run(bin('attw'), ['--pack', '.', '--profile', 'esm-only']); });
 
-const entries = ['lightsnap', 'lightsnap/worker', 'lightsnap/worker/thread', 'lightsnap/idb', 'lightsnap/ics23', 'lightsnap/node'];
+const entries = ['lightsnap', 'lightsnap/worker', 'lightsnap/worker/thread', 'lightsnap/idb', 'lightsnap/ics23', 'lightsnap/light', 'lightsnap/node'];
 check('works in Node without a bundler: hashing, a default worker pool, every entry', () => {
   const smoke = `
     import { createHash } from 'node:crypto';

@@ -5,7 +5,7 @@
 // (hash sizes, address sizes, flags, height > 0) are enforced here.
 import { LightBlockMalformed } from './errors.js';
 import { byPowerThenAddress, equalBytes, validatorAddress } from './encoding.js';
-import { parseTime, type Nanos } from './time.js';
+import { GO_ZERO_TIME, parseTime, type Nanos } from './time.js';
 import {
   BlockIdFlag, type BlockId, type Commit, type CommitSig, type Header, type LightBlock, type SignedHeader,
   type Validator, type ValidatorSet,
@@ -136,7 +136,7 @@ function commitSig(v: Json, path: string): CommitSig {
   const sig: CommitSig = {
     blockIdFlag: flag,
     validatorAddress: hexBytes(o.validator_address, `${path}.validator_address`, absent ? [0] : [20]),
-    timestamp: o.timestamp === undefined || o.timestamp === null ? 0n : time(o.timestamp, `${path}.timestamp`),
+    timestamp: o.timestamp === undefined || o.timestamp === null ? GO_ZERO_TIME : time(o.timestamp, `${path}.timestamp`),
     signature: base64Bytes(o.signature, `${path}.signature`, 64),
   };
   // CommitSig.ValidateBasic: an absent vote carries nothing; a present one a signature.

@@ -13,6 +13,9 @@ const NS_PER_S = 1_000_000_000n;
 const MIN_SECONDS = -62135596800n;
 const MAX_SECONDS = 253402300799n;
 
+/** Go's zero time.Time (0001-01-01T00:00:00Z), which absent votes carry. */
+export const GO_ZERO_TIME: Nanos = MIN_SECONDS * NS_PER_S;
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 function daysFromCivil(y: number, m: number, d: number): number {

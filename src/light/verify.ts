@@ -209,20 +209,13 @@ export function verifyDecoded(trusted: LightBlock, untrusted: LightBlock, s: Set
   return { verdict: 'SUCCESS', power: { signed: own.tallied, total: own.total } };
 }
 
-let defaultVerifier: BatchVerifier | undefined;
-
-/** Sets the verifier used when options give none (the core's, once loaded). */
-export function setDefaultVerifier(verifier: BatchVerifier): void {
-  defaultVerifier = verifier;
-}
-
 /**
  * Verifies the untrusted light block against the trusted one (both in the CometBFT RPC JSON
  * shape, or decoded by `decodeLightBlock`). Malformed untrusted data is INVALID; a malformed
  * trusted block or bad options throw.
  */
 export function verifyLightBlock(trusted: unknown, untrusted: unknown, options: VerifyOptions): VerifyResult {
-  const s = settings(options, defaultVerifier);
+  const s = settings(options);
   const now = toNanos(options.now ?? Date.now(), 'options.now');
   const t = decodeLightBlock(trusted, 'trusted');
   let u: LightBlock;
