@@ -251,6 +251,72 @@ export class PoolClosed extends LightsnapError {
   }
 }
 
+// ---- the light client ------------------------------------------------------------------------
+
+/** Untrusted light-client data (a light block, an RPC answer) does not have the expected shape; `path` says where. */
+export class LightBlockMalformed extends LightsnapError {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('LightBlockMalformed', `${path}: ${message}`);
+    this.path = path;
+  }
+}
+
+/** A header failed light-client verification (INVALID, or trust that cannot be reached); names the height. */
+export class LightVerificationFailed extends LightsnapError {
+  readonly height: number;
+  readonly reason: string;
+  readonly source?: string;
+  constructor(height: number, reason: string, source?: string) {
+    super('LightVerificationFailed', `header at height ${height}${source ? ` from ${source}` : ''} failed verification: ${reason}`);
+    this.height = height;
+    this.reason = reason;
+    this.source = source;
+  }
+}
+
+/** The trusted header is older than the trusting period: a new trust root is needed. */
+export class TrustedHeaderExpired extends LightsnapError {
+  constructor(message: string) {
+    super('TrustedHeaderExpired', message);
+  }
+}
+
+/** One side of a ConflictingHeaders: who served which header (and the light block, as evidence). */
+export interface ConflictingSide {
+  source: string;
+  /** The header hash, uppercase hex. */
+  hash: string;
+  /** The light block in the RPC's JSON shape. */
+  lightBlock: unknown;
+}
+
+/**
+ * A witness served a validly signed header different from the primary's at the same height:
+ * a fork or an attack. Both light blocks are kept as evidence.
+ */
+export class ConflictingHeaders extends LightsnapError {
+  readonly height: number;
+  readonly primary: ConflictingSide;
+  readonly witness: ConflictingSide;
+  constructor(height: number, primary: ConflictingSide, witness: ConflictingSide) {
+    super('ConflictingHeaders',
+      `witness ${witness.source} has header ${witness.hash} at height ${height}, the primary ${primary.source} has ${primary.hash}`);
+    this.height = height;
+    this.primary = primary;
+    this.witness = witness;
+  }
+}
+
+/** A light-block provider could not answer (timeouts, connection errors, server errors, no such height). */
+export class ProviderUnavailable extends LightsnapError {
+  readonly source: string;
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super('ProviderUnavailable', `${source}: ${message}`, options);
+    this.source = source;
+  }
+}
+
 // ---- the registry ----------------------------------------------------------------------------
 
 type ErrorClass = abstract new (...args: never[]) => LightsnapError;
@@ -288,6 +354,11 @@ export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonl
   ChangesetRootMismatch: { cls: ChangesetRootMismatch, exit: EXIT.verification },
   WorkerFailed: { cls: WorkerFailed, exit: EXIT.failure },
   PoolClosed: { cls: PoolClosed, exit: EXIT.failure },
+  LightBlockMalformed: { cls: LightBlockMalformed, exit: EXIT.input },
+  LightVerificationFailed: { cls: LightVerificationFailed, exit: EXIT.verification },
+  TrustedHeaderExpired: { cls: TrustedHeaderExpired, exit: EXIT.verification },
+  ConflictingHeaders: { cls: ConflictingHeaders, exit: EXIT.verification },
+  ProviderUnavailable: { cls: ProviderUnavailable, exit: EXIT.network },
 };
 
 /** The registered class of an error name, or undefined for one this version does not know. */

@@ -88,6 +88,13 @@ describe('errors crossing threads', () => {
     ChangesetRootMismatch: () => new errors.ChangesetRootMismatch('root differs', { height: 5 }),
     WorkerFailed: () => new errors.WorkerFailed('exited with code 1'),
     PoolClosed: () => new errors.PoolClosed(),
+    LightBlockMalformed: () => new errors.LightBlockMalformed('signed_header.header.height', 'expected an integer'),
+    LightVerificationFailed: () => new errors.LightVerificationFailed(42, 'signature 3 does not verify', 'http://rpc.example/'),
+    TrustedHeaderExpired: () => new errors.TrustedHeaderExpired('expired at 2026-01-01T00:00:00Z'),
+    ConflictingHeaders: () => new errors.ConflictingHeaders(7,
+      { source: 'p', hash: 'AA', lightBlock: { signed_header: { header: { height: '7' } } } },
+      { source: 'w', hash: 'BB', lightBlock: { signed_header: { header: { height: '7' } } } }),
+    ProviderUnavailable: () => new errors.ProviderUnavailable('http://rpc.example/', 'timed out'),
   };
 
   it('has a sample for every registered error, and every sample is registered under its name', () => {

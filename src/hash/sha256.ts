@@ -1,5 +1,6 @@
 // Public SHA-256 API over the active core.
 import { assertBytes } from '../assert.js';
+import { concatBytes } from '../bytes.js';
 import { InvalidArgument } from '../errors.js';
 import { backend } from '../core/load.js';
 import type { Sha256State } from '../core/backend.js';
@@ -42,25 +43,15 @@ export function sha256Batch(messages: readonly Uint8Array[]): Uint8Array[] {
     assertBytes(m, `messages[${i}]`);
     if (m.length !== 64) all64 = false;
   });
-  const digests = all64 ? backend().sha256Batch64(concat(messages)) : hashMany(messages);
+  const digests = all64 ? backend().sha256Batch64(concatBytes(messages)) : hashMany(messages);
   return messages.map((_, i) => digests.subarray(i * 32, i * 32 + 32));
-}
-
-function concat(messages: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
-  let pos = 0;
-  for (const m of messages) {
-    out.set(m, pos);
-    pos += m.length;
-  }
-  return out;
 }
 
 /** SHA-256 of each message (unchecked: internal callers), digests back to back, in one batch call. */
 export function hashMany(messages: readonly Uint8Array[]): Uint8Array {
   const offsets = new Uint32Array(messages.length + 1);
   messages.forEach((m, i) => { offsets[i + 1] = offsets[i] + m.length; });
-  return backend().sha256BatchVar(concat(messages), offsets);
+  return backend().sha256BatchVar(concatBytes(messages), offsets);
 }
 
 /** SHA-256 of each 64-byte message in `data` (length a multiple of 64); digests back to back. */

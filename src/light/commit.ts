@@ -4,8 +4,9 @@
 // that made up that power are then checked in one batch; any bad one fails the commit.
 // Signatures verified once are remembered per commit, so the trusted-set and new-set tallies
 // of non-adjacent verification never verify the same signature twice.
+import { equalBytes } from '../bytes.js';
 import { toHex } from '../hex.js';
-import { equalBytes, voteSignBytes } from './encoding.js';
+import { voteSignBytes } from './encoding.js';
 import { BlockIdFlag, type Commit, type ValidatorSet } from './types.js';
 
 export interface SignatureCheck {

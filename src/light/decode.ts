@@ -3,8 +3,9 @@
 // JSON becomes a LightBlockMalformed naming the field, never a crash or an unbounded
 // allocation. Shape rules of CometBFT's ValidateBasic that do not depend on other blocks
 // (hash sizes, address sizes, flags, height > 0) are enforced here.
-import { LightBlockMalformed } from './errors.js';
-import { byPowerThenAddress, equalBytes, validatorAddress } from './encoding.js';
+import { equalBytes } from '../bytes.js';
+import { LightBlockMalformed } from '../errors.js';
+import { byPowerThenAddress, validatorAddress } from './encoding.js';
 import { GO_ZERO_TIME, parseTime, type Nanos } from './time.js';
 import {
   BlockIdFlag, type BlockId, type Commit, type CommitSig, type Header, type LightBlock, type SignedHeader,

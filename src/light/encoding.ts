@@ -2,26 +2,15 @@
 // Header.Hash), the validator-set hash (types/validator_set.go), addresses (crypto/ed25519) and
 // vote sign bytes (types/vote.go VoteSignBytes, types/canonical.go), hashed with the core's
 // SHA-256 and simple Merkle tree.
+import { compareBytes, concatBytes } from '../bytes.js';
 import { backend } from '../core/load.js';
 import { merkleRoot } from '../merkle/tree.js';
-import {
-  bytesField, concatBytes, delimited, messageField, sfixed64Field, stringField, varintField,
-} from './proto.js';
+import { bytesField, delimited, messageField, sfixed64Field, stringField, varintField } from './proto.js';
 import { encodeTimestamp } from './time.js';
 import type { BlockId, Commit, Header, Validator } from './types.js';
 
 /** SignedMsgType PRECOMMIT: the type of every vote in a commit. */
 const PRECOMMIT = 2;
-
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && compareBytes(a, b) === 0;
-}
 
 /** A validator's address: the first 20 bytes of SHA-256 of its ed25519 public key. */
 export function validatorAddress(pubKey: Uint8Array): Uint8Array {

@@ -7,4 +7,4 @@ export { headerHash, validatorSetHash, validatorAddress, voteSignBytes } from '.
 export { parseTime, formatTime } from './time.js';
 export type { LightBlock, SignedHeader, Header, Commit, CommitSig, Validator, ValidatorSet, BlockId } from './types.js';
 export { BlockIdFlag } from './types.js';
-export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, ConflictingHeaders, ProviderUnavailable } from './errors.js';
+export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, ConflictingHeaders, ProviderUnavailable } from '../errors.js';

@@ -2,6 +2,7 @@
 // empty bytes are omitted; non-nullable sub-messages are always written). Values are built as
 // byte arrays and concatenated: the messages are small and fixed, so clarity beats a streaming
 // writer here.
+import { concatBytes } from '../bytes.js';
 
 /** Unsigned LEB128 of a non-negative integer, or of a negative int64 as 10-byte two's complement. */
 export function uvarint(value: number | bigint): Uint8Array {
@@ -13,18 +14,6 @@ export function uvarint(value: number | bigint): Uint8Array {
   }
   out.push(Number(n));
   return Uint8Array.from(out);
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
 }
 
 const EMPTY = new Uint8Array(0);

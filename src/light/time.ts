@@ -3,7 +3,8 @@
 // epoch in a bigint, so comparisons are exact (a JavaScript Date keeps only milliseconds).
 // Calendar arithmetic is done by hand: Date.UTC maps years 0–99 to 1900–1999, and Go's zero
 // time (0001-01-01) appears in absent votes.
-import { concatBytes, varintField } from './proto.js';
+import { concatBytes } from '../bytes.js';
+import { varintField } from './proto.js';
 
 /** Nanoseconds since 1970-01-01T00:00:00Z (negative before). */
 export type Nanos = bigint;

@@ -1,12 +1,12 @@
 // One step of light-client verification: is `untrusted` to be believed, given `trusted`?
 // The rules are CometBFT's light/verifier.go (VerifyAdjacent, VerifyNonAdjacent) and
 // types/validation.go, with tendermint-rs' up-front commit checks; SPECS §11.
-import { InvalidArgument } from '../errors.js';
+import { equalBytes } from '../bytes.js';
+import { InvalidArgument, LightBlockMalformed } from '../errors.js';
 import { toHex } from '../hex.js';
 import { CommitSignatures, type BatchVerifier, type TallyResult } from './commit.js';
 import { decodeLightBlock } from './decode.js';
-import { equalBytes, headerHash, validatorSetHash } from './encoding.js';
-import { LightBlockMalformed } from './errors.js';
+import { headerHash, validatorSetHash } from './encoding.js';
 import { fromMillis, formatTime, parseTime, type Nanos } from './time.js';
 import { BlockIdFlag, type LightBlock, type SignedHeader, type ValidatorSet } from './types.js';
 

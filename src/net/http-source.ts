@@ -1,6 +1,7 @@
 // A checkpoint served over HTTP(S) by any static host: per-request timeouts, retries with
 // exponential backoff for transient failures, and a hard bound on the bytes read. Limits apply
 // to the decoded bytes as they arrive, so a CDN that compresses (Content-Encoding) is fine.
+import { concatBytes } from '../bytes.js';
 import type { FetchOptions, Source } from './source.js';
 import { describePath, notFound } from './source.js';
 import { ChunkCorrupted, InvalidArgument, SourceUnavailable } from '../errors.js';
@@ -35,14 +36,7 @@ async function readBounded(res: Response, maxBytes: number, where: string, sourc
     }
     parts.push(value);
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {

@@ -13,15 +13,17 @@ interface WireError {
     name: string;
     message: string;
     stack?: string;
-    /** The error's own fields: code, chunk, source, detail, offset, … (primitives only). */
-    fields: Record<string, string | number | boolean | undefined>;
+    /** The error's own fields: code, chunk, source, detail, offset, … (primitives and plain JSON-like objects). */
+    fields: Record<string, unknown>;
   };
 }
 
 function toWire(err: LightsnapError): WireError {
   const fields: WireError['lightsnap']['fields'] = {};
   for (const [key, value] of Object.entries(err)) {
-    if (value === undefined || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
+    // Plain objects (ConflictingHeaders' evidence) are structured-cloned; class instances are not sent.
+    const plain = typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+    if (value === undefined || plain || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
   }
   return { lightsnap: { name: err.name, message: err.message, stack: err.stack, fields } };
 }
