@@ -26,30 +26,97 @@ export interface MirrorOptions {
   faults?: ReadonlySet<string> | 'any';
   onBad?: BadSourceListener;
   signal?: AbortSignal;
+  /**
+   * Milliseconds to wait on a source before asking the next one as well (default 3000): a
+   * stalled mirror costs a few seconds once, not a full series of timeouts per file.
+   */
+  hedgeMs?: number;
 }
 
+export const DEFAULT_HEDGE_MS = 3000;
+
 /**
- * The one mirror loop: runs `attempt` on each source in turn until one succeeds. A typed error
- * whose code is a source fault is reported to `onBad` (tagged with the chunk and the source) and
- * the next source is tried; an abort, an untyped error (a bug, not a source's fault) or any other
- * code ends the loop at once. When every source fails, throws the first failure (so a
- * single-source caller sees the real cause).
+ * How often each source was overtaken by the next one (it stalled). Sources that stalled are
+ * asked last, so after the first stall a transfer stops waiting on that mirror; a success
+ * clears its record. Kept per Source object, for as long as the caller holds it.
  */
-export async function fromAnySource<T>(sources: readonly Source[], attempt: (source: Source) => Promise<T>,
-  opts: MirrorOptions = {}): Promise<{ value: T; source: Source }> {
+const stalls = new WeakMap<Source, number>();
+
+/** The sources in the order to try them: rotated to `first`, then those that stalled least first. */
+function tryOrder(sources: readonly Source[], first: number): Source[] {
+  const rotated = sources.map((_, i) => sources[(first + i) % sources.length]);
+  return rotated.sort((a, b) => (stalls.get(a) ?? 0) - (stalls.get(b) ?? 0)); // stable: rotation kept among equals
+}
+
+type Settled<T> = { ok: true; value: T; source: Source } | { ok: false; error: unknown; source: Source };
+
+/**
+ * The one mirror loop. `attempt` fetches from one source (with a signal that is aborted once
+ * another source wins) and must have no side effects; `accept`, when given, then acts on the
+ * first result to arrive (verifies, stores) and runs for one result at a time. A source that
+ * has not answered after `hedgeMs` is overtaken: the next source is asked in parallel and the
+ * first good answer wins. A typed error whose code is a source fault is reported to `onBad`
+ * (tagged with the chunk and the source) and the next source is tried; an abort, an untyped
+ * error (a bug, not a source's fault) or any other code ends the loop at once. When every
+ * source fails, throws the first failure (so a single-source caller sees the real cause).
+ */
+export async function fromAnySource<T>(sources: readonly Source[],
+  attempt: (source: Source, signal: AbortSignal) => Promise<T>, opts: MirrorOptions = {},
+  accept?: (value: T, source: Source) => Promise<void>): Promise<{ value: T; source: Source }> {
   if (sources.length === 0) throw new SourceUnavailable('no source given');
   const faults = opts.faults ?? CHUNK_FAULTS;
+  const hedgeMs = opts.hedgeMs ?? DEFAULT_HEDGE_MS;
+  const queue = tryOrder(sources, opts.first ?? 0);
+  const running = new Map<Source, { settled: Promise<Settled<T>>; stop: AbortController }>();
+  const launched: Source[] = [];
   let first: CheckpointError | undefined;
-  for (let i = 0; i < sources.length; i++) {
-    const source = sources[((opts.first ?? 0) + i) % sources.length];
-    try {
-      return { value: await attempt(source), source };
-    } catch (err) {
-      if (opts.signal?.aborted || !(err instanceof CheckpointError) || (faults !== 'any' && !faults.has(err.code))) throw err;
-      const tagged = err.at({ chunk: opts.chunk, source: source.name });
-      opts.onBad?.(tagged, source);
-      first ??= tagged;
+
+  const launch = () => {
+    const source = queue.shift();
+    if (!source) return;
+    launched.push(source);
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const settled = attempt(source, signal).then(
+      (value): Settled<T> => ({ ok: true, value, source }),
+      (error: unknown): Settled<T> => ({ ok: false, error, source }));
+    running.set(source, { settled, stop });
+  };
+  /** A source's failure: reported and remembered if it is the source's fault, thrown otherwise. */
+  const fault = (err: unknown, source: Source) => {
+    if (opts.signal?.aborted || !(err instanceof CheckpointError) || (faults !== 'any' && !faults.has(err.code))) throw err;
+    const tagged = err.at({ chunk: opts.chunk, source: source.name });
+    opts.onBad?.(tagged, source);
+    first ??= tagged;
+  };
+
+  launch();
+  try {
+    while (running.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const overtaken = queue.length === 0 ? undefined
+        : new Promise<'overtake'>((resolve) => { timer = setTimeout(() => resolve('overtake'), hedgeMs); });
+      const next = await Promise.race([...[...running.values()].map((r) => r.settled), ...(overtaken ? [overtaken] : [])]);
+      clearTimeout(timer);
+      if (next === 'overtake') {
+        launch();
+        continue;
+      }
+      running.delete(next.source);
+      try {
+        if (!next.ok) throw next.error;
+        await accept?.(next.value, next.source);
+        stalls.delete(next.source);
+        // Sources asked before the winner and still silent were slower than it: ask them later next time.
+        for (const slow of running.keys()) if (launched.indexOf(slow) < launched.indexOf(next.source)) stalls.set(slow, (stalls.get(slow) ?? 0) + 1);
+        return { value: next.value, source: next.source };
+      } catch (err) {
+        fault(err, next.source);
+        if (running.size === 0) launch();
+      }
     }
+  } finally {
+    for (const loser of running.values()) loser.stop.abort(); // the answer is in: stop the others
   }
   throw first;
 }
@@ -58,13 +125,14 @@ export async function fromAnySource<T>(sources: readonly Source[], attempt: (sou
  * The manifest from the first source whose manifest is valid and names `root` (any typed
  * error condemns only that source).
  */
-export async function fetchManifest(sources: readonly Source[], root: string, signal?: AbortSignal): Promise<FetchedManifest> {
-  const { value, source } = await fromAnySource(sources, async (source) => {
+export async function fetchManifest(sources: readonly Source[], root: string, signal?: AbortSignal,
+  hedgeMs?: number): Promise<FetchedManifest> {
+  const { value, source } = await fromAnySource(sources, async (source, signal) => {
     const bytes = await source.fetch(MANIFEST_FILE, { maxBytes: MAX_MANIFEST_BYTES, signal });
     const manifest = parseManifest(bytes);
     if (manifest.root !== root) throw new RootMismatch(`the manifest's root ${manifest.root} is not the trusted root ${root}`);
     return { manifest, bytes };
-  }, { faults: 'any', signal });
+  }, { faults: 'any', signal, hedgeMs });
   return { ...value, source };
 }
 
@@ -72,18 +140,16 @@ export async function fetchManifest(sources: readonly Source[], root: string, si
 export type ChunkAcceptor = (chunk: Uint8Array, proof: Uint8Array, source: string) => Promise<void>;
 
 /**
- * Fetches chunk `index` and its proof and hands them to `accept`, trying each source in turn
- * (starting at `first`, to spread load) until one is accepted. With `localChunk` (the chunk's
- * bytes, already at hand) only the proof is fetched.
+ * Fetches chunk `index` and its proof and hands them to `accept`, trying the sources (starting
+ * at `first`, to spread load) until one is accepted. With `localChunk` (the chunk's bytes,
+ * already at hand) only the proof is fetched.
  */
 export async function fetchAcceptedChunk(sources: readonly Source[], index: number, entry: ChunkEntry,
-  accept: ChunkAcceptor, onBad: BadSourceListener, signal?: AbortSignal, first = 0, localChunk?: Uint8Array): Promise<Source> {
-  const { source } = await fromAnySource(sources, async (source) => {
-    const [chunk, proof] = await Promise.all([
-      localChunk ?? source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
-      source.fetch(`proofs/${entry.proof}`, { maxBytes: entry.proofSize, signal }),
-    ]);
-    await accept(chunk, proof, source.name);
-  }, { first, chunk: index, onBad, signal });
+  accept: ChunkAcceptor, onBad: BadSourceListener, opts: { signal?: AbortSignal; first?: number; localChunk?: Uint8Array; hedgeMs?: number } = {}): Promise<Source> {
+  const { source } = await fromAnySource(sources, (source, signal) => Promise.all([
+    opts.localChunk ?? source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
+    source.fetch(`proofs/${entry.proof}`, { maxBytes: entry.proofSize, signal }),
+  ]), { first: opts.first, chunk: index, onBad, signal: opts.signal, hedgeMs: opts.hedgeMs },
+  ([chunk, proof], source) => accept(chunk, proof, source.name));
   return source;
 }

@@ -20,6 +20,8 @@ export interface TransferOptions {
   concurrency?: number;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /** Milliseconds before a silent mirror is overtaken by the next (default 3000; fetch.ts). */
+  hedgeMs?: number;
 }
 
 export interface TransferResult {
@@ -57,7 +59,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const { sources, root, signal } = opts;
   const verifier = opts.verifier ?? localVerifier;
   const phase = restorer ? 'restore' : 'verify';
-  const { manifest, bytes } = await fetchManifest(sources, root, signal);
+  const { manifest, bytes } = await fetchManifest(sources, root, signal, opts.hedgeMs);
   const pending = restorer ? (await restorer.startRestore(bytes, root), restorer.pendingChunks()) : manifest.chunks.map((_, i) => i);
   const total = manifest.chunks.length;
   const bytesTotal = manifest.chunks.reduce((a, c) => a + c.size, 0);
@@ -79,7 +81,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
       ? async (chunk, proof, source) => void await restorer.restoreChunk(index, chunk, proof, source)
       : (chunk, proof, source) => verifier.verifyChunk({ root, index, entry, chunk, proof, source });
     const local = await restorer?.localChunk(index);
-    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, signal, slot, local);
+    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
     if (local) result.reused++;
     result.fetched++;
     chunksDone++;

@@ -79,7 +79,7 @@ export interface ReadStreamOptions {
 
 /** stream.json from the first source whose manifest is valid, self-consistent and has the trusted root. */
 async function fetchStreamManifest(sources: readonly Source[], root: string, signal?: AbortSignal): Promise<StreamManifest> {
-  const { value } = await fromAnySource(sources, async (source) => {
+  const { value } = await fromAnySource(sources, async (source, signal) => {
     const m = parseStreamManifest(await source.fetch(STREAM_MANIFEST, { maxBytes: MAX_STREAM_MANIFEST_BYTES, signal }));
     const computed = toHex(merkleRoot(digestsOf(m.chunks)));
     if (computed !== m.root) throw new ManifestInvalid(`root ${m.root} is not the Merkle root of the chunk digests, ${computed}`);
@@ -102,7 +102,7 @@ export async function* readStreamCheckpoint(sources: readonly Source[], root: st
   const progress = { phase: 'verify', chunksTotal: m.chunks.length, bytesTotal: m.size } as const;
   for (const [index, entry] of m.chunks.entries()) {
     signal?.throwIfAborted();
-    const { value: chunk } = await fromAnySource(sources, async (source) => {
+    const { value: chunk } = await fromAnySource(sources, async (source, signal) => {
       const got = await source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal });
       if (got.length !== entry.size || toHex(backend().sha256(got)) !== entry.digest) {
         throw new ChunkCorrupted('chunk does not match its digest');
