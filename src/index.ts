@@ -24,7 +24,7 @@ export {
 // store, the directory source and the HTTP server are in 'lightsnap/node'.
 export { createCheckpoint, createCheckpointFromSorted, type CreateOptions, type CreatedCheckpoint } from './checkpoint/create.js';
 export { Creator, Checkpointer, type CheckpointerOptions, type StateSource } from './checkpoint/creator.js';
-export { Restorer, type RestorerOptions } from './checkpoint/restorer.js';
+export { Restorer, type RestorerOptions, type RestoreStatus } from './checkpoint/restorer.js';
 export { verifyCheckpoint, restoreCheckpoint, type TransferOptions, type TransferResult } from './checkpoint/transfer.js';
 export { verifyChunk, localVerifier, type ChunkInput, type Verifier } from './checkpoint/verify.js';
 export { openCheckpoint, type CheckpointView } from './checkpoint/query.js';

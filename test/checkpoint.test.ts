@@ -271,6 +271,24 @@ describe('the Restorer', () => {
     expect(await target.keys('restore/')).toEqual([]);
   });
 
+  it('status(store) reports nothing, an interrupted restore with the chunks it stored, then a complete one', async () => {
+    const s = await sampleCheckpoint(samplePairs(300));
+    const m = parseManifest(s.manifestBytes);
+    const store = memoryStore();
+    expect(await Restorer.status(store)).toBeUndefined();
+    const restorer = new Restorer({ store });
+    await restorer.startRestore(s.manifestBytes, s.root);
+    expect(await Restorer.status(store)).toEqual({ manifest: m, complete: false, stored: [] });
+    for (const i of [3, 1]) {
+      const chunk = await s.source.fetch(`chunks/${m.chunks[i].digest}`, { maxBytes: 1 << 20 });
+      const proof = await s.source.fetch(`proofs/${m.chunks[i].proof}`, { maxBytes: 1 << 20 });
+      await restorer.restoreChunk(i, chunk, proof);
+    }
+    expect(await Restorer.status(store)).toEqual({ manifest: m, complete: false, stored: [1, 3] });
+    await restoreCheckpoint({ sources: [s.source], root: s.root, store });
+    expect(await Restorer.status(store)).toEqual({ manifest: m, complete: true, stored: m.chunks.map((_, i) => i) });
+  });
+
   it('keeps Oasis\' rules: one restore at a time, no chunk twice, abort clears', async () => {
     const a = await sampleCheckpoint(samplePairs(100, 1));
     const b = await sampleCheckpoint(samplePairs(100, 2));

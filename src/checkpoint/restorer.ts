@@ -6,11 +6,12 @@
 // Store layout: chunks/<digest>, proofs/<digest>, manifest.json (complete only), and while a
 // restore runs: restore/manifest.json, restore/done/<index>.
 import type { Store } from '../store/store.js';
-import { parseManifest, type Manifest } from '../format/manifest.js';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../format/manifest.js';
 import {
   CheckpointError, ChunkAlreadyRestored, ChunkNotFound, NoRestoreInProgress, RestoreAlreadyInProgress, RootMismatch,
 } from '../errors.js';
 import { localVerifier, type Verifier } from './verify.js';
+import { equalBytes } from '../bytes.js';
 import { InvalidArgument } from '../errors.js';
 import { sha256 } from '../hash/sha256.js';
 import { toHex } from '../hex.js';
@@ -25,7 +26,33 @@ export interface RestorerOptions {
   verifier?: Verifier;
 }
 
+/** What a store holds of a restore, as `Restorer.status` reports it. */
+export interface RestoreStatus {
+  /** The checkpoint restored, or being restored. */
+  manifest: Manifest;
+  /** Whether every chunk is in and the store is an ordinary checkpoint directory. */
+  complete: boolean;
+  /** Indices of the chunks stored and verified so far (every index when complete). */
+  stored: number[];
+}
+
 export class Restorer {
+  /**
+   * What `store` holds: a complete restore, one an interruption left (with the chunks it
+   * stored), or nothing (undefined). Reads only; a pending restore resumes with startRestore.
+   */
+  static async status(store: Store): Promise<RestoreStatus | undefined> {
+    const pending = await store.get(PENDING_MANIFEST);
+    const bytes = pending ?? await store.get(MANIFEST_FILE);
+    if (!bytes) return undefined;
+    const manifest = parseManifest(bytes);
+    if (!pending) return { manifest, complete: true, stored: manifest.chunks.map((_, i) => i) };
+    const stored = (await store.keys(DONE)).map((k) => Number(k.slice(DONE.length)))
+      .filter((i) => Number.isInteger(i) && i >= 0 && i < manifest.chunks.length).sort((a, b) => a - b);
+    return { manifest, complete: false, stored };
+  }
+
+
   private readonly store: Store;
   private readonly verifier: Verifier;
   private manifest?: Manifest;
@@ -49,18 +76,18 @@ export class Restorer {
     const manifest = parseManifest(manifestBytes);
     if (manifest.root !== root) throw new RootMismatch(`the manifest's root ${manifest.root} is not the trusted root ${root}`);
     const pending = await this.store.get(PENDING_MANIFEST);
-    if (pending && !sameBytes(pending, manifestBytes)) {
+    if (pending && !equalBytes(pending, manifestBytes)) {
       throw new RestoreAlreadyInProgress('another checkpoint is being restored into this store; abort it first');
     }
     this.manifest = manifest;
     this.manifestBytes = manifestBytes;
-    const complete = !pending && sameBytes(await this.store.get('manifest.json'), manifestBytes);
+    const complete = !pending && equalBytes(await this.store.get(MANIFEST_FILE) ?? EMPTY, manifestBytes);
     this.present = new Set(await this.store.keys('chunks/'));
     this.done = await this.recoverProgress(manifest);
     if (complete && this.done.size === manifest.chunks.length) return manifest; // intact: nothing to write
     // Damaged or new: the store no longer claims a complete checkpoint until every chunk is back.
     if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
-    if (complete) await this.store.delete(['manifest.json']);
+    if (complete) await this.store.delete([MANIFEST_FILE]);
     if (this.done.size) await this.store.put([...this.done].map((i) => [DONE + i, EMPTY] as const));
     if (this.done.size === manifest.chunks.length) await this.finish();
     return manifest;
@@ -162,14 +189,10 @@ export class Restorer {
 
   private async finish(): Promise<void> {
     await this.store.flush?.();
-    await this.store.put([['manifest.json', this.manifestBytes!]]);
+    await this.store.put([[MANIFEST_FILE, this.manifestBytes!]]);
     await this.store.flush?.();
     await this.store.delete([...(await this.store.keys(DONE)), PENDING_MANIFEST]);
   }
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Checks a caller's root string: 64 lowercase hex digits. */
