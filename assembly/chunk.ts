@@ -4,18 +4,18 @@
 //   "LSC1" | u32le n | u32le keyLen[n] | u32le valueLen[n] | keys back to back | values back to back
 //
 // Keys and values each sit back to back so that one batch-hash call per kind hashes them all.
-import { hashVarBatch } from './sha256_batch';
 
 export const CHUNK_MAGIC: u32 = 0x3143534c; // "LSC1" read as a little-endian u32
 export const CHUNK_HEADER: usize = 8;
 
-// Status codes returned to the host (negative; docs/CORE.md lists them with src/core).
-export const ERR_TRUNCATED: i32 = -1;
-export const ERR_MAGIC: i32 = -2;
-export const ERR_TOO_MANY_LEAVES: i32 = -3;
-export const ERR_KEY_TOO_LONG: i32 = -4;
-export const ERR_LENGTHS: i32 = -5;
-export const ERR_EMPTY_KEY: i32 = -6;
+// Status codes returned to the host (negative, apart from the range verifier's -1…-12 so one
+// call can return either; src/core/status.ts gives their meaning).
+export const ERR_TRUNCATED: i32 = -101;
+export const ERR_MAGIC: i32 = -102;
+export const ERR_TOO_MANY_LEAVES: i32 = -103;
+export const ERR_KEY_TOO_LONG: i32 = -104;
+export const ERR_LENGTHS: i32 = -105;
+export const ERR_EMPTY_KEY: i32 = -106;
 
 /**
  * Checks the layout of the chunk at `src` (`len` bytes) and writes the key offsets (u32[n+1],
@@ -57,18 +57,10 @@ export function chunkLayout(src: usize, len: usize, maxLeaves: u32, maxKeyLen: u
 }
 
 /**
- * Decodes the chunk and writes SHA-256(key) to `keyHashes` and SHA-256(value) to `valueHashes`
- * (32 bytes per leaf each). `work` must hold 2 × (maxLeaves + 1) × 4 + 8 bytes. Returns the
- * leaf count or a negative status.
+ * chunkLayout with its outputs in one work area of 2 × (maxLeaves + 1) × 4 + 8 bytes: key
+ * offsets (u32[n + 1]), value offsets at `work + (maxLeaves + 1) × 4`, then the two areas' starts.
  */
-export function chunkLeafHashes(src: usize, len: usize, maxLeaves: u32, maxKeyLen: u32,
-  work: usize, keyHashes: usize, valueHashes: usize): i32 {
-  const keyOffsets = work;
+export function chunkDecode(src: usize, len: usize, maxLeaves: u32, maxKeyLen: u32, work: usize): i32 {
   const valueOffsets = work + ((<usize>maxLeaves + 1) << 2);
-  const areas = valueOffsets + ((<usize>maxLeaves + 1) << 2);
-  const n = chunkLayout(src, len, maxLeaves, maxKeyLen, keyOffsets, valueOffsets, areas);
-  if (n < 0) return n;
-  hashVarBatch(src + <usize>load<u32>(areas), keyOffsets, <usize>n, keyHashes);
-  hashVarBatch(src + <usize>load<u32>(areas, 4), valueOffsets, <usize>n, valueHashes);
-  return n;
+  return chunkLayout(src, len, maxLeaves, maxKeyLen, work, valueOffsets, valueOffsets + ((<usize>maxLeaves + 1) << 2));
 }

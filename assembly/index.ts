@@ -3,7 +3,8 @@
 export { reserve } from './memory';
 export { sha256Into as sha256, initState as sha256Init, compressBlocks as sha256Compress, finishTail as sha256Finish } from './sha256';
 export { hash64Batch as sha256Batch64, hashVarBatch as sha256BatchVar } from './sha256_batch';
-export { chunkLeafHashes } from './chunk';
+export { chunkDecode } from './chunk';
+export { chunkVerify } from './chunk_verify';
 export { fastcdcCut, fastcdcCutRonomon, fastcdcSeed } from './fastcdc';
 export {
   stateSize as jmtStateSize, workSize as jmtWorkSize, rootInit as jmtRootInit, rootFeed as jmtRootFeed,

@@ -35,13 +35,21 @@ export function hash64Batch(src: usize, n: usize, out: usize): void {
  * `offsets` is `n + 1` little-endian u32 values (at any address). Digests back to back at `out`.
  */
 export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize): void {
+  hashVarBatchStrided(data, offsets, n, out, 32);
+}
+
+/**
+ * hashVarBatch with digest i at `out + i × stride`: a caller interleaving two batches (key and
+ * value hashes of a chunk's leaves) writes them in place instead of copying afterwards.
+ */
+export function hashVarBatchStrided(data: usize, offsets: usize, n: usize, out: usize, stride: usize): void {
   if (ASC_FEATURE_SIMD) {
-    hashVarBatch4(data, offsets, n, out);
+    hashVarBatch4(data, offsets, n, out, stride);
     return;
   }
   for (let i: usize = 0; i < n; i++) {
     const start = <usize>load<u32>(offsets + (i << 2), 0, 1);
     const end = <usize>load<u32>(offsets + (i << 2), 4, 1);
-    sha256Into(data + start, end - start, out + (i << 5));
+    sha256Into(data + start, end - start, out + i * stride);
   }
 }

@@ -157,9 +157,9 @@ function startLane(j: usize, msg: usize, len: usize, out: usize): void {
 }
 
 /** Puts message i of a packed batch (see hashVarBatch4) in lane j. */
-function startMessage(j: usize, data: usize, offsets: usize, i: usize, out: usize): void {
+function startMessage(j: usize, data: usize, offsets: usize, i: usize, out: usize, stride: usize): void {
   const start = <usize>load<u32>(offsets + (i << 2), 0, 1);
-  startLane(j, data + start, <usize>load<u32>(offsets + (i << 2), 4, 1) - start, out + (i << 5));
+  startLane(j, data + start, <usize>load<u32>(offsets + (i << 2), 4, 1) - start, out + i * stride);
 }
 
 /** Address of lane j's current block: in the message, or in its padded tail. */
@@ -188,15 +188,15 @@ function drainLane(j: usize): void {
 
 /**
  * SHA-256 of `n` messages (message i = `data[offsets[i], offsets[i + 1])`, offsets u32) to
- * digests at `out`. Each lane takes the next message as soon as its last one is done, so
+ * digests at `out + i × stride`. Each lane takes the next message as soon as its last one is done, so
  * messages of different lengths keep all four lanes busy; the last one finishes in scalar code.
  */
-export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize): void {
+export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize, stride: usize): void {
   let next: usize = 0;
   let busy: usize = 0;
   for (let j: usize = 0; j < 4; j++) {
     if (next < n) {
-      startMessage(j, data, offsets, next, out);
+      startMessage(j, data, offsets, next, out, stride);
       next++;
       busy++;
     } else {
@@ -215,7 +215,7 @@ export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize)
       laneState(j, DRAIN_STATE);
       writeDigest(DRAIN_STATE, lane(LANE_OUT, j));
       if (next < n) {
-        startMessage(j, data, offsets, next, out);
+        startMessage(j, data, offsets, next, out, stride);
         next++;
       } else {
         setLane(LANE_BLOCKS, j, 0);

@@ -2,12 +2,12 @@
 // "refetch, maybe elsewhere"), then the leaves against the root through the chunk's range
 // proof (a failure means the data is a lie). Pure: no I/O, so it runs in any thread.
 import { backend } from '../core/load.js';
-import { chunkLeafHashes } from '../core/chunk.js';
+import type { ChunkClaim, VerifiedLayout } from '../core/chunk.js';
+import { chunkVerdict } from '../core/status.js';
 import { toHex, fromHex } from '../hex.js';
 import type { ChunkEntry } from '../format/manifest.js';
 import { MAX_KEY_LENGTH } from '../format/chunk.js';
-import { ChunkCorrupted, ChunkProofVerificationFailed, ProofInvalid } from '../errors.js';
-import { verifyRangeProof } from '../tree/range/verify.js';
+import { ChunkCorrupted, ChunkProofVerificationFailed } from '../errors.js';
 
 export interface ChunkInput {
   /** The trusted root, 64 lowercase hex digits. */
@@ -27,65 +27,49 @@ export interface Verifier {
 }
 
 /**
- * Throws ChunkCorrupted or ChunkProofVerificationFailed unless the chunk proves out. The leaves
- * are checked against the root first: when they prove out, the bytes are the ones the manifest
- * names (the layout is exact, and every key and value is bound by its hash), so the file digest
- * is computed only on failure, to tell a corrupted transfer from a lying source.
+ * Throws ChunkCorrupted or ChunkProofVerificationFailed unless the chunk proves out, in one call
+ * into the core. The leaves are checked against the root first: when they prove out, the bytes
+ * are the ones the manifest names (the layout is exact, and every key and value is bound by its
+ * hash), so the file digest is computed only on failure, to tell a corrupted transfer from a
+ * lying source.
  */
 export function verifyChunk(input: ChunkInput): void {
-  const { entry, index: chunk, source } = input;
-  const core = backend();
-  if (input.chunk.length !== entry.size) {
-    throw new ChunkCorrupted(`chunk file is ${input.chunk.length} bytes, the manifest says ${entry.size}`, { chunk, source });
-  }
-  if (input.proof.length !== entry.proofSize || toHex(core.sha256(input.proof)) !== entry.proof) {
-    throw new ChunkCorrupted('range-proof file does not match its digest', { chunk, source });
-  }
-  const failure = proofFailure(input);
-  if (!failure) return;
-  if (toHex(core.sha256(input.chunk)) !== entry.digest) {
-    throw new ChunkCorrupted('chunk file does not match its digest', { chunk, source });
-  }
-  throw new ChunkProofVerificationFailed(failure, { chunk, source });
+  check(input, backend().chunk.verify(input.chunk, claimOf(input)));
 }
 
-/** Why the chunk's leaves do not prove out against the root, or undefined when they do. */
-function proofFailure({ root, entry, chunk, proof }: ChunkInput): string | undefined {
-  const hashes = chunkLeafHashes(backend(), chunk, { maxLeaves: entry.leaves, maxKeyLength: MAX_KEY_LENGTH });
-  if (typeof hashes === 'string') return `chunk file is malformed: ${hashes}`;
-  if (hashes.count !== entry.leaves) return `chunk holds ${hashes.count} leaves, the manifest says ${entry.leaves}`;
-  try {
-    verifyRangeProof(fromHex(root), fromHex(entry.lo), fromHex(entry.hi), interleave(hashes.keyHashes, hashes.valueHashes), proof);
-    return undefined;
-  } catch (err) {
-    if (err instanceof ProofInvalid) return `leaves do not prove out against the root: ${err.reason}`;
-    throw err;
-  }
+/** verifyChunk, returning the chunk's layout and leaf hashes (for queries). */
+export function verifyAndDecodeChunk(input: ChunkInput): VerifiedLayout {
+  const result = backend().chunk.verifyAndDecode(input.chunk, claimOf(input));
+  if (typeof result === 'number') check(input, result);
+  return result as VerifiedLayout;
 }
 
-/**
- * n × (keyHash || valueHash) from the n key hashes and n value hashes, copied word by word: a
- * view per leaf costs more than the copy itself on large chunks.
- */
-function interleave(keyHashes: Uint8Array, valueHashes: Uint8Array): Uint8Array {
-  const n = keyHashes.length >>> 5;
-  const packed = new Uint8Array(n * 64);
-  const out = new Uint32Array(packed.buffer);
-  const keys = words(keyHashes);
-  const values = words(valueHashes);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < 8; j++) {
-      out[i * 16 + j] = keys[i * 8 + j];
-      out[i * 16 + 8 + j] = values[i * 8 + j];
-    }
+function claimOf({ root, entry, chunk, proof, index, source }: ChunkInput): ChunkClaim {
+  if (chunk.length !== entry.size) {
+    throw new ChunkCorrupted(`chunk file is ${chunk.length} bytes, the manifest says ${entry.size}`, { chunk: index, source });
   }
-  return packed;
+  if (proof.length !== entry.proofSize) {
+    throw new ChunkCorrupted('range-proof file does not match its digest', { chunk: index, source });
+  }
+  return {
+    leaves: entry.leaves, maxKeyLength: MAX_KEY_LENGTH, root: fromHex(root), lo: fromHex(entry.lo), hi: fromHex(entry.hi),
+    proof, proofDigest: fromHex(entry.proof),
+  };
 }
 
-/** The bytes as 32-bit words (copied when not 4-byte aligned). */
-function words(bytes: Uint8Array): Uint32Array {
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+/** Throws the typed error for a chunkVerify status other than 0. */
+function check({ entry, chunk, index, source }: ChunkInput, status: number): void {
+  const verdict = chunkVerdict(status);
+  if (verdict.kind === 'ok') return;
+  const where = { chunk: index, source };
+  if (verdict.kind === 'proof-digest') throw new ChunkCorrupted('range-proof file does not match its digest', where);
+  if (toHex(backend().sha256(chunk)) !== entry.digest) throw new ChunkCorrupted('chunk file does not match its digest', where);
+  const declared = chunk.length >= 8 ? new DataView(chunk.buffer, chunk.byteOffset + 4, 4).getUint32(0, true) : 0;
+  throw new ChunkProofVerificationFailed(
+    verdict.kind === 'layout' ? `chunk file is malformed: ${verdict.reason}`
+      : verdict.kind === 'leaf-count' ? `chunk holds ${declared} leaves, the manifest says ${entry.leaves}`
+        : `leaves do not prove out against the root: ${verdict.reason}`,
+    where);
 }
 
 /** Verifies in the calling thread. */

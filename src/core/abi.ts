@@ -14,8 +14,11 @@ export interface CoreExports {
   sha256Batch64(src: number, n: number, out: number): void;
   /** Hashes `n` messages; message i is `data[offsets[i], offsets[i + 1])` (offsets: u32[n + 1]). */
   sha256BatchVar(data: number, offsets: number, n: number, out: number): void;
-  chunkLeafHashes(src: number, len: number, maxLeaves: number, maxKeyLen: number,
-    work: number, keyHashes: number, valueHashes: number): number;
+  /** Checks a chunk's layout; offsets and area starts to `work` (src/core/chunk.ts). Leaf count or status. */
+  chunkDecode(src: number, len: number, maxLeaves: number, maxKeyLen: number, work: number): number;
+  /** Verifies a chunk in one call (assembly/chunk_verify.ts); 0 or a status (src/core/status.ts). */
+  chunkVerify(src: number, len: number, leaves: number, maxKeyLen: number, root: number, lo: number, hi: number,
+    proof: number, proofLen: number, proofDigest: number, work: number, state: number, engineWork: number, hashes: number): number;
   /**
    * FastCDC v2020: length of the chunk starting at `src` in a window of `len` bytes (its gear
    * hash, u64 little-endian, written at `hashOut`); FASTCDC_NEED_MORE when `len < max` and

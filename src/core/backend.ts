@@ -1,7 +1,7 @@
 // What the rest of lightsnap asks of a core. The WASM cores (SIMD and scalar) and the
 // pure-TypeScript fallback implement it with identical results.
 
-import type { CoreExports, Scratch } from './abi.js';
+import type { ChunkCore } from './chunk.js';
 import type { JmtCore } from './jmt.js';
 import type { Ics23Core } from './ics23.js';
 import type { MerkleCore } from './merkle.js';
@@ -35,9 +35,6 @@ export interface FastCdcChunk {
 
 export interface Backend {
   readonly kind: BackendKind;
-  /** The raw exports and the scratch memory, for the feature wrappers in src/core/. */
-  readonly core: CoreExports;
-  readonly scratch: Scratch;
   sha256(data: Uint8Array): Uint8Array;
   sha256Stream(): Sha256State;
   /** Hashes `data.length / 64` independent 64-byte messages; returns their digests back to back. */
@@ -54,6 +51,8 @@ export interface Backend {
    * chunks cover everything. Offsets start at `offset`.
    */
   fastcdc(head: Uint8Array, tail: Uint8Array, end: boolean, params: FastCdcParams, offset: number): FastCdcChunk[];
+  /** Chunk files: decoding, and verification against a manifest entry (src/core/chunk.ts). */
+  readonly chunk: ChunkCore;
   /** Jellyfish Merkle Tree hashing, roots and proofs (src/core/jmt.ts). */
   readonly jmt: JmtCore;
   /** ICS23 proof verification and operations (src/core/ics23.ts). */

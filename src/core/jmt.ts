@@ -3,12 +3,21 @@
 // here on the TS side, so any number of streams can be open at once.
 import type { CoreExports, Scratch } from './abi.js';
 
-/** Bytes of one sibling event: first leaf index, last leaf index, depth, side (u32 LE), hash[32]. */
-export const SIBLING_EVENT_SIZE = 48;
+/** Bytes of one sibling event as the core writes it: first, last, depth, side (u32 LE), hash[32]. */
+const SIBLING_EVENT_SIZE = 48;
 
-/** Status codes of the root engine. */
-export const JMT_NOT_INCREASING = -1;
-export const JMT_OUTSIDE_SUBTREE = -2;
+/**
+ * A sibling hash the root engine joined into the stack entry holding watched leaves
+ * [first, last]: every watched leaf in that range has `hash` as its sibling at `depth`.
+ */
+export interface SiblingEvent {
+  first: number;
+  last: number;
+  depth: number;
+  /** 0: the sibling is the left child, 1: the right. */
+  side: number;
+  hash: Uint8Array;
+}
 
 /** Leaves copied into WASM memory per crossing. */
 const LEAVES_PER_CALL = 16384;
@@ -19,7 +28,8 @@ export interface JmtRootStream {
   /**
    * Feeds `leaves` (n × 64 bytes: keyHash || valueHash). `watch`, when given, holds one flag
    * byte per leaf: the sibling events of flagged leaves go to the stream's `onEvents`.
-   * Returns 0, or a negative status with the offending leaf's index in `errorIndex`.
+   * Returns 0, or a negative status (JMT_* in src/core/status.ts) with the offending leaf's
+   * index in `errorIndex`.
    */
   feed(leaves: Uint8Array, watch?: Uint8Array): number;
   /** Index (counting every leaf fed) of the leaf a failed feed stopped at. */
@@ -35,17 +45,17 @@ export interface JmtCore {
   internalHashes(pairs: Uint8Array): Uint8Array;
   /**
    * Opens a root stream for a subtree at `baseDepth` (0: the whole tree); every leaf must lie
-   * in that subtree. `onEvents` receives packed sibling events (SIBLING_EVENT_SIZE each).
+   * in that subtree. `onEvents` receives the sibling events of watched leaves, in order.
    */
-  rootStream(baseDepth: number, onEvents?: (events: Uint8Array) => void): JmtRootStream;
+  rootStream(baseDepth: number, onEvents?: (events: SiblingEvent[]) => void): JmtRootStream;
   /**
    * Checks an encoded SparseMerkleProof for `keyHash`: membership of `valueHash`, or
-   * non-membership when it is null. Returns 0 or a negative PROOF_* code.
+   * non-membership when it is null. Returns 0 or a negative status (proofFailure in status.ts).
    */
   verifyProof(root: Uint8Array, keyHash: Uint8Array, valueHash: Uint8Array | null, proof: Uint8Array): number;
   /**
    * Checks an encoded range proof: `leaves` (n × 64) are exactly the tree's leaves with key
-   * hash in [lo, hi]. Returns 0 or a negative RANGE_* code.
+   * hash in [lo, hi]. Returns 0 or a negative status (rangeFailure in status.ts).
    */
   verifyRange(root: Uint8Array, lo: Uint8Array, hi: Uint8Array, leaves: Uint8Array, proof: Uint8Array): number;
 }
@@ -69,7 +79,7 @@ export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
     return out;
   }
 
-  function rootStream(baseDepth: number, onEvents?: (events: Uint8Array) => void): JmtRootStream {
+  function rootStream(baseDepth: number, onEvents?: (events: SiblingEvent[]) => void): JmtRootStream {
     const state = new Uint8Array(stateSize);
     let errorIndex = -1;
     {
@@ -92,7 +102,7 @@ export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
     function leave(base: number, events: number): void {
       state.set(scratch.view(base, stateSize));
       const count = core.jmtRootEventCount(base);
-      if (count > 0 && onEvents) onEvents(scratch.view(events, count * SIBLING_EVENT_SIZE).slice());
+      if (count > 0 && onEvents) onEvents(decodeEvents(scratch.view(events, count * SIBLING_EVENT_SIZE)));
     }
 
     return {
@@ -159,4 +169,19 @@ export function createJmtCore(core: CoreExports, scratch: Scratch): JmtCore {
     internalHashes: (pairs) => hashBatch(pairs, 64, core.jmtInternalHashes),
     rootStream,
   };
+}
+
+function decodeEvents(bytes: Uint8Array): SiblingEvent[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: SiblingEvent[] = [];
+  for (let at = 0; at < bytes.length; at += SIBLING_EVENT_SIZE) {
+    out.push({
+      first: view.getUint32(at, true),
+      last: view.getUint32(at + 4, true),
+      depth: view.getUint32(at + 8, true),
+      side: view.getUint32(at + 12, true),
+      hash: bytes.slice(at + 16, at + 48),
+    });
+  }
+  return out;
 }

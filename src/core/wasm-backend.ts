@@ -2,6 +2,7 @@
 // memory in windows, so no call needs more than a bounded amount of linear memory.
 import { Scratch, type CoreExports } from './abi.js';
 import type { Backend, BackendKind, Sha256State } from './backend.js';
+import { createChunkCore } from './chunk.js';
 import { createFastCdc } from './fastcdc-windows.js';
 import { createJmtCore } from './jmt.js';
 import { createIcs23Core } from './ics23.js';
@@ -130,7 +131,7 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
   }
 
   return {
-    kind, core, scratch, sha256, sha256Stream, sha256Batch64, sha256BatchVar,
+    kind, sha256, sha256Stream, sha256Batch64, sha256BatchVar, chunk: createChunkCore(core, scratch),
     fastcdc: createFastCdc(core, scratch), jmt: createJmtCore(core, scratch), ics23: createIcs23Core(core, scratch),
     merkle: createMerkleCore(core, scratch),
   };

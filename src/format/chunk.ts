@@ -1,7 +1,9 @@
 // Chunk files (docs/FORMAT.md, "Chunk file"): the leaves of one key-hash interval, sorted by
-// key hash. The core decodes and hashes them for verification (src/core/chunk.ts); this module
-// writes them, and reads them back for queries on restored state.
-import { equalBytes } from '../bytes.js';
+// key hash. This module writes them; the core decodes them (src/core/chunk.ts), for
+// verification and for queries alike.
+import type { ChunkLayout } from '../core/chunk.js';
+import { backend } from '../core/load.js';
+import { layoutFailure } from '../core/status.js';
 import { InvalidArgument } from '../errors.js';
 
 export const CHUNK_MAGIC = new Uint8Array([0x4c, 0x53, 0x43, 0x31]); // "LSC1"
@@ -46,29 +48,21 @@ export function encodeChunk(leaves: readonly KeyValue[]): Uint8Array {
   return out;
 }
 
-/** Reads the leaves of a chunk; throws InvalidArgument naming the defect if it is malformed. */
+/**
+ * Reads the leaves of a chunk, decoded by the core (the one chunk decoder, so it refuses exactly
+ * what verification refuses); throws InvalidArgument naming the defect if it is malformed.
+ */
 export function decodeChunk(bytes: Uint8Array): KeyValue[] {
-  const fail = (why: string): never => { throw new InvalidArgument(`malformed chunk: ${why}`); };
-  if (bytes.length < CHUNK_HEADER) fail('shorter than its header');
-  if (!equalBytes(bytes.subarray(0, CHUNK_MAGIC.length), CHUNK_MAGIC)) fail('bad magic bytes');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getUint32(4, true);
-  if (n * LEAF_OVERHEAD > bytes.length - CHUNK_HEADER) fail(`${n} leaves cannot fit in ${bytes.length} bytes`);
-  let keyPos = CHUNK_HEADER + n * 8;
-  let total = keyPos;
-  for (let i = 0; i < n; i++) {
-    total += view.getUint32(CHUNK_HEADER + i * 4, true) + view.getUint32(CHUNK_HEADER + n * 4 + i * 4, true);
+  const layout = backend().chunk.decode(bytes, { maxLeaves: bytes.length, maxKeyLength: MAX_KEY_LENGTH });
+  if (typeof layout === 'number') throw new InvalidArgument(`malformed chunk: ${layoutFailure(layout) ?? `status ${layout}`}`);
+  return entriesOf(bytes, layout);
+}
+
+/** The keys and values of a decoded chunk, as views of its bytes. */
+export function entriesOf(bytes: Uint8Array, { count, keys, values }: ChunkLayout): KeyValue[] {
+  const out: KeyValue[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = { key: bytes.subarray(keys[i], keys[i + 1]), value: bytes.subarray(values[i], values[i + 1]) };
   }
-  if (total !== bytes.length) fail(`lengths add up to ${total} bytes, the chunk has ${bytes.length}`);
-  let valuePos = keyPos;
-  for (let i = 0; i < n; i++) valuePos += view.getUint32(CHUNK_HEADER + i * 4, true);
-  const leaves: KeyValue[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = view.getUint32(CHUNK_HEADER + i * 4, true);
-    const v = view.getUint32(CHUNK_HEADER + n * 4 + i * 4, true);
-    leaves.push({ key: bytes.subarray(keyPos, keyPos + k), value: bytes.subarray(valuePos, valuePos + v) });
-    keyPos += k;
-    valuePos += v;
-  }
-  return leaves;
+  return out;
 }

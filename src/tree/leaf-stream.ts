@@ -1,7 +1,8 @@
 // Buffers sorted leaves and feeds them to the core's root engine in large batches, with
 // optional per-leaf watch flags whose sibling events are handed to a callback.
 import { backend } from '../core/load.js';
-import { JMT_OUTSIDE_SUBTREE, type JmtRootStream } from '../core/jmt.js';
+import type { JmtRootStream, SiblingEvent } from '../core/jmt.js';
+import { JMT_OUTSIDE_SUBTREE } from '../core/status.js';
 import { UnsortedLeaves } from '../errors.js';
 
 const BATCH = 4096;
@@ -16,7 +17,7 @@ export class LeafStream {
   /** Leaves accepted so far. */
   count = 0;
 
-  constructor(baseDepth = 0, onEvents?: (events: Uint8Array) => void) {
+  constructor(baseDepth = 0, onEvents?: (events: SiblingEvent[]) => void) {
     this.stream = backend().jmt.rootStream(baseDepth, onEvents);
   }
 

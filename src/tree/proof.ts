@@ -2,6 +2,7 @@
 // (docs/FORMAT.md, format 1) and its verification in the core.
 import { assertBytes } from '../assert.js';
 import { backend } from '../core/load.js';
+import { proofFailure } from '../core/status.js';
 import { InvalidArgument, ProofInvalid } from '../errors.js';
 import { assertHash, type Leaf } from './hash.js';
 
@@ -18,20 +19,6 @@ export interface SparseMerkleProof {
 export const PROOF_FORMAT_VERSION = 1;
 /** Largest encoded SparseMerkleProof: version, flags, leaf, count, 256 siblings. */
 export const MAX_PROOF_BYTES = 2 + 64 + 2 + 256 * 32;
-
-const REASONS: Record<number, string> = {
-  [-1]: 'truncated',
-  [-2]: 'unknown format version',
-  [-3]: 'invalid flags',
-  [-4]: 'more than 256 siblings',
-  [-5]: 'trailing bytes',
-  [-6]: 'no leaf in a membership proof',
-  [-7]: 'leaf is for another key',
-  [-8]: 'value does not match the leaf',
-  [-9]: 'the key exists (non-membership claimed)',
-  [-10]: "the proof's leaf is not on the key's path",
-  [-11]: 'root mismatch',
-};
 
 /** Encodes a proof: version 1, flags (bit 0: leaf), [keyHash valueHash], u16le count, siblings. */
 export function encodeProof(proof: SparseMerkleProof): Uint8Array {
@@ -85,7 +72,7 @@ function check(root: Uint8Array, keyHash: Uint8Array, valueHash: Uint8Array | nu
   const bytes = proof instanceof Uint8Array ? proof : encodeProof(proof);
   assertBytes(bytes, 'proof', MAX_PROOF_BYTES);
   const code = backend().jmt.verifyProof(root, keyHash, valueHash, bytes);
-  if (code !== 0) throw new ProofInvalid(REASONS[code] ?? `code ${code}`);
+  if (code !== 0) throw new ProofInvalid(proofFailure(code));
 }
 
 /** Checks that `keyHash` maps to `valueHash` under `root`; throws ProofInvalid with the reason. */

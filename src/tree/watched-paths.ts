@@ -1,7 +1,7 @@
 // Collects the proof paths of watched leaves from the root engine's sibling events: every op
 // on a stack entry holding watched leaves reports (leaf-index range, depth, side, sibling), in
 // bottom → root order per leaf, so each watched leaf ends with its full SparseMerkleProof.
-import { SIBLING_EVENT_SIZE } from '../core/jmt.js';
+import type { SiblingEvent } from '../core/jmt.js';
 import type { Leaf } from './hash.js';
 import type { SparseMerkleProof } from './proof.js';
 
@@ -22,13 +22,9 @@ export class WatchedPaths {
     return path;
   }
 
-  /** Applies packed sibling events (see src/core/jmt.ts). */
-  readonly onEvents = (events: Uint8Array): void => {
-    const words = new DataView(events.buffer, events.byteOffset, events.byteLength);
-    for (let at = 0; at < events.length; at += SIBLING_EVENT_SIZE) {
-      const first = words.getUint32(at, true);
-      const last = words.getUint32(at + 4, true);
-      const hash = events.slice(at + 16, at + 48);
+  /** Applies the root engine's sibling events. */
+  readonly onEvents = (events: readonly SiblingEvent[]): void => {
+    for (const { first, last, hash } of events) {
       for (let i = this.lowerBound(first); i < this.paths.length && this.paths[i].index <= last; i++) {
         this.paths[i].siblings.push(hash);
       }

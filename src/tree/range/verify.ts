@@ -1,24 +1,10 @@
 // Verifying a range proof in the core (assembly/jmt_range.ts).
 import { assertBytes } from '../../assert.js';
 import { backend } from '../../core/load.js';
+import { rangeFailure } from '../../core/status.js';
 import { InvalidArgument, ProofInvalid } from '../../errors.js';
 import { assertHash, type Leaf } from '../hash.js';
 import { MAX_RANGE_PROOF_BYTES } from './encoding.js';
-
-const REASONS: Record<number, string> = {
-  [-1]: 'truncated',
-  [-2]: 'unknown format version',
-  [-3]: 'unknown node tag',
-  [-4]: 'trailing bytes',
-  [-5]: 'lo is above hi',
-  [-6]: 'chunk leaves are not strictly increasing',
-  [-7]: 'a chunk leaf lies outside [lo, hi]',
-  [-8]: 'an outside leaf is misplaced or inside [lo, hi]',
-  [-9]: 'a chunk leaf lies in a node the proof says holds no chunk leaf',
-  [-10]: 'a node the proof says holds one chunk leaf holds none',
-  [-11]: 'chunk leaves left over',
-  [-12]: 'root mismatch',
-};
 
 /**
  * Checks that `leaves` (Leaf[] or n × 64 bytes keyHash || valueHash, in key-hash order) are
@@ -34,7 +20,7 @@ export function verifyRangeProof(root: Uint8Array, lo: Uint8Array, hi: Uint8Arra
   const packed = leaves instanceof Uint8Array ? leaves : packLeaves(leaves);
   if (packed.length % 64 !== 0) throw new InvalidArgument(`packed leaves are ${packed.length} bytes, not a multiple of 64`);
   const code = backend().jmt.verifyRange(root, lo, hi, packed, proof);
-  if (code !== 0) throw new ProofInvalid(REASONS[code] ?? `code ${code}`);
+  if (code !== 0) throw new ProofInvalid(rangeFailure(code));
 }
 
 function packLeaves(leaves: readonly Leaf[]): Uint8Array {
