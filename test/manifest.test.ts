@@ -4,7 +4,9 @@ import {
 } from '../src/format/manifest.js';
 import { MAX_KEY_HASH, nextKeyHash } from '../src/tree/range/key-space.js';
 import { fromHex, toHex } from '../src/hex.js';
-import { ManifestInvalid } from '../src/errors.js';
+import { ChangesetInvalid, ManifestInvalid } from '../src/errors.js';
+import { parseStreamManifest } from '../src/format/stream-manifest.js';
+import { parseChangesetMetadata } from '../src/format/changeset.js';
 
 const h = (c: string) => c.repeat(64);
 
@@ -86,8 +88,28 @@ describe('the manifest', () => {
     refused({ ...sample(), version: -1 }, /version must be/);
     refused({ ...sample(), chunking: null }, /chunking must be an object/);
     refused([], /must be an object/);
-    expect(() => parseManifest(new TextEncoder().encode('{"format":'))).toThrow(/not valid UTF-8 JSON/);
+    expect(() => parseManifest(new TextEncoder().encode('{"format":'))).toThrow(/not valid JSON/);
     expect(() => parseManifest(new Uint8Array([0xff, 0xfe]))).toThrow(ManifestInvalid);
+  });
+
+  // Found by `npm run fuzz`: messages and checks recursed into a value nested 100,000 deep and
+  // overflowed the stack (a RangeError, not a typed error), in all three JSON formats.
+  it('refuses deep nesting before parsing, in every JSON file it reads', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const text = JSON.stringify(sample()).replace('"version":7', `"version":${deep}`);
+    expect(() => parseManifest(new TextEncoder().encode(text + '\n'))).toThrow(/nests arrays and objects more than 16 deep/);
+    const stream = '{"format":"lightsnap/stream","formatVersion":1,"chunker":{"kind":' + deep + '}}\n';
+    expect(() => parseStreamManifest(new TextEncoder().encode(stream))).toThrow(ManifestInvalid);
+    const changeset = '{"format":"lightsnap/changeset","formatVersion":1,"height":' + deep + '}\n';
+    expect(() => parseChangesetMetadata(new TextEncoder().encode(changeset))).toThrow(ChangesetInvalid);
+    // Nesting inside strings is only text.
+    expect(() => parseManifest(new TextEncoder().encode(JSON.stringify({ ...sample(), root: '['.repeat(64) }) + '\n'))).toThrow(/root must be 64/);
+  });
+
+  it('names a wrong value without writing out the whole of it', () => {
+    const err = (() => { try { parseManifest(bytesOf({ ...sample(), version: Array(100_000).fill(1) })); } catch (e) { return e as Error; } })()!;
+    expect(err.message).toMatch(/version must be an integer .* got an array of 100000 entries/);
+    expect(err.message.length).toBeLessThan(300);
   });
 
   it('computes the next key hash (as 256-bit integers)', () => {

@@ -6,6 +6,7 @@
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { MAX_KEY_LENGTH } from './chunk.js';
+import { parseJsonBytes, preview } from './json-fields.js';
 import type { Pair } from '../tree/pairs.js';
 import { ChangeTooLarge, ChangesetInvalid, InvalidArgument } from '../errors.js';
 
@@ -217,20 +218,15 @@ export function parseChangesetMetadata(bytes: Uint8Array, source?: string): Chan
   let height: number | undefined;
   const fail = (why: string, piece?: number): never => { throw new ChangesetInvalid(why, { height, piece, source }); };
   if (bytes.length > MAX_CHANGESET_METADATA_BYTES) fail(`changeset metadata is ${bytes.length} bytes, over the limit of ${MAX_CHANGESET_METADATA_BYTES}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    fail(`changeset metadata is not valid UTF-8 JSON: ${(err as Error).message}`);
-  }
+  const value = parseJsonBytes(bytes, 'changeset metadata', (why) => fail(why));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('changeset metadata must be an object');
   const m = value as Record<string, unknown>;
-  if (m.format !== CHANGESET_FORMAT) fail(`format must be ${JSON.stringify(CHANGESET_FORMAT)}, got ${JSON.stringify(m.format)}`);
+  if (m.format !== CHANGESET_FORMAT) fail(`format must be ${JSON.stringify(CHANGESET_FORMAT)}, got ${preview(m.format)}`);
   if (m.formatVersion !== CHANGESET_FORMAT_VERSION) {
-    fail(`changeset formatVersion ${JSON.stringify(m.formatVersion)} is not supported (this lightsnap reads ${CHANGESET_FORMAT_VERSION})`);
+    fail(`changeset formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads ${CHANGESET_FORMAT_VERSION})`);
   }
   const int = (v: unknown, what: string, max: number, piece?: number): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) fail(`${what} must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`, piece);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) fail(`${what} must be an integer from 0 to ${max}, got ${preview(v)}`, piece);
     return v as number;
   };
   const root = (v: unknown, what: string): string | null => {

@@ -1,7 +1,8 @@
 // The checks every JSON manifest (manifest.json, stream.json) makes on untrusted bytes: a size
 // bound before parsing, each field's type and range, and canonical bytes (so a manifest's id,
 // the SHA-256 of its bytes, is well defined). Every failure is a ManifestInvalid naming the
-// field and, where it applies, the chunk.
+// field and, where it applies, the chunk. Every JSON file lightsnap reads goes through
+// parseJsonBytes (nesting bounded before parsing).
 import { ManifestInvalid } from '../errors.js';
 import { equalBytes } from '../bytes.js';
 
@@ -11,9 +12,57 @@ export function fail(message: string, chunk?: number): never {
 
 export function int(value: unknown, what: string, min: number, max: number, chunk?: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    fail(`${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`, chunk);
+    fail(`${what} must be an integer from ${min} to ${max}, got ${preview(value)}`, chunk);
   }
   return value;
+}
+
+/** A short description of an untrusted JSON value for a message: never the whole of a large one. */
+export function preview(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length} entries`;
+  if (value !== null && typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 70 ? `${value.slice(0, 70)}…` : value);
+  return String(value);
+}
+
+/** Deepest nesting of arrays and objects accepted in a JSON file (format 1's files need 3). */
+export const MAX_JSON_DEPTH = 16;
+
+/** How deep `text` nests arrays and objects, counting no further than `limit` + 1. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length && deepest <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/**
+ * The value of untrusted UTF-8 JSON bytes. Nesting deeper than MAX_JSON_DEPTH is refused before
+ * parsing: what works on the value afterwards (checks, messages, re-encoding) may recurse.
+ * `reject` turns a reason into the caller's typed error.
+ */
+export function parseJsonBytes(bytes: Uint8Array, what: string, reject: (why: string) => never = fail): unknown {
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    reject(`${what} is not valid UTF-8`);
+  }
+  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) reject(`${what} nests arrays and objects more than ${MAX_JSON_DEPTH} deep`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    return reject(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -40,13 +89,7 @@ export function array(value: unknown, what: string, min: number, max: number): u
 export function parseCanonicalJson<T>(bytes: Uint8Array, what: string, maxBytes: number,
   validate: (value: unknown) => T, encode: (value: T) => Uint8Array): T {
   if (bytes.length > maxBytes) fail(`${what} is ${bytes.length} bytes, over the limit of ${maxBytes}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    fail(`${what} is not valid UTF-8 JSON: ${(err as Error).message}`);
-  }
-  const parsed = validate(value);
+  const parsed = validate(parseJsonBytes(bytes, what));
   const canonical = encode(parsed);
   if (!equalBytes(canonical, bytes)) {
     fail(`${what} is not in canonical form (fields, order or whitespace differ from format 1)`);

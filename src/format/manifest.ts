@@ -1,7 +1,7 @@
 // manifest.json of a state checkpoint (docs/FORMAT.md, "Manifest"). The manifest is untrusted:
 // parseManifest checks every field, bound and the tiling of the key space, and refuses bytes
 // that are not in canonical form, so the checkpoint id (SHA-256 of the bytes) is well defined.
-import { array, fail, hex64, int, object, parseCanonicalJson } from './json-fields.js';
+import { array, fail, hex64, int, object, parseCanonicalJson, preview } from './json-fields.js';
 import { fromHex, toHex } from '../hex.js';
 import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
 import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
@@ -80,7 +80,7 @@ export function validateManifest(value: unknown): Manifest {
   const m = object(value, 'the manifest');
   if (m.format !== MANIFEST_FORMAT) fail(`format must be ${JSON.stringify(MANIFEST_FORMAT)}`);
   if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
-    fail(`formatVersion ${JSON.stringify(m.formatVersion)} is not supported (this lightsnap reads ${MANIFEST_FORMAT_VERSION})`);
+    fail(`formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads ${MANIFEST_FORMAT_VERSION})`);
   }
   const version = int(m.version, 'version', 0, Number.MAX_SAFE_INTEGER);
   const root = hex64(m.root, 'root');

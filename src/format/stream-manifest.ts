@@ -4,7 +4,7 @@
 // `root` is the Merkle root of the digests is checked by the reader, which has the trusted root.
 import { FASTCDC_LIMITS } from '../chunk/options.js';
 import { MAX_FIXED_CHUNK_BYTES } from '../chunk/fixed.js';
-import { array, fail, hex64, int, object, parseCanonicalJson } from './json-fields.js';
+import { array, fail, hex64, int, object, parseCanonicalJson, preview } from './json-fields.js';
 
 export const STREAM_FORMAT = 'lightsnap/stream';
 /** The file that holds a stream checkpoint's manifest. */
@@ -41,7 +41,7 @@ export function encodeStreamManifest(m: StreamManifest): Uint8Array {
 function validateChunker(value: unknown): StreamChunker {
   const c = object(value, 'chunker');
   if (c.kind === 'fixed') return { kind: 'fixed', size: int(c.size, 'chunker.size', 1, MAX_FIXED_CHUNK_BYTES) };
-  if (c.kind !== 'fastcdc') fail(`chunker.kind must be "fixed" or "fastcdc", got ${JSON.stringify(c.kind)}`);
+  if (c.kind !== 'fastcdc') fail(`chunker.kind must be "fixed" or "fastcdc", got ${preview(c.kind)}`);
   const minSize = int(c.minSize, 'chunker.minSize', ...FASTCDC_LIMITS.minSize);
   const avgSize = int(c.avgSize, 'chunker.avgSize', ...FASTCDC_LIMITS.avgSize);
   const maxSize = int(c.maxSize, 'chunker.maxSize', ...FASTCDC_LIMITS.maxSize);
@@ -58,7 +58,7 @@ function sizeBounds(chunker: StreamChunker): [number, number] {
 export function validateStreamManifest(value: unknown): StreamManifest {
   const m = object(value, 'the stream manifest');
   if (m.format !== STREAM_FORMAT) fail(`format must be ${JSON.stringify(STREAM_FORMAT)}`);
-  if (m.formatVersion !== 1) fail(`formatVersion ${JSON.stringify(m.formatVersion)} is not supported (this lightsnap reads 1)`);
+  if (m.formatVersion !== 1) fail(`formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads 1)`);
   const size = int(m.size, 'size', 0, Number.MAX_SAFE_INTEGER);
   const root = hex64(m.root, 'root');
   const chunker = validateChunker(m.chunker);
