@@ -67,3 +67,8 @@ export {
 export {
   writeChangeset, loadChangesetMetadata, fetchPiece, readChanges, piecePath, CHANGESET_METADATA_PATH, type WrittenChangeset,
 } from './changeset/io.js';
+export {
+  applyChangesets, appendInPlace, openChangeset, collectGarbage, currentManifest,
+  type ChangesetToApply, type ApplyOptions, type ApplyResult, type HeightApplied, type AppendOptions,
+} from './checkpoint/apply.js';
+export type { WrittenCheckpoint } from './checkpoint/writer.js';

@@ -3,21 +3,17 @@
 // plus the proof builder's per-chunk boundary data, never the whole state (when the leaves
 // come sorted; an unsorted set is sorted in memory first).
 import type { Store } from '../store/store.js';
-import { backend } from '../core/load.js';
 import { hashMany } from '../hash/sha256.js';
-import { toHex } from '../hex.js';
 import { InvalidArgument } from '../errors.js';
 import { compareBytes } from '../bytes.js';
-import { assertKeyLength, encodeChunk, type KeyValue } from '../format/chunk.js';
-import {
-  encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
-} from '../format/manifest.js';
+import { assertKeyLength, type KeyValue } from '../format/chunk.js';
+import type { ChunkingParams, Manifest } from '../format/manifest.js';
 import type { Leaf } from '../tree/hash.js';
 import { hashPairs, type Pair } from '../tree/pairs.js';
-import { RangeProofBuilder } from '../tree/range/builder.js';
 import { sortedLatest } from '../tree/sort.js';
 import type { ProgressListener } from '../progress.js';
-import { LeafSplitter, defaultChunking } from './splitter.js';
+import { defaultChunking } from './splitter.js';
+import { switchManifest, writeChunks, type StreamLeaf } from './writer.js';
 
 export interface CreateOptions {
   /** Where the checkpoint's files go (e.g. `fsStore(dir)`). */
@@ -98,60 +94,18 @@ export function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue> | Ite
   return writeCheckpoint(hashSorted(leaves), opts);
 }
 
-/** Writes the checkpoint of hashed leaves in strictly increasing key-hash order. */
+/** Writes the checkpoint of hashed leaves in strictly increasing key-hash order, and switches to it. */
 async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
-  const splitter = new LeafSplitter(chunking);
-  const builder = new RangeProofBuilder();
-  // The chunk files as they are written; intervals and proofs come from the builder at the end.
-  const files: Array<Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>> = [];
-  let current: HashedLeaf[] = [];
-  let bytesDone = 0;
+  const { manifest, manifestBytes, id } = await writeChunks(sized(leaves), { store: opts.store, version, chunking, onProgress: opts.onProgress });
+  await switchManifest(opts.store, manifest, manifestBytes);
+  return { manifest, manifestBytes, id };
+}
 
-  const endChunk = async (last: boolean) => {
-    const bytes = encodeChunk(current);
-    const digest = toHex(backend().sha256(bytes));
-    await opts.store.put([[`chunks/${digest}`, bytes]]);
-    if (!last) builder.endChunk();
-    files.push({ digest, size: bytes.length, leaves: current.length });
-    bytesDone += bytes.length;
-    current = [];
-    opts.onProgress?.({ phase: 'create', chunksDone: files.length, chunksTotal: files.length, bytesDone, bytesTotal: bytesDone });
-  };
-
-  // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always
-  // reaches the end of the key space.
-  let boundary = false;
-  for await (const leaf of leaves) {
-    const size = leaf.key.length + leaf.value.length;
-    if (boundary || splitter.endsBefore(size)) {
-      await endChunk(false);
-      splitter.reset();
-    }
-    current.push(leaf);
-    builder.add(leaf.keyHash, leaf.valueHash);
-    boundary = splitter.add(size, leaf.keyHash);
-  }
-  await endChunk(true);
-
-  const { root, chunks: ranges } = builder.finish();
-  const chunks: ChunkEntry[] = [];
-  for (const [i, file] of files.entries()) {
-    const { lo, hi, proof } = ranges[i];
-    const proofDigest = toHex(backend().sha256(proof));
-    await opts.store.put([[`proofs/${proofDigest}`, proof]]);
-    chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
-  }
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves: builder.count, chunking, chunks,
-  };
-  const manifestBytes = encodeManifest(manifest);
-  await opts.store.flush?.();
-  await opts.store.put([[`manifests/${version}.json`, manifestBytes], ['manifest.json', manifestBytes]]);
-  await opts.store.flush?.();
-  return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)) };
+async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>): AsyncGenerator<StreamLeaf> {
+  for await (const l of leaves) yield { ...l, size: l.key.length + l.value.length };
 }
 
 /** Writes a checkpoint of a state given as pairs in any order (later pair wins, null deletes). */

@@ -1,0 +1,245 @@
+// Moving a checkpoint forward without rebuilding it: applyChangesets (a new height per
+// changeset, Kwil's PreviousBlock check on each) and appendInPlace (a value set at the
+// checkpoint's own version, after Penumbra's append_value_set). Both stream the old leaves —
+// from the leaf-hash index (./leaf-hashes.ts) for chunks no change touches — merged with the
+// sorted changes through the same chunking pass as createCheckpoint (./writer.ts), so the result
+// is byte for byte the checkpoint a fresh create of the new state would write: chunk files that
+// come out unchanged are kept, not rewritten; every proof and the manifest are new. New files
+// go in beside the old ones, the manifest switches last (atomically), and only then are files no
+// kept manifest references collected: a crash leaves the old checkpoint or the new one.
+import type { Store } from '../store/store.js';
+import type { Source } from '../net/source.js';
+import { compareBytes, equalBytes } from '../bytes.js';
+import { fromHex, toHex } from '../hex.js';
+import { backend } from '../core/load.js';
+import { assertKeyLength } from '../format/chunk.js';
+import { parseManifest, MANIFEST_FILE, type Manifest } from '../format/manifest.js';
+import type { ChangesetMetadata } from '../format/changeset.js';
+import { hashPairs, type Pair } from '../tree/pairs.js';
+import { sortedLatest } from '../tree/sort.js';
+import { loadChangesetMetadata, readChanges } from '../changeset/io.js';
+import {
+  ChangesetRootMismatch, CheckpointNotFound, InvalidArgument, PrevRootMismatch,
+} from '../errors.js';
+import { loadLeafHashes, readChunkFile, leafHashesPath } from './leaf-hashes.js';
+import { switchManifest, writeChunks, type StreamLeaf, type WrittenCheckpoint } from './writer.js';
+
+/** One height's changeset: its metadata and its changes, in order. */
+export interface ChangesetToApply {
+  metadata: ChangesetMetadata;
+  changes: AsyncIterable<Pair> | Iterable<Pair>;
+}
+
+export interface HeightApplied {
+  height: number;
+  root: string;
+  /** Chunk files written for this height (the others were kept), and all bytes written. */
+  chunksWritten: number;
+  bytesWritten: number;
+}
+
+export interface ApplyOptions {
+  /** The root the final state must have (64 lowercase hex); a mismatch switches nothing. */
+  expectRoot?: string;
+  /** Called after each height is computed (before anything is switched). */
+  onHeight?(applied: HeightApplied): void;
+}
+
+export interface ApplyResult {
+  manifest: Manifest;
+  manifestBytes: Uint8Array;
+  id: string;
+  heights: HeightApplied[];
+}
+
+/** A changeset at a Source (a directory, URL or store): metadata now, pieces as they are read. */
+export async function openChangeset(source: Source): Promise<ChangesetToApply> {
+  const metadata = await loadChangesetMetadata(source);
+  return { metadata, changes: readChanges(source, metadata) };
+}
+
+/** The checkpoint a store holds now. */
+export async function currentManifest(store: Store): Promise<Manifest> {
+  const bytes = await store.get(MANIFEST_FILE);
+  if (!bytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
+  return parseManifest(bytes);
+}
+
+/** One change, hashed, in key-hash order. */
+interface SortedChange {
+  keyHash: Uint8Array;
+  key: Uint8Array;
+  value: Uint8Array | null;
+  valueHash: Uint8Array;
+}
+
+/** A height's changes in key-hash order, the last change to a key winning. */
+async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promise<SortedChange[]> {
+  const pairs: Pair[] = [];
+  for await (const p of changes) {
+    assertKeyLength(p.key, `change ${pairs.length}`);
+    pairs.push(p);
+  }
+  const hashed = hashPairs(pairs);
+  return Array.from(sortedLatest(hashed.keyHashes), (i) => ({
+    keyHash: hashed.keyHashes.subarray(i * 32, i * 32 + 32), key: pairs[i].key, value: pairs[i].value,
+    valueHash: hashed.valueHashes.subarray(i * 32, i * 32 + 32),
+  }));
+}
+
+/**
+ * The leaves of `manifest`'s state with `changes` applied, in key-hash order. A chunk no change
+ * falls in is read from its leaf-hash index (never its file); a change equal to the leaf it
+ * replaces keeps the leaf's reference, so its chunk can still be reused.
+ */
+async function* mergedLeaves(store: Store, manifest: Manifest, changes: SortedChange[], readOnly: boolean): AsyncGenerator<StreamLeaf> {
+  let c = 0;
+  const newLeaf = (ch: SortedChange): StreamLeaf => ({ keyHash: ch.keyHash, valueHash: ch.valueHash, key: ch.key, value: ch.value!, size: ch.key.length + ch.value!.length });
+  for (const [k, entry] of manifest.chunks.entries()) {
+    const hi = fromHex(entry.hi);
+    const old = await loadLeafHashes(store, entry, k, readOnly);
+    let i = 0;
+    while (i < old.length || (c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0)) {
+      const ch = c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0 ? changes[c] : undefined;
+      const order = !ch ? 1 : i >= old.length ? -1 : compareBytes(ch.keyHash, old[i].keyHash);
+      if (order > 0) {
+        yield { ...old[i], from: { chunk: k, index: i } };
+        i++;
+        continue;
+      }
+      c++;
+      if (order === 0) {
+        const unchanged = ch!.value && equalBytes(ch!.valueHash, old[i].valueHash) && ch!.key.length + ch!.value.length === old[i].size;
+        if (unchanged) yield { ...old[i], from: { chunk: k, index: i } };
+        else if (ch!.value) yield newLeaf(ch!);
+        i++;
+      } else if (ch!.value) {
+        yield newLeaf(ch!);
+      }
+    }
+  }
+}
+
+/** The new checkpoint of `manifest` with `changes` at `version`: files written (unless dryRun), nothing switched. */
+async function rewrite(store: Store, manifest: Manifest, changes: SortedChange[], version: number, dryRun = false): Promise<WrittenCheckpoint> {
+  const cache = new Map<number, Awaited<ReturnType<typeof readChunkFile>>>();
+  return writeChunks(mergedLeaves(store, manifest, changes, dryRun), {
+    store, version, chunking: manifest.chunking, leafHashes: true, dryRun,
+    existing: {
+      chunks: manifest.chunks,
+      async load(i) {
+        let leaves = cache.get(i);
+        if (!leaves) {
+          cache.clear();
+          leaves = await readChunkFile(store, manifest.chunks[i], i);
+          cache.set(i, leaves);
+        }
+        return leaves;
+      },
+    },
+  });
+}
+
+/**
+ * Deletes every chunk, proof and leaf-hash file that neither manifest.json nor any
+ * manifests/*.json references (files of replaced checkpoints, or of an apply that failed).
+ */
+export async function collectGarbage(store: Store): Promise<number> {
+  const kept = new Set<string>();
+  for (const key of [MANIFEST_FILE, ...await store.keys('manifests/')]) {
+    const bytes = await store.get(key);
+    if (!bytes) continue;
+    for (const c of parseManifest(bytes).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest));
+  }
+  const doomed = (await Promise.all(['chunks/', 'proofs/', 'leafhashes/'].map((p) => store.keys(p)))).flat().filter((k) => !kept.has(k));
+  await store.delete(doomed);
+  return doomed.length;
+}
+
+/** Switches to the new manifest, drops the replaced version's manifest, collects what nothing references. */
+async function commit(store: Store, old: Manifest, oldBytes: Uint8Array, written: WrittenCheckpoint): Promise<void> {
+  await switchManifest(store, written.manifest, written.manifestBytes);
+  if (old.version !== written.manifest.version) {
+    const replaced = await store.get(`manifests/${old.version}.json`);
+    if (replaced && equalBytes(replaced, oldBytes)) await store.delete([`manifests/${old.version}.json`]);
+  }
+  await collectGarbage(store);
+}
+
+function checkRoot(root: string | undefined, what: string): string | undefined {
+  if (root !== undefined && !/^[0-9a-f]{64}$/.test(root)) throw new InvalidArgument(`${what} must be 64 lowercase hex digits`);
+  return root;
+}
+
+/**
+ * Applies changesets in height order to the checkpoint in `store`, which becomes the
+ * checkpoint at the last height. Each changeset's `prevRoot` must be the root it applies to and
+ * its `root` the root it yields (when stated), and the final root `opts.expectRoot`: a mismatch
+ * is a typed error naming the height, and the store's checkpoint is left as it was.
+ */
+export async function applyChangesets(store: Store, changesets: readonly ChangesetToApply[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+  const expectRoot = checkRoot(opts.expectRoot, 'expectRoot');
+  const ordered = [...changesets].sort((a, b) => a.metadata.height - b.metadata.height);
+  const oldBytes = await store.get(MANIFEST_FILE);
+  if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
+  const old = parseManifest(oldBytes);
+  let manifest = old;
+  let written: WrittenCheckpoint | undefined;
+  const heights: HeightApplied[] = [];
+  try {
+    for (const { metadata, changes } of ordered) {
+      const { height } = metadata;
+      if (height <= manifest.version) {
+        throw new InvalidArgument(`changeset of height ${height} does not follow version ${manifest.version}${heights.length ? '' : ' of the checkpoint'}`);
+      }
+      if (metadata.prevRoot !== null && metadata.prevRoot !== manifest.root) {
+        throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${manifest.version} has root ${manifest.root}`, { height });
+      }
+      written = await rewrite(store, manifest, await sortChanges(changes), height);
+      manifest = written.manifest;
+      if (metadata.root !== null && metadata.root !== manifest.root) {
+        throw new ChangesetRootMismatch(`applying the changeset gives root ${manifest.root}, the changeset states ${metadata.root}`, { height });
+      }
+      const applied = { height, root: manifest.root, chunksWritten: written.chunksWritten, bytesWritten: written.bytesWritten };
+      heights.push(applied);
+      opts.onHeight?.(applied);
+    }
+    if (expectRoot !== undefined && expectRoot !== manifest.root) {
+      throw new ChangesetRootMismatch(`the final state has root ${manifest.root}, expected ${expectRoot}`, { height: manifest.version });
+    }
+  } catch (err) {
+    await collectGarbage(store);
+    throw err;
+  }
+  if (!written) return { manifest: old, manifestBytes: oldBytes, id: toHex(backend().sha256(oldBytes)), heights };
+  await commit(store, old, oldBytes, written);
+  return { manifest: written.manifest, manifestBytes: written.manifestBytes, id: written.id, heights };
+}
+
+export interface AppendOptions {
+  /** Compute the new root (and manifest) without writing anything. */
+  dryRun?: boolean;
+}
+
+/**
+ * Applies a value set to the checkpoint at its own version — no new version, as Penumbra's
+ * `append_value_set` / `commit_in_place` — and returns the new checkpoint. Every key, old and
+ * new, stays provable: the result is a complete checkpoint (every chunk with its range proof
+ * against the new root), exactly what a fresh create of the new state at this version writes.
+ * With `dryRun`, nothing is written: the post-upgrade root is known before anything changes.
+ */
+export async function appendInPlace(store: Store, pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: AppendOptions = {}): Promise<WrittenCheckpoint> {
+  const oldBytes = await store.get(MANIFEST_FILE);
+  if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
+  const old = parseManifest(oldBytes);
+  const changes = await sortChanges(pairs);
+  let written: WrittenCheckpoint;
+  try {
+    written = await rewrite(store, old, changes, old.version, opts.dryRun);
+  } catch (err) {
+    if (!opts.dryRun) await collectGarbage(store);
+    throw err;
+  }
+  if (!opts.dryRun) await commit(store, old, oldBytes, written);
+  return written;
+}

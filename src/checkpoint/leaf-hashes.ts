@@ -1,0 +1,65 @@
+// The leaf-hash index of a chunk file (`leafhashes/<chunk digest>`, docs/FORMAT.md): for each
+// leaf, its key hash, value hash and size (key + value bytes). Applying a changeset reads it
+// for every chunk no change touches, instead of reading and hashing the chunk itself: 68 bytes
+// per leaf against the leaf's own bytes. It is local bookkeeping, written by the node that
+// applies changesets, never fetched from a peer.
+import type { Store } from '../store/store.js';
+import { decodeChunk } from '../format/chunk.js';
+import { hashMany } from '../hash/sha256.js';
+import type { ChunkEntry } from '../format/manifest.js';
+import { StorageFailed } from '../errors.js';
+import type { Leaf } from '../tree/hash.js';
+
+export const LEAF_HASH_RECORD = 68;
+export const leafHashesPath = (chunkDigest: string): string => `leafhashes/${chunkDigest}`;
+
+export interface SizedLeaf extends Leaf {
+  size: number;
+}
+
+export function encodeLeafHashes(leaves: readonly SizedLeaf[]): Uint8Array {
+  const out = new Uint8Array(leaves.length * LEAF_HASH_RECORD);
+  const view = new DataView(out.buffer);
+  leaves.forEach((l, i) => {
+    out.set(l.keyHash, i * LEAF_HASH_RECORD);
+    out.set(l.valueHash, i * LEAF_HASH_RECORD + 32);
+    view.setUint32(i * LEAF_HASH_RECORD + 64, l.size, true);
+  });
+  return out;
+}
+
+export function decodeLeafHashes(bytes: Uint8Array): SizedLeaf[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: SizedLeaf[] = [];
+  for (let at = 0; at < bytes.length; at += LEAF_HASH_RECORD) {
+    out.push({ keyHash: bytes.subarray(at, at + 32), valueHash: bytes.subarray(at + 32, at + 64), size: view.getUint32(at + 64, true) });
+  }
+  return out;
+}
+
+/** The leaf hashes and sizes of a decoded chunk. */
+export function hashChunkLeaves(leaves: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>): SizedLeaf[] {
+  const digests = hashMany(leaves.flatMap((l) => [l.key, l.value]));
+  return leaves.map((l, i) => ({
+    keyHash: digests.subarray(i * 64, i * 64 + 32), valueHash: digests.subarray(i * 64 + 32, i * 64 + 64), size: l.key.length + l.value.length,
+  }));
+}
+
+/** Reads a chunk file of the store's checkpoint; a missing file is a StorageFailed naming it. */
+export async function readChunkFile(store: Store, entry: ChunkEntry, index: number) {
+  const bytes = await store.get(`chunks/${entry.digest}`);
+  if (!bytes) throw new StorageFailed(`chunks/${entry.digest} is missing from the checkpoint`, { chunk: index });
+  return decodeChunk(bytes);
+}
+
+/**
+ * The leaf hashes of chunk `index`: from its index file when present and whole, else computed
+ * from the chunk file (and the index written, unless `readOnly`).
+ */
+export async function loadLeafHashes(store: Store, entry: ChunkEntry, index: number, readOnly = false): Promise<SizedLeaf[]> {
+  const stored = await store.get(leafHashesPath(entry.digest));
+  if (stored && stored.length === entry.leaves * LEAF_HASH_RECORD) return decodeLeafHashes(stored);
+  const leaves = hashChunkLeaves(await readChunkFile(store, entry, index));
+  if (!readOnly) await store.put([[leafHashesPath(entry.digest), encodeLeafHashes(leaves)]]);
+  return leaves;
+}

@@ -1,0 +1,161 @@
+// The one chunking pass of a checkpoint: leaves in key-hash order → content-defined chunks →
+// chunk files, range proofs, manifest. createCheckpoint feeds it every leaf; applying a
+// changeset feeds it the old leaves (by reference: their hashes and sizes, read from the
+// leaf-hash index) merged with the changes. Both go through exactly this code, so an applied
+// checkpoint is byte for byte the checkpoint a fresh create of the same state writes; and a
+// chunk whose leaves come out exactly as an existing chunk file's is that file, not rewritten.
+import type { Store } from '../store/store.js';
+import { backend } from '../core/load.js';
+import { toHex } from '../hex.js';
+import { encodeChunk, type KeyValue } from '../format/chunk.js';
+import {
+  encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
+} from '../format/manifest.js';
+import type { Leaf } from '../tree/hash.js';
+import { RangeProofBuilder } from '../tree/range/builder.js';
+import type { ProgressListener } from '../progress.js';
+import { LeafSplitter } from './splitter.js';
+import { encodeLeafHashes, leafHashesPath } from './leaf-hashes.js';
+
+/** A leaf on its way into a chunk: new (key and value given) or a leaf of an existing chunk file. */
+export interface StreamLeaf extends Leaf {
+  /** key length + value length. */
+  size: number;
+  key?: Uint8Array;
+  value?: Uint8Array;
+  /** Where an existing leaf sits: chunk `chunk` of `existing.chunks`, position `index`. */
+  from?: { chunk: number; index: number };
+}
+
+/** The checkpoint the `from` references point into. */
+export interface ExistingChunks {
+  chunks: readonly ChunkEntry[];
+  /** The decoded leaves of existing chunk `i`. */
+  load(i: number): Promise<KeyValue[]>;
+}
+
+export interface WriteOptions {
+  store: Store;
+  version: number;
+  chunking: ChunkingParams;
+  existing?: ExistingChunks;
+  /** Also write each new chunk's leaf-hash index (./leaf-hashes.ts), for later applies. */
+  leafHashes?: boolean;
+  /** Compute everything, write nothing. */
+  dryRun?: boolean;
+  onProgress?: ProgressListener;
+}
+
+export interface WrittenCheckpoint {
+  manifest: Manifest;
+  manifestBytes: Uint8Array;
+  /** SHA-256 of the manifest bytes. */
+  id: string;
+  /** Chunk files written (not reused), and their bytes. */
+  chunksWritten: number;
+  bytesWritten: number;
+}
+
+/**
+ * Cuts `leaves` (strictly increasing key hash) into chunks and writes the chunk and proof files.
+ * The manifest is returned, not written: the caller decides when the checkpoint switches.
+ */
+export async function writeChunks(leaves: AsyncIterable<StreamLeaf> | Iterable<StreamLeaf>,
+  opts: WriteOptions): Promise<WrittenCheckpoint> {
+  const { store, existing, chunking } = opts;
+  const splitter = new LeafSplitter(chunking);
+  const builder = new RangeProofBuilder();
+  const files: Array<Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>> = [];
+  let current: StreamLeaf[] = [];
+  let bytesDone = 0;
+  let chunksWritten = 0;
+  let bytesWritten = 0;
+  const put = async (entries: Array<[string, Uint8Array]>) => {
+    if (!opts.dryRun) await store.put(entries);
+    for (const [, bytes] of entries) bytesWritten += bytes.length;
+  };
+
+  /** The existing chunk `current` reproduces exactly (same leaves, same order, nothing else), if any. */
+  const reused = (): ChunkEntry | undefined => {
+    const first = current[0]?.from;
+    const entry = first && existing?.chunks[first.chunk];
+    if (!entry || entry.leaves !== current.length) return undefined;
+    return current.every((l, i) => l.from?.chunk === first.chunk && l.from.index === i) ? entry : undefined;
+  };
+
+  const materialize = async (): Promise<KeyValue[]> => {
+    const out: KeyValue[] = [];
+    let loaded: { chunk: number; leaves: KeyValue[] } | undefined;
+    for (const l of current) {
+      if (l.key && l.value) {
+        out.push({ key: l.key, value: l.value });
+        continue;
+      }
+      const { chunk, index } = l.from!;
+      if (loaded?.chunk !== chunk) loaded = { chunk, leaves: await existing!.load(chunk) };
+      out.push(loaded.leaves[index]);
+    }
+    return out;
+  };
+
+  const endChunk = async (last: boolean) => {
+    const same = reused();
+    let file: Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>;
+    if (same) {
+      file = { digest: same.digest, size: same.size, leaves: same.leaves };
+    } else {
+      const bytes = encodeChunk(await materialize());
+      const digest = toHex(backend().sha256(bytes));
+      const entries: Array<[string, Uint8Array]> = [[`chunks/${digest}`, bytes]];
+      if (opts.leafHashes) entries.push([leafHashesPath(digest), encodeLeafHashes(current)]);
+      await put(entries);
+      chunksWritten++;
+      file = { digest, size: bytes.length, leaves: current.length };
+    }
+    if (!last) builder.endChunk();
+    files.push(file);
+    bytesDone += file.size;
+    current = [];
+    opts.onProgress?.({ phase: 'create', chunksDone: files.length, chunksTotal: files.length, bytesDone, bytesTotal: bytesDone });
+  };
+
+  // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always
+  // reaches the end of the key space.
+  let boundary = false;
+  for await (const leaf of leaves) {
+    if (boundary || splitter.endsBefore(leaf.size)) {
+      await endChunk(false);
+      splitter.reset();
+    }
+    current.push(leaf);
+    builder.add(leaf.keyHash, leaf.valueHash);
+    boundary = splitter.add(leaf.size, leaf.keyHash);
+  }
+  await endChunk(true);
+
+  const { root, chunks: ranges } = builder.finish();
+  const chunks: ChunkEntry[] = [];
+  for (const [i, file] of files.entries()) {
+    const { lo, hi, proof } = ranges[i];
+    const proofDigest = toHex(backend().sha256(proof));
+    await put([[`proofs/${proofDigest}`, proof]]);
+    chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
+  }
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version: opts.version, root: toHex(root), leaves: builder.count,
+    chunking, chunks,
+  };
+  const manifestBytes = encodeManifest(manifest);
+  return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)), chunksWritten, bytesWritten };
+}
+
+/**
+ * Makes `manifestBytes` the store's checkpoint: everything written so far is made durable
+ * first, then `manifests/<version>.json` and `manifest.json` are replaced (each atomically), so
+ * a crash leaves either the old checkpoint or the new one.
+ */
+export async function switchManifest(store: Store, manifest: Manifest, manifestBytes: Uint8Array): Promise<void> {
+  await store.flush?.();
+  await store.put([[`manifests/${manifest.version}.json`, manifestBytes], ['manifest.json', manifestBytes]]);
+  await store.flush?.();
+}

@@ -1,0 +1,218 @@
+// Applying changesets equals rebuilding, byte for byte, and its root is the reference root.
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../src/store/memory.js';
+import { createCheckpoint } from '../src/checkpoint/create.js';
+import { applyChangesets, appendInPlace, openChangeset, collectGarbage } from '../src/checkpoint/apply.js';
+import { openCheckpoint } from '../src/checkpoint/query.js';
+import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
+import { storeSource } from '../src/net/store-source.js';
+import { writeChangeset, piecePath } from '../src/changeset/io.js';
+import { encodeChangeset, decodeChangesetPiece } from '../src/format/changeset.js';
+import { parseManifest } from '../src/format/manifest.js';
+import { sha256 } from '../src/hash/sha256.js';
+import {
+  ChangesetPieceCorrupted, ChangesetPieceNotFound, ChangesetRootMismatch, PrevRootMismatch,
+} from '../src/errors.js';
+import type { Store } from '../src/store/store.js';
+import type { Pair } from '../src/tree/pairs.js';
+import { refRoot, refSha256 } from './jmt-reference.js';
+import { hex, rng } from './helpers.js';
+
+const enc = new TextEncoder();
+
+/** Keys in groups whose SHA-256 share their first 16 bits (long shared prefixes in the tree). */
+function clusteredKeys(seed: number, groups: number): Uint8Array[] {
+  const buckets = new Map<number, Uint8Array[]>();
+  for (let i = 0; i < 40_000; i++) {
+    const key = enc.encode(`c${seed}-${i}`);
+    const h = sha256(key);
+    const b = (h[0] << 8) | h[1];
+    const list = buckets.get(b) ?? [];
+    list.push(key);
+    buckets.set(b, list);
+  }
+  return [...buckets.values()].filter((l) => l.length >= 3).slice(0, groups).flat();
+}
+
+function applyTo(state: Map<string, Pair>, changes: Pair[]) {
+  for (const c of changes) {
+    if (c.value) state.set(hex(c.key), c);
+    else state.delete(hex(c.key));
+  }
+}
+
+/** A random height's changes against `state`: new keys, overwrites, deletes, absent deletes, no-op puts, clustered keys. */
+function randomHeight(r: ReturnType<typeof rng>, state: Map<string, Pair>, n: number, clustered: Uint8Array[], h: number): Pair[] {
+  const existing = [...state.values()];
+  const out: Pair[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = r.int(7);
+    const pick = existing.length ? existing[r.int(existing.length)] : undefined;
+    if (kind === 0 || !pick) out.push({ key: enc.encode(`new-${h}-${i}-${r.int(1e6)}`), value: r.bytes(1 + r.int(150)) });
+    else if (kind === 1) out.push({ key: pick.key, value: r.bytes(1 + r.int(150)) });
+    else if (kind === 2) out.push({ key: pick.key, value: null });
+    else if (kind === 3) out.push({ key: enc.encode(`absent-${r.int(1e9)}`), value: null });
+    else if (kind === 4) out.push({ key: pick.key, value: pick.value });
+    else out.push({ key: clustered[r.int(clustered.length)], value: r.int(3) === 0 ? null : r.bytes(1 + r.int(60)) });
+  }
+  return out;
+}
+
+async function files(store: Store): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const k of [...await store.keys('chunks/'), ...await store.keys('proofs/'), ...await store.keys('manifest')]) out.set(k, hex((await store.get(k))!));
+  return out;
+}
+
+async function expectSameAsRebuild(store: Store, state: Map<string, Pair>, version: number, maxChunkBytes: number) {
+  const fresh = memoryStore();
+  const rebuilt = await createCheckpoint([...state.values()], { store: fresh, version, maxChunkBytes });
+  const applied = parseManifest((await store.get('manifest.json'))!);
+  expect(applied.root).toBe(hex(refRoot([...state.values()])));
+  expect(hex((await store.get('manifest.json'))!)).toBe(hex(rebuilt.manifestBytes));
+  expect(await files(store)).toEqual(await files(fresh));
+}
+
+describe('applyChangesets', () => {
+  for (const [seed, size, maxChunkBytes] of [[1, 400, 2048], [2, 900, 4096], [3, 60, 1024], [4, 1500, 8192]] as const) {
+    it(`equals a rebuild byte for byte over random heights (seed ${seed}, ${size} keys, ${maxChunkBytes}-byte chunks)`, async () => {
+      const r = rng(seed);
+      const clustered = clusteredKeys(seed, 30);
+      const state = new Map<string, Pair>();
+      applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`k${seed}-${i}`), value: r.bytes(1 + r.int(200)) })));
+      const store = memoryStore();
+      await createCheckpoint([...state.values()], { store, version: 10, maxChunkBytes });
+      for (let h = 11; h <= 16; h++) {
+        const before = parseManifest((await store.get('manifest.json'))!);
+        const changes = randomHeight(r, state, 1 + r.int(h === 13 ? 3 : 80), clustered, h);
+        applyTo(state, changes);
+        const root = hex(refRoot([...state.values()]));
+        const cs = encodeChangeset(h, changes, { prevRoot: before.root, root });
+        const csStore = memoryStore();
+        await writeChangeset(csStore, h, changes, { prevRoot: before.root, root });
+        const result = await applyChangesets(store, [h % 2 ? await openChangeset(storeSource(csStore, 'cs')) : { metadata: cs.metadata, changes }]);
+        expect(result.manifest.root).toBe(root);
+        // Only chunk files whose leaves changed were written.
+        const oldDigests = new Set(before.chunks.map((c) => c.digest));
+        expect(result.heights[0].chunksWritten).toBe(new Set(result.manifest.chunks.filter((c) => !oldDigests.has(c.digest)).map((c) => c.digest)).size);
+        await expectSameAsRebuild(store, state, h, maxChunkBytes);
+      }
+    });
+  }
+
+  it('applies several heights in one call, in height order, checking every root', async () => {
+    const r = rng(7);
+    const state = new Map<string, Pair>();
+    applyTo(state, Array.from({ length: 300 }, (_, i) => ({ key: enc.encode(`m${i}`), value: r.bytes(40) })));
+    const store = memoryStore();
+    await createCheckpoint([...state.values()], { store, version: 1, maxChunkBytes: 2048 });
+    let prevRoot = hex(refRoot([...state.values()]));
+    const sets = [];
+    for (let h = 2; h <= 5; h++) {
+      const changes = randomHeight(r, state, 30, clusteredKeys(1, 5), h);
+      applyTo(state, changes);
+      const root = hex(refRoot([...state.values()]));
+      sets.push(encodeChangeset(h, changes, { prevRoot, root }));
+      prevRoot = root;
+    }
+    const result = await applyChangesets(store, sets.reverse().map((s) => ({ metadata: s.metadata, changes: decodeAll(s) })), { expectRoot: prevRoot });
+    expect(result.heights.map((x) => x.height)).toEqual([2, 3, 4, 5]);
+    await expectSameAsRebuild(store, state, 5, 2048);
+    expect(await store.keys('manifests/')).toEqual(['manifests/5.json']);
+  });
+
+  it('deleting every key leaves the empty tree; then it grows again', async () => {
+    const pairs = Array.from({ length: 50 }, (_, i) => ({ key: enc.encode(`e${i}`), value: enc.encode(`v${i}`) }));
+    const store = memoryStore();
+    await createCheckpoint(pairs, { store, version: 0, maxChunkBytes: 1024 });
+    await applyChangesets(store, [{ metadata: encodeChangeset(1, []).metadata, changes: [] }]);
+    const del = pairs.map((p) => ({ key: p.key, value: null }));
+    await applyChangesets(store, [{ metadata: encodeChangeset(2, del).metadata, changes: del }]);
+    await expectSameAsRebuild(store, new Map(), 2, 1024);
+    await applyChangesets(store, [{ metadata: encodeChangeset(3, pairs).metadata, changes: pairs }]);
+    await expectSameAsRebuild(store, new Map(pairs.map((p) => [hex(p.key), p])), 3, 1024);
+  });
+
+  it('a wrong prevRoot, root or expectRoot is refused naming the height; the old checkpoint is untouched', async () => {
+    const pairs = Array.from({ length: 200 }, (_, i) => ({ key: enc.encode(`p${i}`), value: enc.encode(`v${i}`) }));
+    const store = memoryStore();
+    const created = await createCheckpoint(pairs, { store, version: 3, maxChunkBytes: 1024 });
+    const before = await files(store);
+    const changes = [{ key: enc.encode('p1'), value: enc.encode('changed') }, { key: enc.encode('q'), value: enc.encode('new') }];
+    const good = hex(refRoot([...pairs, ...changes]));
+    const cases: Array<[string, Parameters<typeof encodeChangeset>[2], { expectRoot?: string }, unknown, RegExp]> = [
+      ['prevRoot', { prevRoot: 'ab'.repeat(32), root: good }, {}, PrevRootMismatch, /height 4/],
+      ['root', { prevRoot: created.manifest.root, root: 'cd'.repeat(32) }, {}, ChangesetRootMismatch, /height 4/],
+      ['expectRoot', { prevRoot: created.manifest.root, root: good }, { expectRoot: 'ef'.repeat(32) }, ChangesetRootMismatch, /height 4/],
+    ];
+    for (const [what, roots, opts, cls, msg] of cases) {
+      const cs = encodeChangeset(4, changes, roots);
+      const err = await applyChangesets(store, [{ metadata: cs.metadata, changes }], opts).then(() => undefined, (e) => e);
+      expect(err, what).toBeInstanceOf(cls as any);
+      expect(err.height, what).toBe(4);
+      expect(err.message, what).toMatch(msg);
+      expect(await files(store), what).toEqual(before);
+    }
+    const stale = encodeChangeset(3, changes);
+    await expect(applyChangesets(store, [{ metadata: stale.metadata, changes }])).rejects.toThrow(/height 3 does not follow version 3/);
+    await applyChangesets(store, [{ metadata: encodeChangeset(4, changes, { prevRoot: created.manifest.root, root: good }).metadata, changes }], { expectRoot: good });
+    expect(parseManifest((await store.get('manifest.json'))!).root).toBe(good);
+  });
+
+  it('a missing, corrupt or truncated piece is a typed error naming height and index; nothing switches', async () => {
+    const pairs = Array.from({ length: 100 }, (_, i) => ({ key: enc.encode(`x${i}`), value: enc.encode(`v${i}`) }));
+    const store = memoryStore();
+    await createCheckpoint(pairs, { store, version: 1, maxChunkBytes: 1024 });
+    const before = await files(store);
+    const changes = Array.from({ length: 40 }, (_, i) => ({ key: enc.encode(`y${i}`), value: new Uint8Array(100).fill(i) }));
+    const csStore = memoryStore();
+    const written = await writeChangeset(csStore, 2, changes, {}, { maxPieceBytes: 1000 });
+    const victim = piecePath(written.metadata.pieces[3].digest);
+    const good = (await csStore.get(victim))!;
+    for (const [bytes, cls] of [[undefined, ChangesetPieceNotFound], [good.map((b, i) => (i === 40 ? b ^ 1 : b)), ChangesetPieceCorrupted],
+      [good.subarray(0, 500), ChangesetPieceCorrupted]] as const) {
+      if (bytes) await csStore.put([[victim, bytes]]);
+      else await csStore.delete([victim]);
+      const err = await applyChangesets(store, [await openChangeset(storeSource(csStore, 'cs'))]).then(() => undefined, (e) => e);
+      expect(err).toBeInstanceOf(cls);
+      expect(err).toMatchObject({ height: 2, piece: 3 });
+      expect(await files(store)).toEqual(before);
+    }
+  });
+});
+
+function decodeAll(cs: ReturnType<typeof encodeChangeset>): Pair[] {
+  return cs.pieces.flatMap((p) => decodeChangesetPiece(p.bytes, { height: cs.metadata.height, index: p.index }));
+}
+
+describe('appendInPlace', () => {
+  it('keeps the version; every old and new key proves membership, absent keys non-membership; verify passes', async () => {
+    const r = rng(11);
+    const pairs = Array.from({ length: 500 }, (_, i) => ({ key: enc.encode(`a${i}`), value: r.bytes(1 + r.int(100)) }));
+    const store = memoryStore();
+    await createCheckpoint(pairs, { store, version: 9, maxChunkBytes: 2048 });
+    const added = [...Array.from({ length: 80 }, (_, i) => ({ key: enc.encode(`migrated-${i}`), value: r.bytes(30) })),
+      { key: enc.encode('a3'), value: enc.encode('rewritten') }, { key: enc.encode('a4'), value: null }];
+    const state = new Map(pairs.map((p) => [hex(p.key), p as Pair]));
+    applyTo(state, added);
+    const root = hex(refRoot([...state.values()]));
+
+    const before = await files(store);
+    const dry = await appendInPlace(store, added, { dryRun: true });
+    expect(dry.manifest.root).toBe(root);
+    expect(await files(store)).toEqual(before);
+
+    const result = await appendInPlace(store, added);
+    expect(result.manifest.root).toBe(root);
+    expect(result.manifest.version).toBe(9);
+    await expectSameAsRebuild(store, state, 9, 2048);
+    await verifyCheckpoint({ sources: [storeSource(store, 'appended')], root });
+    const view = await openCheckpoint(store);
+    for (const p of state.values()) {
+      const proof = await view.prove(p.key);
+      expect(proof.valueHash && hex(proof.valueHash)).toBe(hex(refSha256(p.value!)));
+    }
+    for (const key of [enc.encode('a4'), enc.encode('never-there')]) expect((await view.prove(key)).valueHash).toBeUndefined();
+    expect(await collectGarbage(store)).toBe(0);
+  });
+});
