@@ -3,6 +3,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { DevChain, type ChainSpec, type DevValidator } from '../src/devnet/chain.js';
 import { parseTime } from '../src/light/index.js';
+import { lightBlockJson } from '../src/light/json.js';
 
 /** A validator whose key is derived from `name`. */
 export function devValidator(name: string, votingPower: bigint | number = 10n): DevValidator {
@@ -22,4 +23,20 @@ export const timeOf = (height: number) => Number(GENESIS / 1_000_000n) + (height
 
 export function chain(spec: Partial<ChainSpec> & Pick<ChainSpec, 'validatorsAt'>): DevChain {
   return new DevChain({ chainId: 'test-chain', genesisTime: GENESIS, ...spec });
+}
+
+/** A provider serving a DevChain up to `latest`, counting requests; `tamper` may replace an answer. */
+export function chainProvider(c: DevChain, latest: number, name = 'chain', tamper?: (height: number, block: object) => unknown) {
+  const asked: number[] = [];
+  return {
+    name,
+    asked,
+    async lightBlock(height: number) {
+      const h = height === 0 ? latest : height;
+      asked.push(h);
+      if (h > latest) throw new Error(`height ${h} is not yet committed`);
+      const block = lightBlockJson(c.lightBlock(h));
+      return tamper ? tamper(h, block) : block;
+    },
+  };
 }

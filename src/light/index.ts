@@ -8,3 +8,5 @@ export { parseTime, formatTime } from './time.js';
 export type { LightBlock, SignedHeader, Header, Commit, CommitSig, Validator, ValidatorSet, BlockId } from './types.js';
 export { BlockIdFlag } from './types.js';
 export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, ConflictingHeaders, ProviderUnavailable } from '../errors.js';
+export { LightClient, type LightClientOptions, type LightClientEvent, type TrustRoot, type VerifiedHeader } from './client.js';
+export type { Provider } from './provider.js';

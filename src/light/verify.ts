@@ -90,7 +90,7 @@ export interface Settings {
   verifier: BatchVerifier;
 }
 
-export function settings(options: VerifyOptions, defaultVerifier?: BatchVerifier): Settings {
+export function settings(options: Omit<VerifyOptions, 'now'>, defaultVerifier?: BatchVerifier): Settings {
   if (typeof options !== 'object' || options === null) throw new InvalidArgument('options must be an object');
   const verifier = options.verifier ?? defaultVerifier;
   if (typeof verifier !== 'function') throw new InvalidArgument('options.verifier must be a function');
@@ -206,6 +206,18 @@ export function verifyDecoded(trusted: LightBlock, untrusted: LightBlock, s: Set
   }
   const own = signatures.tally(untrusted.validatorSet!, 2n, 3n);
   if (!own.ok) return tallyFailure(own, `the validators of height ${uh.height}`);
+  return { verdict: 'SUCCESS', power: { signed: own.tallied, total: own.total } };
+}
+
+/**
+ * Whether a block is consistent and signed by more than 2/3 of its own validators — what a
+ * trust root fetched by height and hash must be before it is trusted.
+ */
+export function verifySelfSigned(block: LightBlock, s: Settings): VerifyResult {
+  const basic = checkUntrusted(block, block.signedHeader.header.chainId);
+  if (basic) return basic;
+  const own = new CommitSignatures(block.signedHeader.header.chainId, block.signedHeader.commit, s.verifier).tally(block.validatorSet!, 2n, 3n);
+  if (!own.ok) return tallyFailure(own, `the validators of height ${block.signedHeader.header.height}`);
   return { verdict: 'SUCCESS', power: { signed: own.tallied, total: own.total } };
 }
 
