@@ -142,7 +142,8 @@ export class LightClient {
     try {
       raw = await provider.lightBlock(height);
     } catch (err) {
-      if (err instanceof ProviderUnavailable || err instanceof LightBlockMalformed) throw err;
+      if (err instanceof ProviderUnavailable) throw err;
+      if (err instanceof LightBlockMalformed) throw new LightVerificationFailed(height, err.message, source);
       throw new ProviderUnavailable(source, `light block ${height}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
     let block: LightBlock;

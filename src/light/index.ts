@@ -10,3 +10,4 @@ export { BlockIdFlag } from './types.js';
 export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, ConflictingHeaders, ProviderUnavailable } from '../errors.js';
 export { LightClient, type LightClientOptions, type LightClientEvent, type TrustRoot, type VerifiedHeader } from './client.js';
 export type { Provider } from './provider.js';
+export { rpcProvider, type RpcProvider, type RpcProviderOptions } from './rpc-provider.js';
