@@ -61,7 +61,7 @@ describe('LightClient', () => {
   it('a target signed by under 2/3 fails, naming its height', async () => {
     const weak = chain({ validatorsAt: () => stable4, voteAt: (h, _v, i) => (h === 30 && i >= 2 ? 'absent' : 'commit') });
     const client = await LightClient.create(options({ primary: chainProvider(weak, 50), trust: { height: 1, hash: hashOf(weak, 1) } }));
-    const err = await client.verifyTo(30).catch((e) => e);
+    const err = await client.verifyTo(30).catch((e: any) => e);
     expect(err).toBeInstanceOf(LightVerificationFailed);
     expect(err).toMatchObject({ height: 30, source: 'chain' });
     expect(err.reason).toMatch(/signed 20 of 40/);
@@ -139,7 +139,7 @@ describe('LightClient', () => {
     it('a witness serving a validly signed fork stops the client with both headers', async () => {
       const forked = fork(30);
       const client = await LightClient.create(options({ primary: chainProvider(stable, 50), witnesses: [chainProvider(forked, 50, 'forked')] }));
-      const err = await client.verifyTo(50).catch((e) => e);
+      const err = await client.verifyTo(50).catch((e: any) => e);
       expect(err).toBeInstanceOf(ConflictingHeaders);
       expect(err.height).toBe(50);
       expect(err.primary).toMatchObject({ source: 'chain', hash: hashOf(stable, 50) });

@@ -39,7 +39,7 @@ describe('rpcProvider', () => {
   });
 
   it('a height the node does not have is ProviderUnavailable with the node\'s reason', async () => {
-    const err = await provider().lightBlock(41).catch((e) => e);
+    const err: any = await provider().lightBlock(41).catch((e: any) => e);
     expect(err).toBeInstanceOf(ProviderUnavailable);
     expect(err.message).toMatch(/500/);
   });
@@ -56,7 +56,7 @@ describe('rpcProvider', () => {
       ['not an object', () => 42],
     ];
     for (const [what, rewrite] of cases) {
-      const err = await provider(rewrite).lightBlock(25).catch((e) => e);
+      const err: any = await provider(rewrite).lightBlock(25).catch((e: any) => e);
       expect(err, what).toBeInstanceOf(LightBlockMalformed);
       expect(err.path, what).toMatch(/^http:\/\/rpc\.test\/(commit|validators)/);
     }
