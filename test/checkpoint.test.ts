@@ -107,6 +107,67 @@ describe('checkpoints end to end', () => {
   });
 });
 
+describe('queries on a stored checkpoint', () => {
+  /** The checkpoint restored into a store that counts reads of chunk files. */
+  async function countedStore(pairs = samplePairs(600, 9)) {
+    const s = await sampleCheckpoint(pairs);
+    const store = memoryStore();
+    await restoreCheckpoint({ sources: [s.source], root: s.root, store });
+    const reads: string[] = [];
+    const counted = { ...store, get: (key: string) => {
+      if (key.startsWith('chunks/')) reads.push(key);
+      return store.get(key);
+    } };
+    return { s, store, counted, reads };
+  }
+
+  it('load a chunk once for get, prove and lookup of keys in it, even concurrently', async () => {
+    const { s, counted, reads } = await countedStore();
+    const view = await openCheckpoint(counted);
+    const key = s.pairs[5].key;
+    const proof = await view.prove(key);
+    expect(hex(await view.get(key))).toBe(hex(s.pairs[5].value!));
+    const both = await view.lookup(key);
+    expect(hex(both.value!)).toBe(hex(s.pairs[5].value!));
+    expect(both.proof.siblings.map(hex)).toEqual(proof.siblings.map(hex));
+    expect(reads).toHaveLength(1);
+    const absent = await view.lookup(enc.encode('not there'));
+    expect(absent.value).toBeUndefined();
+    reads.length = 0;
+    const values = await Promise.all(s.pairs.map((p) => view.get(p.key)));
+    values.forEach((v, i) => expect(hex(v)).toBe(hex(s.pairs[i].value!)));
+    expect(new Set(reads).size).toBe(reads.length); // no chunk read twice, loads shared
+  });
+
+  it('stay within the cache bound, answering correctly when chunks are evicted', async () => {
+    const { s, counted, reads } = await countedStore();
+    const m = parseManifest(s.manifestBytes);
+    const view = await openCheckpoint(counted, { cacheBytes: 2 * m.chunks[0].size });
+    for (const round of [0, 1]) {
+      for (const p of s.pairs) expect(hex(await view.get(p.key)), `round ${round}`).toBe(hex(p.value!));
+    }
+    // A cache of about two chunks cannot hold them all: later rounds read chunks again.
+    expect(reads.length).toBeGreaterThan(m.chunks.length);
+    const none = await openCheckpoint(counted, { cacheBytes: 0 });
+    reads.length = 0;
+    await none.get(s.pairs[0].key);
+    await none.get(s.pairs[0].key);
+    expect(reads).toHaveLength(2);
+  });
+
+  it('refuse a stored chunk that does not prove out against the root', async () => {
+    const { s, store } = await countedStore();
+    const m = parseManifest(s.manifestBytes);
+    const bytes = (await store.get(`chunks/${m.chunks[0].digest}`))!;
+    bytes[bytes.length - 1] ^= 1;
+    await store.put([[`chunks/${m.chunks[0].digest}`, bytes]]);
+    const view = await openCheckpoint(store);
+    const inFirst = s.pairs.find((p) => toHex(sha256(p.key)) <= m.chunks[0].hi)!;
+    await expect(view.get(inFirst.key)).rejects.toThrow(ChunkCorrupted);
+    await expect(view.prove(inFirst.key)).rejects.toThrow(ChunkCorrupted);
+  });
+});
+
 describe('attacks on a checkpoint', () => {
   it('a flipped bit, a truncated or an extended chunk: ChunkCorrupted naming chunk and source', async () => {
     const s = await sampleCheckpoint(samplePairs(300));

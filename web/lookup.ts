@@ -4,7 +4,6 @@ import type { Store } from '../src/store/store.js';
 import { openCheckpoint } from '../src/checkpoint/query.js';
 import { decodeBytesString } from '../src/format/jsonl.js';
 import { verifyMembership, verifyNonMembership } from '../src/tree/proof.js';
-import { KeyNotFound } from '../src/errors.js';
 import { sha256 } from '../src/hash/sha256.js';
 import { fromHex, toHex } from '../src/hex.js';
 import { explain } from './explain.js';
@@ -29,13 +28,8 @@ export async function lookup(store: Store, keyText: string, trustedRoot: string,
     const view = await openCheckpoint(store);
     const trusted = trustedRoot || view.manifest.root;
     const root = fromHex(trusted, 'the trusted root');
-    const proof = await view.prove(key);
-    let value: Uint8Array | undefined;
-    try {
-      value = await view.get(key);
-    } catch (err) {
-      if (!(err instanceof KeyNotFound)) throw err;
-    }
+    // One load of the key's chunk answers both the value and its proof.
+    const { value, proof } = await view.lookup(key);
     if (value) {
       verifyMembership(root, sha256(key), sha256(value), proof);
       line(`value: ${hexOrText(value)}`).id = 'lookup-value';
