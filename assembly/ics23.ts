@@ -3,9 +3,12 @@
 // `ics23DecodeError` / `ics23DecodeErrorAt` locate a decode error. The operation-level
 // exports exist for the upstream operation vectors and return 0 on failure.
 import { decodeError, decodeErrorAt, resetDecodeError } from './proto';
-import { slot, step, decodeExist, decodeInnerOp, decodeLeafOp } from './ics23_decode';
+import {
+  slot, step, decodeExist, decodeInnerOp, decodeLeafOp, decodeNonExist, decodeSpec, decodeInnerSpec, resetSpec,
+  startEmitting, stopEmitting, tokenCount,
+} from './ics23_decode';
 import { lastReason, resetReason, reject, R_NO_HASH, R_UNSUPPORTED_HASH, applyLeaf, applyInner, calculate, checkAgainstSpec, checkLeaf, checkInner } from './ics23_ops';
-import { verify, begin, commitmentRoot, leftBranchesAreEmpty, rightBranchesAreEmpty, MALFORMED_PROOF, MALFORMED_SPEC } from './ics23_verify';
+import { verify, begin, commitmentRoot, walkProof, walkBatch, walkEntry, leftBranchesAreEmpty, rightBranchesAreEmpty, MALFORMED_PROOF, MALFORMED_SPEC } from './ics23_verify';
 import { hashSupported, hashInto } from './ics23_hash';
 
 export function ics23VerifyMembership(proof: usize, proofLen: usize, spec: usize, specLen: usize, root: usize, rootLen: usize,
@@ -97,4 +100,51 @@ export function ics23EmptyBranches(op: usize, opLen: usize, spec: usize, specLen
   const rec = step(slot(0), 0);
   if (!decodeInnerOp(op, op + opLen, rec)) return MALFORMED_PROOF;
   return (leftBranchesAreEmpty(rec) ? 1 : 0) | (rightBranchesAreEmpty(rec) ? 2 : 0) | (checkInner(rec, 1) ? 4 : 0);
+}
+
+// Message types of `ics23Decode` (the order of src/ics23/schema.ts's MESSAGE_TYPES).
+const M_COMMITMENT_PROOF = 0;
+const M_EXISTENCE_PROOF = 1;
+const M_NON_EXISTENCE_PROOF = 2;
+const M_BATCH_PROOF = 3;
+const M_BATCH_ENTRY = 4;
+const M_COMPRESSED_BATCH_PROOF = 5;
+const M_COMPRESSED_BATCH_ENTRY = 6;
+const M_COMPRESSED_EXISTENCE_PROOF = 7;
+const M_COMPRESSED_NON_EXISTENCE_PROOF = 8;
+const M_LEAF_OP = 9;
+const M_INNER_OP = 10;
+const M_PROOF_SPEC = 11;
+const M_INNER_SPEC = 12;
+
+function decodeMessage(type: i32, p: usize, end: usize): bool {
+  switch (type) {
+    case M_COMMITMENT_PROOF: return walkProof(p, end);
+    case M_EXISTENCE_PROOF: return decodeExist(p, end, slot(0), false);
+    case M_NON_EXISTENCE_PROOF: return decodeNonExist(p, end, slot(0), slot(1), false);
+    case M_BATCH_PROOF: return walkBatch(p, end, false);
+    case M_BATCH_ENTRY: return walkEntry(p, end, false);
+    case M_COMPRESSED_BATCH_PROOF: return walkBatch(p, end, true);
+    case M_COMPRESSED_BATCH_ENTRY: return walkEntry(p, end, true);
+    case M_COMPRESSED_EXISTENCE_PROOF: return decodeExist(p, end, slot(0), true);
+    case M_COMPRESSED_NON_EXISTENCE_PROOF: return decodeNonExist(p, end, slot(0), slot(1), true);
+    case M_LEAF_OP: return decodeLeafOp(p, end, slot(0));
+    case M_INNER_OP: return decodeInnerOp(p, end, step(slot(0), 0));
+    case M_PROOF_SPEC: return decodeSpec(p, end);
+    case M_INNER_SPEC: resetSpec(p); return decodeInnerSpec(p, end);
+  }
+  return false;
+}
+
+/**
+ * Decodes a message of `type` with the verifier's decoder (same rules, same limits), writing
+ * its fields as tokens (see ics23_decode.ts) to `out`, room for `capacity` tokens. Returns the
+ * token count, or -1 when the bytes are malformed (`ics23DecodeError` says why).
+ */
+export function ics23Decode(type: i32, p: usize, len: usize, out: usize, capacity: usize): i32 {
+  resetOp();
+  startEmitting(out, capacity);
+  const ok = decodeMessage(type, p, p + len);
+  stopEmitting();
+  return ok ? tokenCount : -1;
 }

@@ -53,6 +53,60 @@ export function slot(i: i32): ExistRec {
   return changetype<ExistRec>(SLOTS + <usize>(i * EXIST_SIZE));
 }
 
+// Token output for `ics23Decode`: while `emitting`, every field the decoders recognise is also
+// written out as three i32s — (field << 2 | kind, a, b) — so the one decoder that verification
+// uses also produces the message tree that the `ics23` codec namespace turns into objects.
+export const TOKEN_VARINT = 0;  // a = the int32 value
+export const TOKEN_BYTES = 1;   // a = address of the payload, b = its length
+export const TOKEN_OPEN = 2;    // a sub-message begins
+export const TOKEN_CLOSE = 3;   // the innermost open sub-message ends
+export let emitting: bool = false;
+/** Decoding without verifying: compressed paths keep their lookup indexes, nothing is resolved. */
+export let decodeOnly: bool = false;
+let tokenAt: usize = 0;
+let tokenEnd: usize = 0;
+export let tokenCount: i32 = 0;
+
+export function startEmitting(out: usize, capacity: usize): void {
+  emitting = true;
+  decodeOnly = true;
+  tokenAt = out;
+  tokenEnd = out + capacity * 12;
+  tokenCount = 0;
+}
+
+export function stopEmitting(): void {
+  emitting = false;
+  decodeOnly = false;
+}
+
+/** Writes one token; fails (too many) when the output is full, which a well-sized output never is. */
+export function emit(field: u32, kind: u32, a: usize, b: usize, at: usize): bool {
+  if (tokenAt >= tokenEnd) { fail(E_TOO_MANY, at); return false; }
+  store<u32>(tokenAt, (field << 2) | kind);
+  store<u32>(tokenAt, <u32>a, 4);
+  store<u32>(tokenAt, <u32>b, 8);
+  tokenAt += 12;
+  tokenCount++;
+  return true;
+}
+
+function emitVarint(field: u32, at: usize): bool {
+  return !emitting || emit(field, TOKEN_VARINT, <usize><u32>fieldInt32(), 0, at);
+}
+
+function emitBytes(field: u32, at: usize): bool {
+  return !emitting || emit(field, TOKEN_BYTES, fieldPtr, fieldLen, at);
+}
+
+export function emitOpen(field: u32, at: usize): bool {
+  return !emitting || emit(field, TOKEN_OPEN, 0, 0, at);
+}
+
+export function emitClose(at: usize): bool {
+  return !emitting || emit(0, TOKEN_CLOSE, 0, 0, at);
+}
+
 // @ts-ignore: decorator
 @unmanaged export class SpecRec {
   hasLeafSpec: bool = false;
@@ -93,13 +147,13 @@ export function decodeLeafOp(p: usize, end: usize, ex: ExistRec): bool {
     if (p == 0) return false;
     const n = fieldNumber;
     if (n >= 1 && n <= 4) {
-      if (!expectWire(WIRE_VARINT, at)) return false;
+      if (!expectWire(WIRE_VARINT, at) || !emitVarint(n, at)) return false;
       if (n == 1) ex.leafHash = fieldInt32();
       else if (n == 2) ex.leafPrehashKey = fieldInt32();
       else if (n == 3) ex.leafPrehashValue = fieldInt32();
       else ex.leafLength = fieldInt32();
     } else if (n == 5) {
-      if (!expectWire(WIRE_LEN, at)) return false;
+      if (!expectWire(WIRE_LEN, at) || !emitBytes(n, at)) return false;
       ex.leafPrefix = fieldPtr; ex.leafPrefixLen = fieldLen;
     }
   }
@@ -115,10 +169,10 @@ export function decodeInnerOp(p: usize, end: usize, op: InnerOpRec): bool {
     if (p == 0) return false;
     const n = fieldNumber;
     if (n == 1) {
-      if (!expectWire(WIRE_VARINT, at)) return false;
+      if (!expectWire(WIRE_VARINT, at) || !emitVarint(n, at)) return false;
       op.hash = fieldInt32();
     } else if (n == 2 || n == 3) {
-      if (!expectWire(WIRE_LEN, at)) return false;
+      if (!expectWire(WIRE_LEN, at) || !emitBytes(n, at)) return false;
       if (n == 2) { op.prefix = fieldPtr; op.prefixLen = fieldLen; } else { op.suffix = fieldPtr; op.suffixLen = fieldLen; }
     }
   }
@@ -142,7 +196,7 @@ export function indexLookupInners(p: usize, end: usize): bool {
     if (lookupCount == MAX_LOOKUP) { fail(E_TOO_MANY, at); return false; }
     const ptr = fieldPtr;
     const len = fieldLen;
-    if (!decodeInnerOp(ptr, ptr + len, probe)) return false;
+    if (!emitOpen(2, at) || !decodeInnerOp(ptr, ptr + len, probe) || !emitClose(at)) return false;
     store<usize>(LOOKUP + (<usize>lookupCount << 3), ptr);
     store<usize>(LOOKUP + (<usize>lookupCount << 3), len, 4);
     lookupCount++;
@@ -151,8 +205,12 @@ export function indexLookupInners(p: usize, end: usize): bool {
 }
 
 function appendLookup(ex: ExistRec, index: u64, at: usize): bool {
-  if (index >= <u64>lookupCount) { fail(E_INDEX, at); return false; }
   if (ex.pathLen == MAX_PATH) { fail(E_TOO_MANY, at); return false; }
+  if (decodeOnly) {
+    ex.pathLen++;
+    return emit(4, TOKEN_VARINT, <usize><u32>index, 0, at);
+  }
+  if (index >= <u64>lookupCount) { fail(E_INDEX, at); return false; }
   const e = LOOKUP + (<usize>index << 3);
   const ptr = load<usize>(e);
   const ok = decodeInnerOp(ptr, ptr + load<usize>(e, 4), step(ex, ex.pathLen));
@@ -178,12 +236,14 @@ export function decodeExist(p: usize, end: usize, ex: ExistRec, compressed: bool
       else {
         if (ex.hasLeaf) { fail(E_DUPLICATE, at); return false; }
         ex.hasLeaf = true;
-        if (!decodeLeafOp(fieldPtr, fieldPtr + fieldLen, ex)) return false;
+        if (!emitOpen(n, at) || !decodeLeafOp(fieldPtr, fieldPtr + fieldLen, ex) || !emitClose(at)) return false;
+        continue;
       }
+      if (!emitBytes(n, at)) return false;
     } else if (n == 4 && !compressed) {
       if (!expectWire(WIRE_LEN, at)) return false;
       if (ex.pathLen == MAX_PATH) { fail(E_TOO_MANY, at); return false; }
-      if (!decodeInnerOp(fieldPtr, fieldPtr + fieldLen, step(ex, ex.pathLen))) return false;
+      if (!emitOpen(n, at) || !decodeInnerOp(fieldPtr, fieldPtr + fieldLen, step(ex, ex.pathLen)) || !emitClose(at)) return false;
       ex.pathLen++;
     } else if (n == 4) {
       if (wireType == WIRE_VARINT) {
@@ -219,10 +279,14 @@ export function decodeNonExist(p: usize, end: usize, left: ExistRec, right: Exis
     const n = fieldNumber;
     if (n < 1 || n > 3) continue;
     if (!expectWire(WIRE_LEN, at)) return false;
-    if (n == 1) { nonexistKey = fieldPtr; nonexistKeyLen = fieldLen; continue; }
+    if (n == 1) {
+      nonexistKey = fieldPtr; nonexistKeyLen = fieldLen;
+      if (!emitBytes(n, at)) return false;
+      continue;
+    }
     if ((n == 2 && hasLeft) || (n == 3 && hasRight)) { fail(E_DUPLICATE, at); return false; }
     if (n == 2) hasLeft = true; else hasRight = true;
-    if (!decodeExist(fieldPtr, fieldPtr + fieldLen, n == 2 ? left : right, compressed)) return false;
+    if (!emitOpen(n, at) || !decodeExist(fieldPtr, fieldPtr + fieldLen, n == 2 ? left : right, compressed) || !emitClose(at)) return false;
   }
   return true;
 }
@@ -237,7 +301,7 @@ function decodeLeafSpec(p: usize, end: usize): bool {
   return true;
 }
 
-function decodeInnerSpec(p: usize, end: usize): bool {
+export function decodeInnerSpec(p: usize, end: usize): bool {
   while (p < end) {
     const at = p;
     p = readField(p, end);
@@ -245,7 +309,7 @@ function decodeInnerSpec(p: usize, end: usize): bool {
     const n = fieldNumber;
     if (n == 1) {
       if (wireType == WIRE_VARINT) {
-        if (!appendChild(fieldInt32(), at)) return false;
+        if (!appendChild(fieldInt32(), at) || !emitVarint(n, at)) return false;
       } else {
         if (!expectWire(WIRE_LEN, at)) return false;
         let q = fieldPtr;
@@ -253,14 +317,14 @@ function decodeInnerSpec(p: usize, end: usize): bool {
         while (q < qEnd) {
           const qAt = q;
           q = readPackedVarint(q, qEnd);
-          if (q == 0 || !appendChild(<i32>fieldValue, qAt)) return false;
+          if (q == 0 || !appendChild(<i32>fieldValue, qAt) || !emitVarint(n, qAt)) return false;
         }
       }
     } else if (n == 5) {
-      if (!expectWire(WIRE_LEN, at)) return false;
+      if (!expectWire(WIRE_LEN, at) || !emitBytes(n, at)) return false;
       spec.emptyChild = fieldPtr; spec.emptyChildLen = fieldLen;
     } else if (n >= 2 && n <= 6) {
-      if (!expectWire(WIRE_VARINT, at)) return false;
+      if (!expectWire(WIRE_VARINT, at) || !emitVarint(n, at)) return false;
       const v = fieldInt32();
       if (n == 2) spec.childSize = v;
       else if (n == 3) spec.minPrefixLength = v;
@@ -278,10 +342,15 @@ function appendChild(v: i32, at: usize): bool {
   return true;
 }
 
-/** Decodes a ProofSpec into `spec`. */
-export function decodeSpec(p: usize, end: usize): bool {
+/** Clears `spec` before decoding into it. */
+export function resetSpec(p: usize): void {
   memory.fill(SPEC_MEM, 0, 128);
   spec.leafPrefix = p; spec.emptyChild = p;
+}
+
+/** Decodes a ProofSpec into `spec`. */
+export function decodeSpec(p: usize, end: usize): bool {
+  resetSpec(p);
   while (p < end) {
     const at = p;
     p = readField(p, end);
@@ -290,6 +359,7 @@ export function decodeSpec(p: usize, end: usize): bool {
     if (n == 1 || n == 2) {
       if (!expectWire(WIRE_LEN, at)) return false;
       if ((n == 1 && spec.hasLeafSpec) || (n == 2 && spec.hasInnerSpec)) { fail(E_DUPLICATE, at); return false; }
+      if (!emitOpen(n, at)) return false;
       if (n == 1) {
         spec.hasLeafSpec = true;
         if (!decodeLeafSpec(fieldPtr, fieldPtr + fieldLen)) return false;
@@ -297,8 +367,9 @@ export function decodeSpec(p: usize, end: usize): bool {
         spec.hasInnerSpec = true;
         if (!decodeInnerSpec(fieldPtr, fieldPtr + fieldLen)) return false;
       }
+      if (!emitClose(at)) return false;
     } else if (n >= 3 && n <= 5) {
-      if (!expectWire(WIRE_VARINT, at)) return false;
+      if (!expectWire(WIRE_VARINT, at) || !emitVarint(n, at)) return false;
       if (n == 3) spec.maxDepth = fieldInt32();
       else if (n == 4) spec.minDepth = fieldInt32();
       else spec.prehashKeyBeforeComparison = fieldValue != 0;

@@ -7,7 +7,7 @@ import {
 } from './proto';
 import {
   ExistRec, InnerOpRec, slot, step, spec, childOrder, decodeExist, decodeNonExist, decodeSpec, indexLookupInners,
-  nonexistKey, nonexistKeyLen, hasLeft, hasRight,
+  nonexistKey, nonexistKeyLen, hasLeft, hasRight, decodeOnly, emitOpen, emitClose,
 } from './ics23_decode';
 import {
   reject, resetReason, checkAgainstSpec, calculate, classifySpec, R_KEY_MISMATCH, R_VALUE_MISMATCH, R_ROOT_MISMATCH,
@@ -206,6 +206,7 @@ function consider(isExist: bool, p: usize, end: usize, compressed: bool): bool {
   if (isExist) {
     const ex = slot(2);
     if (!decodeExist(p, end, ex, compressed)) return false;
+    if (decodeOnly) return true;
     if (!found && (wantAny || (wantExist && bytesEqual(ex.key, ex.keyLen, wantKey, wantKeyLen)))) {
       keep(ex, slot(0));
       found = true;
@@ -213,6 +214,7 @@ function consider(isExist: bool, p: usize, end: usize, compressed: bool): bool {
     return true;
   }
   if (!decodeNonExist(p, end, slot(2), slot(3), compressed)) return false;
+  if (decodeOnly) return true;
   if (wantAny && !found && (hasLeft || hasRight)) {
     keep(hasLeft ? slot(2) : slot(3), slot(0));
     found = true;
@@ -227,8 +229,37 @@ function consider(isExist: bool, p: usize, end: usize, compressed: bool): bool {
   return true;
 }
 
+/**
+ * Walks a message that is one oneof of an existence proof (field 1) and a non-existence proof
+ * (2): a BatchEntry / CompressedBatchEntry, or with `withBatches` a CommitmentProof, whose
+ * oneof also has batch (3) and compressed (4).
+ */
+function walkOneof(p: usize, end: usize, withBatches: bool, compressed: bool): bool {
+  const last: u32 = withBatches ? 4 : 2;
+  let seen = false;
+  while (p < end) {
+    const at = p;
+    p = readField(p, end);
+    if (p == 0) return false;
+    const n = fieldNumber;
+    if (n < 1 || n > last) continue;
+    if (!expectWire(WIRE_LEN, at)) return false;
+    if (seen) { fail(E_DUPLICATE, at); return false; }
+    seen = true;
+    if (!emitOpen(n, at)) return false;
+    const ok = n <= 2 ? consider(n == 1, fieldPtr, fieldPtr + fieldLen, compressed) : walkBatch(fieldPtr, fieldPtr + fieldLen, n == 4);
+    if (!ok || !emitClose(at)) return false;
+  }
+  return true;
+}
+
+/** Walks a BatchEntry / CompressedBatchEntry: oneof { exist = 1; nonexist = 2 }. */
+export function walkEntry(p: usize, end: usize, compressed: bool): bool {
+  return walkOneof(p, end, false, compressed);
+}
+
 /** Walks the entries of a BatchProof or CompressedBatchProof. */
-function walkBatch(p: usize, end: usize, compressed: bool): bool {
+export function walkBatch(p: usize, end: usize, compressed: bool): bool {
   if (compressed && !indexLookupInners(p, end)) return false;
   while (p < end) {
     const at = p;
@@ -236,41 +267,14 @@ function walkBatch(p: usize, end: usize, compressed: bool): bool {
     if (p == 0) return false;
     if (fieldNumber != 1) continue;
     if (!expectWire(WIRE_LEN, at)) return false;
-    // BatchEntry / CompressedBatchEntry: oneof { exist = 1; nonexist = 2 }.
-    let q = fieldPtr;
-    const qEnd = fieldPtr + fieldLen;
-    let seen = false;
-    while (q < qEnd) {
-      const qAt = q;
-      q = readField(q, qEnd);
-      if (q == 0) return false;
-      const n = fieldNumber;
-      if (n != 1 && n != 2) continue;
-      if (!expectWire(WIRE_LEN, qAt)) return false;
-      if (seen) { fail(E_DUPLICATE, qAt); return false; }
-      seen = true;
-      if (!consider(n == 1, fieldPtr, fieldPtr + fieldLen, compressed)) return false;
-    }
+    if (!emitOpen(1, at) || !walkEntry(fieldPtr, fieldPtr + fieldLen, compressed) || !emitClose(at)) return false;
   }
   return true;
 }
 
 /** Walks a CommitmentProof: oneof { exist = 1; nonexist = 2; batch = 3; compressed = 4 }. */
-function walkProof(p: usize, end: usize): bool {
-  let seen = false;
-  while (p < end) {
-    const at = p;
-    p = readField(p, end);
-    if (p == 0) return false;
-    const n = fieldNumber;
-    if (n < 1 || n > 4) continue;
-    if (!expectWire(WIRE_LEN, at)) return false;
-    if (seen) { fail(E_DUPLICATE, at); return false; }
-    seen = true;
-    const ok = n <= 2 ? consider(n == 1, fieldPtr, fieldPtr + fieldLen, false) : walkBatch(fieldPtr, fieldPtr + fieldLen, n == 4);
-    if (!ok) return false;
-  }
-  return true;
+export function walkProof(p: usize, end: usize): bool {
+  return walkOneof(p, end, true, false);
 }
 
 // Results of `verify`.

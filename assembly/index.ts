@@ -13,7 +13,7 @@ export {
 } from './jmt_root';
 export {
   ics23VerifyMembership, ics23VerifyNonMembership, ics23CommitmentRoot, ics23Reason, ics23DecodeError, ics23DecodeErrorAt,
-  ics23HashOp, ics23ApplyLeaf, ics23ApplyInner, ics23Calculate, ics23CheckAgainstSpec, ics23CheckLeaf, ics23EmptyBranches,
+  ics23HashOp, ics23ApplyLeaf, ics23ApplyInner, ics23Calculate, ics23CheckAgainstSpec, ics23CheckLeaf, ics23EmptyBranches, ics23Decode,
 } from './ics23';
 export { verifyProof as jmtVerifyProof } from './jmt_proof';
 export { verifyRange as jmtVerifyRange } from './jmt_range';

@@ -56,6 +56,7 @@ export interface CoreExports {
   ics23CheckAgainstSpec(proof: number, proofLen: number, spec: number, specLen: number): number;
   ics23CheckLeaf(op: number, opLen: number, spec: number, specLen: number): number;
   ics23EmptyBranches(op: number, opLen: number, spec: number, specLen: number): number;
+  ics23Decode(type: number, p: number, len: number, out: number, capacity: number): number;
   /** 0, or the negative code of the first failed check (src/core/jmt.ts). `valueHash` 0: non-membership. */
   jmtVerifyProof(root: number, keyHash: number, valueHash: number, proof: number, len: number): number;
   jmtVerifyRange(root: number, lo: number, hi: number, leaves: number, n: number, proof: number, len: number,

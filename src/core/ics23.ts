@@ -32,6 +32,12 @@ export interface Ics23Core {
   checkLeaf(leafOp: Uint8Array, spec: Uint8Array): Ics23Outcome;
   /** Bit 0: left branches are empty; bit 1: right branches are empty; bit 2: passes the inner-op spec check. */
   emptyBranches(innerOp: Uint8Array, spec: Uint8Array): Ics23Outcome;
+  /**
+   * Decodes a message of `type` (assembly/ics23.ts's message types) with the verifier's decoder:
+   * its fields as tokens of three int32s (field << 2 | kind, a, b; bytes payloads as offsets
+   * into `bytes`), or the decode error.
+   */
+  decode(type: number, bytes: Uint8Array): { tokens: Int32Array } | Ics23Outcome;
 }
 
 /** Longest digest the core writes (SHA-512). */
@@ -121,6 +127,20 @@ export function createIcs23Core(core: CoreExports, scratch: Scratch): Ics23Core 
     checkLeaf(leafOp, spec) {
       const [o, s] = place([leafOp, spec]);
       return checkOutcome(core.ics23CheckLeaf(o, leafOp.length, s, spec.length), o, s);
+    },
+    decode(type, bytes) {
+      // Every token but a CLOSE consumes at least one input byte, and a CLOSE pairs with an OPEN
+      // that consumed two: `bytes.length` tokens always suffice.
+      const capacity = bytes.length + 1;
+      const tokenAt = (bytes.length + 3) & ~3;
+      const p = scratch.ensure(tokenAt + capacity * 12);
+      scratch.view(p, bytes.length).set(bytes);
+      const aligned = p + tokenAt;
+      const count = core.ics23Decode(type, p, bytes.length, aligned, capacity);
+      if (count < 0) return outcome(-1, p);
+      const tokens = new Int32Array(core.memory.buffer, aligned, count * 3).slice();
+      for (let i = 0; i < tokens.length; i += 3) if ((tokens[i] & 3) === 1) tokens[i + 1] -= p;
+      return { tokens };
     },
     emptyBranches(innerOp, spec) {
       const [o, s] = place([innerOp, spec]);

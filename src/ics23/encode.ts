@@ -1,14 +1,15 @@
-// Protobuf encoding of ICS23 objects (proto3 rules: default values are omitted, repeated
-// scalars packed). Objects are encoded so that the one verifier, in WASM, sees bytes whatever
+// Protobuf encoding of ICS23 objects, byte for byte as @confio/ics23 0.6.8's protobufjs code
+// writes them: a singular field is written when it is an own property that is not null (even
+// when it holds the default), repeated fields when non-empty (int32 ones packed), in declaration
+// order. The verifier encodes objects with it too, so the one WASM verifier sees bytes whatever
 // the caller passed.
 import { InvalidArgument } from '../errors.js';
-import type {
-  CommitmentProof, CompressedBatchProof, CompressedExistenceProof, CompressedNonExistenceProof, ExistenceProof,
-  InnerOp, InnerSpec, LeafOp, NonExistenceProof, ProofSpec, BatchProof,
-} from './types.js';
+import { fromBase64 } from './base64.js';
+import { MESSAGES, type MessageDef, type MessageName } from './schema.js';
+import type { CommitmentProof, ExistenceProof, InnerOp, LeafOp, ProofSpec } from './types.js';
 
-/** Appends protobuf fields to a growing byte list. */
-class Writer {
+/** Appends protobuf fields to a growing byte list; `finish()` returns them, as protobufjs's Writer. */
+export class Writer {
   private buf = new Uint8Array(256);
   private len = 0;
 
@@ -22,7 +23,7 @@ class Writer {
   varint(v: number): void {
     this.reserve(10);
     // int32 fields encode negatives as 10-byte two's complement.
-    let n = v < 0 ? BigInt.asUintN(64, BigInt(v)) : undefined;
+    let n = v < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(v))) : undefined;
     if (n === undefined) {
       while (v >= 0x80) {
         this.buf[this.len++] = (v % 0x80) | 0x80;
@@ -45,45 +46,20 @@ class Writer {
     this.len += data.length;
   }
 
-  /** A varint field, omitted when zero. */
-  intField(field: number, v: number | null | undefined): void {
-    if (v == null || v === 0) return;
-    if (!Number.isSafeInteger(v)) throw new InvalidArgument(`ICS23 field ${field}: ${v} is not an integer`);
-    this.varint(field << 3);
-    this.varint(v);
+  tag(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
   }
 
-  /** A bytes field, omitted when empty. */
-  bytesField(field: number, data: Uint8Array | null | undefined): void {
-    if (data == null || data.length === 0) return;
-    if (!(data instanceof Uint8Array)) throw new InvalidArgument(`ICS23 field ${field}: expected a Uint8Array`);
-    this.varint((field << 3) | 2);
-    this.bytes(data);
+  /** An int32 value as protobufjs writes one: negatives as 10-byte two's complement, others as uint32. */
+  int32(v: number): void {
+    this.varint(!Number.isFinite(v) ? 0 : v < 0 ? Math.trunc(v) : v >>> 0);
   }
 
-  /**
-   * A sub-message field, present whenever the object is. The body is written in place after a
-   * one-byte length, then moved up if its length needs more bytes, so nothing is allocated.
-   */
-  messageField<T>(field: number, msg: T | null | undefined, encode: (w: Writer, m: T) => void): void {
-    if (msg == null) return;
-    this.varint((field << 3) | 2);
+  /** A length-delimited body written by `body`, in place after a one-byte length that moves up if it must grow. */
+  delimited(body: () => void): void {
     this.reserve(1);
     const lengthAt = this.len++;
-    encode(this, msg);
-    this.patchLength(lengthAt);
-  }
-
-  /** A packed repeated int32 field, omitted when empty. */
-  packedField(field: number, values: readonly number[] | null | undefined): void {
-    if (values == null || values.length === 0) return;
-    this.varint((field << 3) | 2);
-    this.reserve(1);
-    const lengthAt = this.len++;
-    for (const v of values) {
-      if (!Number.isSafeInteger(v)) throw new InvalidArgument(`ICS23 field ${field}: ${v} is not an integer`);
-      this.varint(v);
-    }
+    body();
     this.patchLength(lengthAt);
   }
 
@@ -107,99 +83,77 @@ class Writer {
   }
 }
 
-function leafOp(w: Writer, m: LeafOp): void {
-  w.intField(1, m.hash);
-  w.intField(2, m.prehashKey);
-  w.intField(3, m.prehashValue);
-  w.intField(4, m.length);
-  w.bytesField(5, m.prefix);
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+function bytesOf(v: unknown, where: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string') return fromBase64(v, where);
+  if (Array.isArray(v)) return Uint8Array.from(v as number[]);
+  throw new InvalidArgument(`${where}: expected a Uint8Array`);
 }
 
-function innerOp(w: Writer, m: InnerOp): void {
-  w.intField(1, m.hash);
-  w.bytesField(2, m.prefix);
-  w.bytesField(3, m.suffix);
+function int32Of(v: unknown, where: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw new InvalidArgument(`${where}: expected a number`);
 }
 
-function existenceProof(w: Writer, m: ExistenceProof): void {
-  w.bytesField(1, m.key);
-  w.bytesField(2, m.value);
-  w.messageField(3, m.leaf, leafOp);
-  for (const op of m.path ?? []) w.messageField(4, op, innerOp);
+function objectOf(v: unknown, where: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) throw new InvalidArgument(`${where}: expected an object`);
+  return v as Record<string, unknown>;
 }
 
-function nonExistenceProof(w: Writer, m: NonExistenceProof): void {
-  w.bytesField(1, m.key);
-  w.messageField(2, m.left, existenceProof);
-  w.messageField(3, m.right, existenceProof);
-}
-
-function batchProof(w: Writer, m: BatchProof): void {
-  for (const e of m.entries ?? []) {
-    w.messageField(1, e, (ew, entry) => {
-      ew.messageField(1, entry.exist, existenceProof);
-      ew.messageField(2, entry.nonexist, nonExistenceProof);
-    });
+/** Writes the fields of `m`, a `def` message. */
+export function writeMessage(w: Writer, def: MessageDef, m: Record<string, unknown>): void {
+  for (const f of def.fields) {
+    const v = m[f.name];
+    if (v == null) continue;
+    const where = `${def.name}.${f.name}`;
+    if (f.repeated) {
+      const items = v as ArrayLike<unknown>;
+      if (!items.length) continue;
+      if (f.kind === 'message') {
+        const sub = MESSAGES[f.type!];
+        for (let i = 0; i < items.length; i++) {
+          const item = objectOf(items[i], where);
+          w.tag(f.no, 2);
+          w.delimited(() => writeMessage(w, sub, item));
+        }
+      } else {
+        w.tag(f.no, 2);
+        w.delimited(() => {
+          for (let i = 0; i < items.length; i++) w.int32(int32Of(items[i], where));
+        });
+      }
+      continue;
+    }
+    if (!hasOwn(m, f.name)) continue;
+    if (f.kind === 'message') {
+      const sub = objectOf(v, where);
+      w.tag(f.no, 2);
+      w.delimited(() => writeMessage(w, MESSAGES[f.type!], sub));
+    } else if (f.kind === 'bytes') {
+      w.tag(f.no, 2);
+      w.bytes(bytesOf(v, where));
+    } else if (f.kind === 'bool') {
+      w.tag(f.no, 0);
+      w.varint(v ? 1 : 0);
+    } else {
+      w.tag(f.no, 0);
+      w.int32(int32Of(v, where));
+    }
   }
 }
 
-function compressedExistenceProof(w: Writer, m: CompressedExistenceProof): void {
-  w.bytesField(1, m.key);
-  w.bytesField(2, m.value);
-  w.messageField(3, m.leaf, leafOp);
-  w.packedField(4, m.path);
+/** The protobuf encoding of `m` as a `name` message. */
+export function encodeMessage(name: MessageName, m: unknown): Uint8Array {
+  const w = new Writer();
+  writeMessage(w, MESSAGES[name], objectOf(m, name));
+  return w.finish();
 }
 
-function compressedNonExistenceProof(w: Writer, m: CompressedNonExistenceProof): void {
-  w.bytesField(1, m.key);
-  w.messageField(2, m.left, compressedExistenceProof);
-  w.messageField(3, m.right, compressedExistenceProof);
-}
-
-function compressedBatchProof(w: Writer, m: CompressedBatchProof): void {
-  for (const e of m.entries ?? []) {
-    w.messageField(1, e, (ew, entry) => {
-      ew.messageField(1, entry.exist, compressedExistenceProof);
-      ew.messageField(2, entry.nonexist, compressedNonExistenceProof);
-    });
-  }
-  for (const op of m.lookupInners ?? []) w.messageField(2, op, innerOp);
-}
-
-function commitmentProof(w: Writer, m: CommitmentProof): void {
-  w.messageField(1, m.exist, existenceProof);
-  w.messageField(2, m.nonexist, nonExistenceProof);
-  w.messageField(3, m.batch, batchProof);
-  w.messageField(4, m.compressed, compressedBatchProof);
-}
-
-function innerSpec(w: Writer, m: InnerSpec): void {
-  w.packedField(1, m.childOrder);
-  w.intField(2, m.childSize);
-  w.intField(3, m.minPrefixLength);
-  w.intField(4, m.maxPrefixLength);
-  w.bytesField(5, m.emptyChild);
-  w.intField(6, m.hash);
-}
-
-function proofSpec(w: Writer, m: ProofSpec): void {
-  w.messageField(1, m.leafSpec, leafOp);
-  w.messageField(2, m.innerSpec, innerSpec);
-  w.intField(3, m.maxDepth);
-  w.intField(4, m.minDepth);
-  w.intField(5, m.prehashKeyBeforeComparison ? 1 : 0);
-}
-
-function encoder<T>(encode: (w: Writer, m: T) => void): (m: T) => Uint8Array {
-  return (m) => {
-    const w = new Writer();
-    encode(w, m);
-    return w.finish();
-  };
-}
-
-export const encodeCommitmentProof = encoder(commitmentProof);
-export const encodeExistenceProof = encoder(existenceProof);
-export const encodeProofSpec = encoder(proofSpec);
-export const encodeLeafOp = encoder(leafOp);
-export const encodeInnerOp = encoder(innerOp);
+export const encodeCommitmentProof = (m: CommitmentProof) => encodeMessage('CommitmentProof', m);
+export const encodeExistenceProof = (m: ExistenceProof) => encodeMessage('ExistenceProof', m);
+export const encodeProofSpec = (m: ProofSpec) => encodeMessage('ProofSpec', m);
+export const encodeLeafOp = (m: LeafOp) => encodeMessage('LeafOp', m);
+export const encodeInnerOp = (m: InnerOp) => encodeMessage('InnerOp', m);

@@ -86,3 +86,30 @@ export function verifyNonMembership(proof: CommitmentProof | Uint8Array, spec: P
   key: Uint8Array): boolean {
   return checkNonMembership(proof, spec, root, key).valid;
 }
+
+/**
+ * True iff `proof` holds a valid existence proof under `root` for every key → value of `items`
+ * (a Map, or [key, value] pairs); the proof is encoded once. As upstream @confio/ics23 0.10.
+ */
+export function batchVerifyMembership(proof: CommitmentProof | Uint8Array, spec: ProofSpec, root: Uint8Array,
+  items: Iterable<readonly [Uint8Array, Uint8Array]>): boolean {
+  const p = proofBytes(proof);
+  const s = specBytes(spec);
+  for (const [key, value] of items) {
+    if (!verdict(backend().ics23.verifyMembership(p, s, bytesArg('root', root), bytesArg('key', key), bytesArg('value', value))).valid) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** True iff `proof` holds a valid non-existence proof under `root` for every key of `keys`; see batchVerifyMembership. */
+export function batchVerifyNonMembership(proof: CommitmentProof | Uint8Array, spec: ProofSpec, root: Uint8Array,
+  keys: Iterable<Uint8Array>): boolean {
+  const p = proofBytes(proof);
+  const s = specBytes(spec);
+  for (const key of keys) {
+    if (!verdict(backend().ics23.verifyNonMembership(p, s, bytesArg('root', root), bytesArg('key', key))).valid) return false;
+  }
+  return true;
+}
