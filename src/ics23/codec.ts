@@ -185,7 +185,7 @@ function makeClass(def: MessageDef): MessageClass<object, Instance> {
     static create(properties?: PlainObject) { return new Class(properties); }
     static encode(message: object, writer = new Writer()) {
       if (typeof message !== 'object' || message === null) throw new InvalidArgument(`${def.name}.encode: object expected`);
-      writeMessage(writer, def, message as Instance);
+      writeMessage(writer, def, message as Instance, false);
       return writer;
     }
     static decode(bytes: Uint8Array, length?: number) { return decode(def, bytes, length); }

@@ -1,8 +1,8 @@
-// Protobuf encoding of ICS23 objects, byte for byte as @confio/ics23 0.6.8's protobufjs code
-// writes them: a singular field is written when it is an own property that is not null (even
-// when it holds the default), repeated fields when non-empty (int32 ones packed), in declaration
-// order. The verifier encodes objects with it too, so the one WASM verifier sees bytes whatever
-// the caller passed.
+// Protobuf encoding of ICS23 objects, in declaration order, repeated int32 fields packed, under
+// one of two presence rules: protobufjs's (the `ics23` codec namespace, byte for byte as
+// @confio/ics23 0.6.8: a singular field is written when it is an own property that is not
+// null, even holding its default) or proto3's canonical one (Go, Rust: defaults omitted), for
+// the proofs lightsnap builds and the objects its verifier encodes for the one WASM verifier.
 import { InvalidArgument } from '../errors.js';
 import { fromBase64 } from './base64.js';
 import { MESSAGES, type MessageDef, type MessageName } from './schema.js';
@@ -103,8 +103,8 @@ function objectOf(v: unknown, where: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Writes the fields of `m`, a `def` message. */
-export function writeMessage(w: Writer, def: MessageDef, m: Record<string, unknown>): void {
+/** Writes the fields of `m`, a `def` message; `canonical` omits fields holding their default. */
+export function writeMessage(w: Writer, def: MessageDef, m: Record<string, unknown>, canonical: boolean): void {
   for (const f of def.fields) {
     const v = m[f.name];
     if (v == null) continue;
@@ -117,7 +117,7 @@ export function writeMessage(w: Writer, def: MessageDef, m: Record<string, unkno
         for (let i = 0; i < items.length; i++) {
           const item = objectOf(items[i], where);
           w.tag(f.no, 2);
-          w.delimited(() => writeMessage(w, sub, item));
+          w.delimited(() => writeMessage(w, sub, item, canonical));
         }
       } else {
         w.tag(f.no, 2);
@@ -127,28 +127,33 @@ export function writeMessage(w: Writer, def: MessageDef, m: Record<string, unkno
       }
       continue;
     }
-    if (!hasOwn(m, f.name)) continue;
+    if (!canonical && !hasOwn(m, f.name)) continue;
     if (f.kind === 'message') {
       const sub = objectOf(v, where);
       w.tag(f.no, 2);
-      w.delimited(() => writeMessage(w, MESSAGES[f.type!], sub));
+      w.delimited(() => writeMessage(w, MESSAGES[f.type!], sub, canonical));
     } else if (f.kind === 'bytes') {
+      const bytes = bytesOf(v, where);
+      if (canonical && bytes.length === 0) continue;
       w.tag(f.no, 2);
-      w.bytes(bytesOf(v, where));
+      w.bytes(bytes);
     } else if (f.kind === 'bool') {
+      if (canonical && !v) continue;
       w.tag(f.no, 0);
       w.varint(v ? 1 : 0);
     } else {
+      const n = int32Of(v, where);
+      if (canonical && (n | 0) === 0) continue;
       w.tag(f.no, 0);
-      w.int32(int32Of(v, where));
+      w.int32(n);
     }
   }
 }
 
-/** The protobuf encoding of `m` as a `name` message. */
+/** The canonical protobuf encoding of `m` as a `name` message. */
 export function encodeMessage(name: MessageName, m: unknown): Uint8Array {
   const w = new Writer();
-  writeMessage(w, MESSAGES[name], objectOf(m, name));
+  writeMessage(w, MESSAGES[name], objectOf(m, name), true);
   return w.finish();
 }
 
