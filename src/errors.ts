@@ -13,6 +13,7 @@ export const EXIT = {
   verification: 5,
   network: 6,
   storage: 7,
+  supervised: 8,
 } as const;
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
@@ -314,6 +315,47 @@ export class ProviderUnavailable extends LightsnapError {
   constructor(source: string, message: string, options?: { cause?: unknown }) {
     super('ProviderUnavailable', `${source}: ${message}`, options);
     this.source = source;
+// ---- the upgrade supervisor (lightsnap visor) ------------------------------------------------
+
+/** config.json, a run-config.json, the journal or the home folder itself is malformed or out of bounds. */
+export class VisorConfigInvalid extends LightsnapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VisorConfigInvalid', message, options);
+  }
+}
+
+/** A status URL, height source or upgrade-info.json could not be read or answered malformed. */
+export class UpgradeSourceFailed extends LightsnapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UpgradeSourceFailed', message, options);
+  }
+}
+
+/** A release's files could not be installed: download failed, checksum missing or mismatched. */
+export class ArtifactRefused extends LightsnapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ArtifactRefused', message, options);
+  }
+}
+
+/** The backup or the pre-upgrade hook stopped the upgrade (hook exit 30, retries used up, crash, timeout). */
+export class UpgradeAborted extends LightsnapError {
+  constructor(message: string) {
+    super('UpgradeAborted', message);
+  }
+}
+
+/** A supervised process exited more often than maxNumberOfRestarts allows; the message is the report. */
+export class ProcessGaveUp extends LightsnapError {
+  constructor(message: string) {
+    super('ProcessGaveUp', message);
+  }
+}
+
+/** Another supervisor is already running on this home folder. */
+export class HomeBusy extends LightsnapError {
+  constructor(message: string) {
+    super('HomeBusy', message);
   }
 }
 
@@ -359,6 +401,12 @@ export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonl
   TrustedHeaderExpired: { cls: TrustedHeaderExpired, exit: EXIT.verification },
   ConflictingHeaders: { cls: ConflictingHeaders, exit: EXIT.verification },
   ProviderUnavailable: { cls: ProviderUnavailable, exit: EXIT.network },
+  VisorConfigInvalid: { cls: VisorConfigInvalid, exit: EXIT.input },
+  UpgradeSourceFailed: { cls: UpgradeSourceFailed, exit: EXIT.network },
+  ArtifactRefused: { cls: ArtifactRefused, exit: EXIT.verification },
+  UpgradeAborted: { cls: UpgradeAborted, exit: EXIT.failure },
+  ProcessGaveUp: { cls: ProcessGaveUp, exit: EXIT.supervised },
+  HomeBusy: { cls: HomeBusy, exit: EXIT.input },
 };
 
 /** The registered class of an error name, or undefined for one this version does not know. */

@@ -18,13 +18,37 @@ function pathFor(root: string, key: string): string {
   return join(root, ...key.split('/'));
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+let atomicWrites = 0;
+
+/**
+ * Replaces one file durably, outside any store: a temporary file named after the writer's pid,
+ * fsynced, renamed over `path`, then the folder synced. A crash leaves the old or the new file.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const temp = `${path}.${process.pid}-${atomicWrites++}${TEMP_SUFFIX}`;
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw failed('write', path, err);
+  }
+  await syncDir(dirname(path));
 }
 
 /** An OS failure as the typed error of its kind, naming the operation and the path. */

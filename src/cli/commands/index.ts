@@ -11,6 +11,7 @@ import { createCommand } from './create.js';
 import { getCommand, proveCommand } from './get.js';
 import { demoCommand } from './demo.js';
 import { changesetCommand } from './changeset.js';
+import { visorCommand } from './visor.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -25,4 +26,5 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
   root: rootCommand,
   changeset: changesetCommand,
+  visor: visorCommand,
 };

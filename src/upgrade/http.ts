@@ -1,0 +1,46 @@
+// HTTP reads of untrusted answers: bounded in bytes and time.
+import { UpgradeSourceFailed } from '../errors.js';
+
+/** Largest answer read from a status or height URL, or upgrade-info.json. */
+export const MAX_ANSWER_BYTES = 64 << 10;
+
+/** The chunks of a response body (DOM's ReadableStream typing has no async iterator). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** GETs `url` and parses its JSON body, reading at most MAX_ANSWER_BYTES within `timeoutMs`. */
+export async function fetchJson(url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'error' });
+    if (res.status !== 200 || !res.body) {
+      await res.body?.cancel();
+      throw new UpgradeSourceFailed(`${url} answered ${res.status}`);
+    }
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for await (const part of chunksOf(res.body)) {
+      total += part.length;
+      if (total > MAX_ANSWER_BYTES) throw new UpgradeSourceFailed(`${url} sent more than ${MAX_ANSWER_BYTES} bytes`);
+      parts.push(part);
+    }
+    try {
+      return JSON.parse(Buffer.concat(parts).toString('utf8'));
+    } catch {
+      throw new UpgradeSourceFailed(`${url} did not answer JSON`);
+    }
+  } catch (err) {
+    if (err instanceof UpgradeSourceFailed) throw err;
+    throw new UpgradeSourceFailed(`${url}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message}`, { cause: err });
+  }
+}
