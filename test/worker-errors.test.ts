@@ -95,6 +95,12 @@ describe('errors crossing threads', () => {
       { source: 'p', hash: 'AA', lightBlock: { signed_header: { header: { height: '7' } } } },
       { source: 'w', hash: 'BB', lightBlock: { signed_header: { header: { height: '7' } } } }),
     ProviderUnavailable: () => new errors.ProviderUnavailable('http://rpc.example/', 'timed out'),
+    VisorConfigInvalid: () => new errors.VisorConfigInvalid('config.json: maxNumberOfRestarts must be an integer'),
+    UpgradeSourceFailed: () => new errors.UpgradeSourceFailed('http://127.0.0.1/status answered 500'),
+    ArtifactRefused: () => new errors.ArtifactRefused('release v2: node has SHA-256 00…, the config says ff…'),
+    UpgradeAborted: () => new errors.UpgradeAborted('pre-upgrade hook aborted the upgrade to v2 (exit 30)'),
+    ProcessGaveUp: () => new errors.ProcessGaveUp('process core exited again after 3 restarts'),
+    HomeBusy: () => new errors.HomeBusy('a supervisor (pid 12) is already running'),
   };
 
   it('has a sample for every registered error, and every sample is registered under its name', () => {
