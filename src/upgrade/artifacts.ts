@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { syncDir } from '../store/fs.js';
 import type { AutoInstall } from './config.js';
 import { ArtifactRefused } from '../errors.js';
-import { chunksOf } from './http.js';
+import { pieces } from '../chunk/stream.js';
 
 /** One request may take this long, body included. */
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
@@ -44,7 +44,7 @@ async function download(url: string, path: string, maxBytes: number, signal?: Ab
   const handle = await open(path, 'w', 0o755);
   try {
     let total = 0;
-    for await (const part of chunksOf(res.body)) {
+    for await (const part of pieces(res.body)) {
       total += part.length;
       if (total > maxBytes) throw new ArtifactRefused(`${url} sent more than autoInstall.maxFileBytes (${maxBytes})`);
       hash.update(part);
@@ -56,6 +56,7 @@ async function download(url: string, path: string, maxBytes: number, signal?: Ab
     throw new ArtifactRefused(`${url}: ${(err as Error).message}`, { cause: err });
   } finally {
     await handle.close();
+    await res.body.cancel().catch(() => undefined);
   }
   return hash.digest('hex');
 }

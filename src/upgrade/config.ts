@@ -120,6 +120,15 @@ export function defaultConfig(): VisorConfig {
 class Fields {
   constructor(private readonly file: string) {}
 
+  /** The JSON value of a file's text. */
+  parse(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new VisorConfigInvalid(`${this.file}: not JSON: ${(err as Error).message}`);
+    }
+  }
+
   fail(field: string, message: string): never {
     throw new VisorConfigInvalid(`${this.file}: ${field} ${message}`);
   }
@@ -192,13 +201,7 @@ class Fields {
 /** Parses config.json's text; absent fields take their defaults, unknown fields are refused. */
 export function parseConfig(text: string, file = 'config.json'): VisorConfig {
   const f = new Fields(file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new VisorConfigInvalid(`${file}: not JSON: ${(err as Error).message}`);
-  }
-  const o = f.object(raw, 'the config');
+  const o = f.object(f.parse(text), 'the config');
   const d = defaultConfig();
   f.known(o, '', Object.keys(d));
   const num = (k: keyof VisorConfig, min: number, max: number, integer = false) =>
@@ -300,13 +303,7 @@ function parseAutoInstall(f: Fields, v: unknown, d: AutoInstall): AutoInstall {
 /** Parses a run-config.json: the processes of one version. */
 export function parseRunConfig(text: string, file: string): RunConfig {
   const f = new Fields(file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new VisorConfigInvalid(`${file}: not JSON: ${(err as Error).message}`);
-  }
-  const o = f.object(raw, 'the run config');
+  const o = f.object(f.parse(text), 'the run config');
   f.known(o, '', ['name', 'processes']);
   if (!Array.isArray(o.processes) || o.processes.length === 0 || o.processes.length > MAX_PROCESSES) {
     f.fail('processes', `must be an array of 1 to ${MAX_PROCESSES} processes`);

@@ -1,22 +1,9 @@
 // HTTP reads of untrusted answers: bounded in bytes and time.
 import { UpgradeSourceFailed } from '../errors.js';
+import { pieces } from '../chunk/stream.js';
 
 /** Largest answer read from a status or height URL, or upgrade-info.json. */
 export const MAX_ANSWER_BYTES = 64 << 10;
-
-/** The chunks of a response body (DOM's ReadableStream typing has no async iterator). */
-export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
 
 /** GETs `url` and parses its JSON body, reading at most MAX_ANSWER_BYTES within `timeoutMs`. */
 export async function fetchJson(url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
@@ -29,10 +16,14 @@ export async function fetchJson(url: string, timeoutMs: number, signal?: AbortSi
     }
     const parts: Uint8Array[] = [];
     let total = 0;
-    for await (const part of chunksOf(res.body)) {
-      total += part.length;
-      if (total > MAX_ANSWER_BYTES) throw new UpgradeSourceFailed(`${url} sent more than ${MAX_ANSWER_BYTES} bytes`);
-      parts.push(part);
+    try {
+      for await (const part of pieces(res.body)) {
+        total += part.length;
+        if (total > MAX_ANSWER_BYTES) throw new UpgradeSourceFailed(`${url} sent more than ${MAX_ANSWER_BYTES} bytes`);
+        parts.push(part);
+      }
+    } finally {
+      await res.body.cancel().catch(() => undefined); // what is left unread, when the bound was hit
     }
     try {
       return JSON.parse(Buffer.concat(parts).toString('utf8'));
