@@ -315,6 +315,9 @@ export class ProviderUnavailable extends LightsnapError {
   constructor(source: string, message: string, options?: { cause?: unknown }) {
     super('ProviderUnavailable', `${source}: ${message}`, options);
     this.source = source;
+  }
+}
+
 // ---- the upgrade supervisor (lightsnap visor) ------------------------------------------------
 
 /** config.json, a run-config.json, the journal or the home folder itself is malformed or out of bounds. */
