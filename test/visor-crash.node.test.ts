@@ -47,7 +47,7 @@ async function checkInvariants(home: string, log: string): Promise<LogEntry[]> {
   expect(journal.pending).toBeNull();
   expect(journal.done.map((d) => `${d.release}@${d.height}:${d.from}->${d.to}`)).toEqual(['v2@500:genesis->v2']);
   expect(existsSync(join(home, 'backups', 'data-backup-v2-500'))).toBe(true);
-  for (const e of entries.filter((x) => x.event === 'start')) expect(isAlive(e.pid), `pid ${e.pid} (${e.version}) left running`).toBe(false);
+  for (const e of entries.filter((x) => x.event === 'start')) expect(isAlive(e.pid, e.start), `pid ${e.pid} (${e.version}) left running`).toBe(false);
   return entries;
 }
 
@@ -59,7 +59,7 @@ async function finish(home: string, log: string): Promise<void> {
     const status = await new HomeState(home).readStatus().catch(() => undefined);
     if (!journal || !status || journal.done.length !== 1 || status.supervisorPid !== last.pid || status.current !== 'v2') return false;
     const pids = status.processes.map((p) => p.pid);
-    return pids.every((pid) => pid && isAlive(pid))
+    return status.processes.every((p) => p.pid && isAlive(p.pid, p.started))
       && (await readLog(log)).filter((e) => e.event === 'start' && pids.includes(e.pid)).length === 2;
   }, 'v2 running under the last supervisor', 60_000);
   last.kill('SIGTERM');
@@ -82,6 +82,7 @@ describe('visor crash safety', () => {
     const { home, log } = await upgradeHome(['--hang-once']);
     const first = supervise(home);
     await waitFor(() => existsSync(join(home, 'hook-started')), 'the hook to start', 60_000);
+    const hungHook = await waitFor(async () => (await new HomeState(home).readStatus())?.hook?.started, 'the hook in the status');
     first.kill('SIGKILL');
     await first.exited;
     expect((await new HomeState(home).readJournal()).pending?.step).toBe('pre-upgrade');
@@ -89,7 +90,9 @@ describe('visor crash safety', () => {
     await finish(home, log);
     await checkInvariants(home, log);
     // The hook the killed supervisor left hanging was stopped by the next one.
-    expect(isAlive(Number(readFileSync(join(home, 'hook-started'), 'utf8')))).toBe(false);
+    const hook = (await new HomeState(home).readStatus())!;
+    expect(hook.hook).toBeNull();
+    expect(isAlive(Number(readFileSync(join(home, 'hook-started'), 'utf8')), hungHook)).toBe(false);
   });
 
   const seconds = Number(process.env.VISOR_CRASH_SECONDS ?? 0);

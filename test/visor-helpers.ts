@@ -48,7 +48,8 @@ export async function writeVersion(home: string, folder: string, processes: stri
   await writeFile(join(home, folder, 'run-config.json'), runConfig(folder, processes, log));
 }
 
-export interface LogEntry { event: string; version: string; pid: number; t: number; with?: number[] }
+/** A line of the fake programs' log; `start` is the process's start time (isAlive tells a reused pid by it). */
+export interface LogEntry { event: string; version: string; pid: number; start: string | null; t: number; with?: number[] }
 
 export async function readLog(log: string): Promise<LogEntry[]> {
   if (!existsSync(log)) return [];

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive } from '../src/upgrade/process.js';
+import { isAlive, startTime } from '../src/upgrade/process.js';
 import { initHome, switchCurrent } from '../src/upgrade/home.js';
 import { HomeState } from '../src/upgrade/state.js';
 import { ProcessGaveUp } from '../src/errors.js';
@@ -71,11 +71,11 @@ describe('visor run: keeping processes alive', () => {
     const { home, log } = await makeHome({}, { genesis: [['--ignore-term'], []] });
     const r = track(startSupervisor(home));
     await waitFor(async () => (await starts(log)).length === 2, 'both processes');
-    const pids = (await starts(log)).map((e) => e.pid);
+    const started = await starts(log);
     const t0 = Date.now();
     expect(await r.stop()).toBeUndefined();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const e of started) expect(isAlive(e.pid, e.start)).toBe(false);
     const stopped = r.events.filter((e) => e.type === 'stopped');
     expect(stopped.find((e) => e.process === 'node')?.signal).toBe('SIGKILL');
     expect(stopped.find((e) => e.process === 'node2')?.code).toBe(0);
@@ -236,7 +236,7 @@ describe('visor run: artifacts', () => {
     expect(await current(home)).toBe('genesis');
     const first = await starts(log, 'genesis');
     expect(first).toHaveLength(1);
-    expect(isAlive(first[0].pid)).toBe(true);
+    expect(isAlive(first[0].pid, first[0].start)).toBe(true);
     expect((await readLog(log)).filter((e) => e.event === 'term')).toHaveLength(0);
   });
 
@@ -247,7 +247,8 @@ describe('visor run: artifacts', () => {
     await waitFor(() => r.events.some((e) => e.type === 'upgrade-refused'), 'refusal');
     expect(r.events.find((e) => e.type === 'upgrade-refused')!.message).toContain('no SHA-256');
     expect(await current(home)).toBe('genesis');
-    expect(isAlive((await starts(log, 'genesis'))[0].pid)).toBe(true);
+    const [genesis] = await starts(log, 'genesis');
+    expect(isAlive(genesis.pid, genesis.start)).toBe(true);
   });
 
   it('installs when the checksum matches (after a corrected config is reloaded)', async () => {
@@ -326,8 +327,9 @@ describe('visor home sharing', () => {
     // Same process: simulate another supervisor's status record by a live foreign pid (our parent).
     const state = new HomeState(home);
     const live = (await state.readStatus())!;
-    await state.writeStatus({ ...live, supervisorPid: process.ppid, running: true });
+    await state.writeStatus({ ...live, supervisorPid: process.ppid, supervisorStarted: startTime(process.ppid), running: true });
     const second = startSupervisor(home);
+    cleanups.push(() => second.stop());
     expect(String(await second.done)).toContain('already running');
   });
 });

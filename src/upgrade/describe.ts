@@ -128,12 +128,12 @@ export async function status(home: string): Promise<StatusReport> {
   const current = await currentFolder(home);
   const state = new HomeState(home);
   const [live, journal] = await Promise.all([state.readStatus(), state.readJournal()]);
-  const running = live !== undefined && live.running && isAlive(live.supervisorPid);
+  const running = live !== undefined && live.running && isAlive(live.supervisorPid, live.supervisorStarted ?? null);
   const planned = cfg.plan.find((p) => !upgradeIsDone(journal, cfg, p, current));
   return {
     home, current,
     supervisor: live ? { pid: live.supervisorPid, running } : null,
-    processes: running ? live.processes : (live?.processes ?? []).map((p) => ({ ...p, pid: null, state: 'stopped' as const })),
+    processes: running ? live.processes : (live?.processes ?? []).map((p) => ({ ...p, pid: null, started: null, state: 'stopped' as const })),
     nextUpgrade: (running ? live.nextUpgrade : null) ?? (planned ? { release: planned.release, height: planned.height, source: 'plan', ready: false } : null),
     pending: journal.pending,
     done: journal.done,

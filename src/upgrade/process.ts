@@ -28,6 +28,8 @@ export interface ChildOutput {
 export class Child {
   readonly exited: Promise<ExitRecord>;
   readonly pid: number | undefined;
+  /** startTime(pid), taken at once. */
+  readonly started: string | null;
   private readonly tail: string[] = [];
   private partial = '';
   private done = false;
@@ -40,6 +42,7 @@ export class Child {
       detached: true,
     });
     this.pid = child.pid;
+    this.started = child.pid === undefined ? null : startTime(child.pid);
     child.stdout.pipe(out.stdout, { end: false });
     child.stderr.on('data', (chunk: Buffer) => {
       out.stderr.write(chunk);
@@ -109,32 +112,45 @@ function groupExists(pgid: number): boolean {
   }
 }
 
-/** Whether a process exists and is not a zombie (a zombie is dead, only not yet reaped). */
-export function isAlive(pid: number): boolean {
+/** The fields of /proc/PID/stat after the command name (state first); undefined without /proc. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * When a process started (clock ticks since boot, /proc field 22), or null where there is no
+ * /proc: with its pid, it names the process even after the pid is reused (pids wrap quickly on a
+ * busy machine).
+ */
+export function startTime(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
+}
+
+/** Whether the process `pid` exists, is not a zombie and (given `started`) is the one that started then. */
+export function isAlive(pid: number, started: string | null = null): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc: kill(0) is the best answer
-  }
+  const stat = procStat(pid);
+  if (!stat) return true; // no /proc: kill(0) is the best answer
+  return stat[0] !== 'Z' && (started === null || stat[19] === started);
 }
 
 /**
  * Stops a process group that is not our child (left by a supervisor that was killed): SIGTERM,
  * SIGKILL after the timeout; resolves when its leader is gone.
  */
-export async function stopOrphan(pid: number, timeoutMs: number, timers: Timers): Promise<void> {
-  // A recorded pid reused by an unrelated process is not a group leader: kill(-pid) misses it.
-  const alive = () => groupExists(pid) && isAlive(pid);
-  if (!alive()) {
-    signalGroup(pid, 'SIGKILL');
-    return;
-  }
+export async function stopOrphan(pid: number, started: string | null, timeoutMs: number, timers: Timers): Promise<void> {
+  // A recorded pid reused by another process has another start time (and is seldom a group leader).
+  const alive = () => groupExists(pid) && isAlive(pid, started);
+  if (!alive()) return;
   signalGroup(pid, 'SIGTERM');
   const deadline = timers.now() + timeoutMs;
   while (alive() && timers.now() < deadline) await timers.sleep(20);

@@ -38,6 +38,8 @@ export interface ExitRecord {
 export interface ProcessStatus {
   name: string;
   pid: number | null;
+  /** The process's start time with its pid (see startTime): tells it from a later one with the same pid. */
+  started: string | null;
   state: 'running' | 'restarting' | 'stopped' | 'gave-up';
   restarts: number;
   lastExits: ExitRecord[];
@@ -52,14 +54,21 @@ export interface KnownUpgrade {
   ready: boolean;
 }
 
+/** A process by pid and start time. */
+export interface ProcessId {
+  pid: number;
+  started: string | null;
+}
+
 export interface LiveStatus {
   supervisorPid: number;
+  supervisorStarted: string | null;
   /** False once the supervisor stopped cleanly. */
   running: boolean;
   current: string;
   processes: ProcessStatus[];
   /** A pre-upgrade hook being run, so a later supervisor can stop it. */
-  hookPid: number | null;
+  hook: ProcessId | null;
   nextUpgrade: KnownUpgrade | null;
   updatedAt: string;
 }

@@ -7,8 +7,8 @@ import { syncDir } from '../store/fs.js';
 import type { PreUpgradeHook, VisorConfig } from './config.js';
 import { UpgradeAborted } from '../errors.js';
 import { exists } from './home.js';
-import { resolveBinary, signalGroup } from './process.js';
-import type { UpgradeRecord } from './state.js';
+import { resolveBinary, signalGroup, startTime } from './process.js';
+import type { ProcessId, UpgradeRecord } from './state.js';
 import type { Timers } from './timers.js';
 
 /** Where the backup for an upgrade goes: named by release and height, so a rerun finds it done. */
@@ -52,11 +52,11 @@ export interface HookRun {
  * upgrade is the safer reading).
  */
 export async function runHook(
-  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onPid: (pid: number | null) => void,
+  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onStart: (hook: ProcessId | null) => void,
 ): Promise<HookRun> {
   const attempts: HookRun['attempts'] = [];
   for (;;) {
-    const code = await runOnce(hook, home, folder, u, timers, onPid);
+    const code = await runOnce(hook, home, folder, u, timers, onStart);
     attempts.push(code);
     if (code === HOOK_EXIT.ok || code === HOOK_EXIT.notImplemented) return { attempts };
     const tried = `pre-upgrade hook exit codes so far: ${attempts.map(String).join(', ')}`;
@@ -70,7 +70,7 @@ export async function runHook(
 }
 
 async function runOnce(
-  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onPid: (pid: number | null) => void,
+  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onStart: (hook: ProcessId | null) => void,
 ): Promise<number | null> {
   const child = spawn(resolveBinary(join(home, folder), hook.path), hook.args, {
     cwd: home, detached: true, stdio: ['ignore', 'inherit', 'inherit'],
@@ -80,13 +80,13 @@ async function runOnce(
     child.once('error', () => { if (child.pid === undefined) resolve(null); });
     child.once('exit', (code) => resolve(code));
   });
-  if (child.pid !== undefined) onPid(child.pid);
+  if (child.pid !== undefined) onStart({ pid: child.pid, started: startTime(child.pid) });
   const abort = new AbortController();
   const timedOut = timers.sleep(hook.timeoutSeconds * 1000, abort.signal).then(() => 'timeout' as const);
   const first = await Promise.race([exited, timedOut]);
   abort.abort();
   if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
   const code = first === 'timeout' ? (await exited, null) : first;
-  onPid(null);
+  onStart(null);
   return code;
 }

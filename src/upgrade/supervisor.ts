@@ -12,9 +12,9 @@ import {
   CONFIG_FILE, currentFolder, folderFor, loadConfig, loadRunConfig, switchCurrent, upgradeIsDone,
 } from './home.js';
 import { installRelease } from './artifacts.js';
-import { isAlive, stopOrphan, type ChildOutput } from './process.js';
+import { isAlive, startTime, stopOrphan, type ChildOutput } from './process.js';
 import { detectUpgrade } from './sources.js';
-import { HomeState, STEPS, type Journal, type KnownUpgrade, type Step, type UpgradeRecord } from './state.js';
+import { HomeState, STEPS, type Journal, type ProcessId, type KnownUpgrade, type Step, type UpgradeRecord } from './state.js';
 import { backUp, runHook } from './steps.js';
 import { realTimers, type Timers } from './timers.js';
 import { VersionRun, type RunHost } from './version-run.js';
@@ -35,6 +35,7 @@ export interface SupervisorOptions {
 type Outcome = { kind: 'shutdown' } | { kind: 'upgrade'; upgrade: KnownUpgrade } | { kind: 'failed'; error: Error };
 
 const stepIndex = (s: Step) => STEPS.indexOf(s);
+const ownStart = startTime(process.pid);
 
 export class Supervisor implements RunHost {
   readonly timers: Timers;
@@ -50,7 +51,7 @@ export class Supervisor implements RunHost {
   private next: KnownUpgrade | null = null;
   /** Releases not to try again until the config changes: release → why. */
   private readonly refused = new Map<string, string>();
-  private hookPid: number | null = null;
+  private hook: ProcessId | null = null;
   private statusWrites: Promise<void> = Promise.resolve();
   private lastPollError = '';
 
@@ -118,14 +119,15 @@ export class Supervisor implements RunHost {
   private async claimHome(): Promise<void> {
     const prev = await this.state.readStatus().catch(() => undefined);
     if (!prev) return;
-    if (prev.running && prev.supervisorPid !== process.pid && isAlive(prev.supervisorPid)) {
+    if (prev.running && prev.supervisorPid !== process.pid && isAlive(prev.supervisorPid, prev.supervisorStarted ?? null)) {
       throw new HomeBusy(`a supervisor (pid ${prev.supervisorPid}) is already running on ${this.home}`);
     }
-    const pids = [...prev.processes.map((p) => p.pid), prev.hookPid].filter((p): p is number => Number.isSafeInteger(p) && p! > 0);
-    for (const pid of pids) {
-      if (!isAlive(pid)) continue;
+    const left = [...prev.processes, ...(prev.hook ? [prev.hook] : [])]
+      .filter((p): p is ProcessId => Number.isSafeInteger(p.pid) && p.pid! > 0);
+    for (const { pid, started } of left) {
+      if (!isAlive(pid, started ?? null)) continue;
       this.emit('orphan', `stopping pid ${pid}, left running by a supervisor that did not stop cleanly`, { pid });
-      await stopOrphan(pid, this.cfg.stopSignalTimeoutSeconds * 1000, this.timers);
+      await stopOrphan(pid, started ?? null, this.cfg.stopSignalTimeoutSeconds * 1000, this.timers);
     }
   }
 
@@ -223,8 +225,8 @@ export class Supervisor implements RunHost {
         }
         if (this.cfg.preUpgrade) {
           await this.step(record, 'pre-upgrade');
-          const { attempts } = await runHook(this.cfg.preUpgrade, this.home, record.to, record, this.timers, (pid) => {
-            this.hookPid = pid;
+          const { attempts } = await runHook(this.cfg.preUpgrade, this.home, record.to, record, this.timers, (hook) => {
+            this.hook = hook;
             void this.writeStatus();
           });
           this.emit('pre-upgrade', `pre-upgrade hook done (exit codes ${attempts.join(', ')})`, { attempts });
@@ -279,10 +281,11 @@ export class Supervisor implements RunHost {
     const snapshot = async () => {
       await this.state.writeStatus({
         supervisorPid: process.pid,
+        supervisorStarted: ownStart,
         running,
         current: this.current?.folder ?? '',
         processes: this.current?.processes.map((p) => ({ ...p, lastExits: [...p.lastExits] })) ?? [],
-        hookPid: this.hookPid,
+        hook: this.hook,
         nextUpgrade: this.next,
         updatedAt: new Date().toISOString(),
       });

@@ -40,7 +40,7 @@ export class VersionRun {
   private readonly abort = new AbortController();
 
   constructor(private readonly host: RunHost, readonly folder: string, readonly runConfig: RunConfig) {
-    this.processes = runConfig.processes.map((p) => ({ name: p.name, pid: null, state: 'stopped', restarts: 0, lastExits: [] }));
+    this.processes = runConfig.processes.map((p) => ({ name: p.name, pid: null, started: null, state: 'stopped', restarts: 0, lastExits: [] }));
   }
 
   start(): void {
@@ -64,11 +64,11 @@ export class VersionRun {
         VISOR_HOME: host.home, VISOR_VERSION: this.folder,
       }, host.out);
       this.children.set(spec.name, child);
-      Object.assign(status, { pid: child.pid ?? null, state: 'running' });
+      Object.assign(status, { pid: child.pid ?? null, started: child.started, state: 'running' });
       host.emit('started', `${spec.name} started (pid ${child.pid ?? 'none'}) from ${this.folder}`, { process: spec.name, pid: child.pid ?? null, version: this.folder });
       host.changed();
       const exit = await child.exited;
-      status.pid = null;
+      Object.assign(status, { pid: null, started: null });
       status.lastExits = [...status.lastExits, exit].slice(-EXITS_KEPT);
       tail.push(child.stderrTail());
       if (this.stopping) {
