@@ -49,7 +49,7 @@ export { memoryStore } from './store/memory.js';
 export type { Source, FetchOptions } from './net/source.js';
 export { httpSource, type HttpSourceOptions } from './net/http-source.js';
 export { storeSource } from './net/store-source.js';
-export type { ProgressEvent, ProgressListener, ChunkState } from './progress.js';
+export type { ProgressEvent, ProgressListener, TransferProgressEvent, ChunkState } from './progress.js';
 export {
   createStreamCheckpoint, readStreamCheckpoint, streamChunkProof, verifyStreamChunk,
   type CreateStreamOptions, type ReadStreamOptions,

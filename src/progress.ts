@@ -6,9 +6,11 @@ export type ChunkState = 'waiting' | 'fetching' | 'verified' | 'stored' | 'bad';
 export interface ProgressEvent {
   phase: 'create' | 'verify' | 'restore';
   chunksDone: number;
-  chunksTotal: number;
+  /** Absent while unknown: a create from a stream learns its size only at the end. */
+  chunksTotal?: number;
   bytesDone: number;
-  bytesTotal: number;
+  /** Absent while unknown, as `chunksTotal`. */
+  bytesTotal?: number;
   /** The chunk this event is about, if any, and what just happened to it. */
   chunk?: number;
   state?: ChunkState;
@@ -19,3 +21,6 @@ export interface ProgressEvent {
 }
 
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/** An event of a verify or a restore: the manifest gives both totals up front. */
+export type TransferProgressEvent = ProgressEvent & { chunksTotal: number; bytesTotal: number };

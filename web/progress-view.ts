@@ -1,6 +1,6 @@
 // The progress bar and its figures: chunks, bytes, rate and time left. The rate counts only
 // bytes moved in this run (chunks found already stored do not make it look faster).
-import type { ProgressEvent } from '../src/progress.js';
+import type { TransferProgressEvent } from '../src/progress.js';
 
 export interface Rate {
   bytesPerSecond: number;
@@ -8,7 +8,7 @@ export interface Rate {
 }
 
 /** Rate and time left from the bytes done at the start of the run and now. */
-export function rateOf(startBytes: number, startMs: number, e: ProgressEvent, nowMs: number): Rate | undefined {
+export function rateOf(startBytes: number, startMs: number, e: TransferProgressEvent, nowMs: number): Rate | undefined {
   const seconds = (nowMs - startMs) / 1000;
   const moved = e.bytesDone - startBytes;
   if (seconds < 0.25 || moved <= 0) return undefined;
@@ -39,13 +39,13 @@ export class ProgressView {
 
   constructor(private readonly el: { bar: HTMLElement; chunks: HTMLElement; bytes: HTMLElement; rate: HTMLElement; eta: HTMLElement }) {}
 
-  start(e: ProgressEvent): void {
+  start(e: TransferProgressEvent): void {
     this.startBytes = e.bytesDone;
     this.startMs = performance.now();
     this.render(e);
   }
 
-  render(e: ProgressEvent): void {
+  render(e: TransferProgressEvent): void {
     const fraction = e.bytesTotal ? e.bytesDone / e.bytesTotal : e.chunksTotal ? e.chunksDone / e.chunksTotal : 0;
     this.el.bar.style.width = `${(fraction * 100).toFixed(1)}%`;
     this.el.chunks.textContent = `${e.chunksDone} / ${e.chunksTotal}`;

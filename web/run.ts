@@ -5,7 +5,7 @@ import type { WorkerPool } from '../src/worker/pool.js';
 import { requestPersistentStorage } from '../src/store/persist.js';
 import { restoreCheckpoint, verifyCheckpoint, type TransferResult } from '../src/checkpoint/transfer.js';
 import { Restorer } from '../src/checkpoint/restorer.js';
-import type { ProgressEvent } from '../src/progress.js';
+import type { TransferProgressEvent } from '../src/progress.js';
 import type { ChunkMap } from './chunk-map.js';
 import { formatBytes, type ProgressView } from './progress-view.js';
 import { explain, explainBadCopy } from './explain.js';
@@ -62,7 +62,7 @@ export class Runner {
       if (kind === 'restore') await requestPersistentStorage();
       const opts = {
         sources, root: this.form.root, verifier: this.pool, concurrency: this.pool.size * 2,
-        onProgress: (e: ProgressEvent) => this.onProgress(e), signal: running.signal,
+        onProgress: (e: TransferProgressEvent) => this.onProgress(e), signal: running.signal,
       };
       const result = kind === 'verify' ? await verifyCheckpoint(opts) : await restoreCheckpoint({ ...opts, store: this.store });
       view.setStatus(summary(kind, result), 'ok');
@@ -78,7 +78,7 @@ export class Runner {
     }
   }
 
-  private onProgress(e: ProgressEvent): void {
+  private onProgress(e: TransferProgressEvent): void {
     const { map, progress } = this.view;
     if (e.chunk === undefined) {
       // The first event of a run: the map's size, and what an earlier run already stored.

@@ -4,7 +4,7 @@
 import type { Source } from '../net/source.js';
 import type { Store } from '../store/store.js';
 import type { Manifest } from '../format/manifest.js';
-import type { ProgressEvent, ProgressListener } from '../progress.js';
+import type { TransferProgressEvent } from '../progress.js';
 import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { Restorer, assertRoot } from './restorer.js';
@@ -18,7 +18,7 @@ export interface TransferOptions {
   verifier?: Verifier;
   /** Chunks in flight at once (default 4). */
   concurrency?: number;
-  onProgress?: ProgressListener;
+  onProgress?: (event: TransferProgressEvent) => void;
   signal?: AbortSignal;
   /** Milliseconds before a silent mirror is overtaken by the next (default 3000; fetch.ts). */
   hedgeMs?: number;
@@ -67,7 +67,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const pendingSet = new Set(pending);
   let chunksDone = result.skipped;
   let bytesDone = manifest.chunks.reduce((a, c, i) => a + (pendingSet.has(i) ? 0 : c.size), 0);
-  const emit = (e: Partial<ProgressEvent>) => opts.onProgress?.({ phase, chunksDone, chunksTotal: total, bytesDone, bytesTotal, ...e });
+  const emit = (e: Partial<TransferProgressEvent>) => opts.onProgress?.({ phase, chunksDone, chunksTotal: total, bytesDone, bytesTotal, ...e });
   emit({});
   await eachLimited(pending, opts.concurrency ?? 4, async (index, slot) => {
     signal?.throwIfAborted();

@@ -116,7 +116,7 @@ export async function writeChunks(leaves: AsyncIterable<StreamLeaf> | Iterable<S
     files.push(file);
     bytesDone += file.size;
     current = [];
-    opts.onProgress?.({ phase: 'create', chunksDone: files.length, chunksTotal: files.length, bytesDone, bytesTotal: bytesDone });
+    opts.onProgress?.({ phase: 'create', chunksDone: files.length, bytesDone });
   };
 
   // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always

@@ -52,7 +52,7 @@ export async function createStreamCheckpoint(source: ByteSource, opts: CreateStr
     await opts.store.put([[`chunks/${digest}`, bytes]]);
     chunks.push({ digest, size: bytes.length });
     size += bytes.length;
-    opts.onProgress?.({ phase: 'create', chunksDone: chunks.length, chunksTotal: chunks.length, bytesDone: size, bytesTotal: size });
+    opts.onProgress?.({ phase: 'create', chunksDone: chunks.length, bytesDone: size });
   }
   const root = toHex(merkleRoot(digestsOf(chunks)));
   const manifest: StreamManifest = { format: STREAM_FORMAT, formatVersion: 1, size, root, chunker, chunks };
