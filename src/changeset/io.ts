@@ -12,6 +12,8 @@ import {
   type ChangesetMetadata, type ChangesetRoots, type Piece,
 } from '../format/changeset.js';
 import { ChangesetNotFound, ChangesetPieceCorrupted, ChangesetPieceNotFound, LightsnapError } from '../errors.js';
+import { assertArray, assertInteger, assertIterable, assertMethods, assertObject } from '../assert.js';
+import { assertStore } from '../store/store.js';
 
 export const CHANGESET_METADATA_PATH = 'changeset.json';
 export const piecePath = (digest: string): string => `pieces/${digest}`;
@@ -29,6 +31,8 @@ export interface WrittenChangeset {
  */
 export async function writeChangeset(store: Store, height: number, changes: AsyncIterable<Pair> | Iterable<Pair>,
   roots: ChangesetRoots = {}, opts: { maxPieceBytes?: number } = {}): Promise<WrittenChangeset> {
+  assertStore(store, 'store');
+  assertIterable(changes, 'changes', false);
   const writer = new ChangesetWriter(height, opts);
   const put = (p: Piece) => store.put([[piecePath(p.digest), p.bytes]]);
   for await (const change of changes) {
@@ -47,6 +51,7 @@ const isCode = (err: unknown, code: string) => err instanceof LightsnapError && 
 
 /** Fetches and parses a changeset's metadata. */
 export async function loadChangesetMetadata(source: Source): Promise<ChangesetMetadata> {
+  assertMethods(source, 'source', 'a Source', ['fetch']);
   let bytes: Uint8Array;
   try {
     bytes = await source.fetch(CHANGESET_METADATA_PATH, { maxBytes: MAX_CHANGESET_METADATA_BYTES });
@@ -61,6 +66,10 @@ export async function loadChangesetMetadata(source: Source): Promise<ChangesetMe
 
 /** Fetches piece `index` of a changeset and checks its size and digest (not yet decoded). */
 export async function fetchPiece(source: Source, metadata: ChangesetMetadata, index: number): Promise<Uint8Array> {
+  assertMethods(source, 'source', 'a Source', ['fetch']);
+  assertObject(metadata, 'metadata');
+  assertArray(metadata.pieces, 'metadata.pieces');
+  assertInteger(index, 'index', 0, metadata.pieces.length - 1);
   const entry = metadata.pieces[index];
   const ctx = { height: metadata.height, piece: index, source: source.name };
   let bytes: Uint8Array;
@@ -82,6 +91,8 @@ export async function fetchPiece(source: Source, metadata: ChangesetMetadata, in
 
 /** The changes of a changeset, in order, one verified piece at a time. */
 export async function* readChanges(source: Source, metadata: ChangesetMetadata): AsyncGenerator<Pair> {
+  assertObject(metadata, 'metadata');
+  assertArray(metadata.pieces, 'metadata.pieces');
   for (let i = 0; i < metadata.pieces.length; i++) {
     const bytes = await fetchPiece(source, metadata, i);
     const changes = decodeChangesetPiece(bytes, { height: metadata.height, index: i, source: source.name });

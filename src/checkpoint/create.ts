@@ -14,6 +14,8 @@ import { sortedLatest } from '../tree/sort.js';
 import type { ProgressListener } from '../progress.js';
 import { defaultChunking } from './splitter.js';
 import { switchManifest, writeChunks, type StreamLeaf } from './writer.js';
+import { assertArray, assertIterable, assertObject } from '../assert.js';
+import { assertStore } from '../store/store.js';
 
 export interface CreateOptions {
   /** Where the checkpoint's files go (e.g. `fsStore(dir)`). */
@@ -89,14 +91,17 @@ function* sortPairs(pairs: readonly Pair[]): Generator<HashedLeaf> {
  * Writes a checkpoint of the leaves `sorted` (strictly increasing SHA-256(key); checked) to
  * `opts.store`: chunks/, proofs/, manifest.json and manifests/<version>.json.
  */
-export function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>,
+export async function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
+  assertIterable(leaves, 'leaves', false);
   return writeCheckpoint(hashSorted(leaves), opts);
 }
 
 /** Writes the checkpoint of hashed leaves in strictly increasing key-hash order, and switches to it. */
 async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
+  assertObject(opts, 'opts');
+  assertStore(opts.store, 'opts.store');
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
   const { manifest, manifestBytes, id } = await writeChunks(sized(leaves), { store: opts.store, version, chunking, onProgress: opts.onProgress });
@@ -109,6 +114,7 @@ async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>):
 }
 
 /** Writes a checkpoint of a state given as pairs in any order (later pair wins, null deletes). */
-export function createCheckpoint(pairs: readonly Pair[], opts: CreateOptions): Promise<CreatedCheckpoint> {
+export async function createCheckpoint(pairs: readonly Pair[], opts: CreateOptions): Promise<CreatedCheckpoint> {
+  assertArray(pairs, 'pairs');
   return writeCheckpoint(sortPairs(pairs), opts);
 }

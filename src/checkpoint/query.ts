@@ -12,6 +12,7 @@ import type { Leaf } from '../tree/hash.js';
 import { proveInChunk, type KeyProof } from '../tree/range/prove.js';
 import { CheckpointNotFound, KeyNotFound } from '../errors.js';
 import { ChunkCache, DEFAULT_CACHE_BYTES, type LoadedChunk } from './chunk-cache.js';
+import { assertStore } from '../store/store.js';
 
 export interface CheckpointView {
   manifest: Manifest;
@@ -56,6 +57,7 @@ function findLeaf(chunk: LoadedChunk, keyHash: Uint8Array): number {
 
 /** Opens the complete checkpoint in `store` (its manifest.json). */
 export async function openCheckpoint(store: Store, opts: OpenOptions = {}): Promise<CheckpointView> {
+  assertStore(store, 'store');
   const bytes = await store.get('manifest.json');
   if (!bytes) throw new CheckpointNotFound('the store holds no complete checkpoint (no manifest.json)');
   const manifest = parseManifest(bytes);

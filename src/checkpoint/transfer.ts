@@ -9,6 +9,9 @@ import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.j
 import { localVerifier, type Verifier } from './verify.js';
 import { Restorer, assertRoot } from './restorer.js';
 import type { CheckpointError } from '../errors.js';
+import { assertObject } from '../assert.js';
+import { assertStore } from '../store/store.js';
+import { assertSources } from '../net/source.js';
 
 export interface TransferOptions {
   /** Mirrors of one checkpoint, tried in turn for each file. */
@@ -55,6 +58,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 async function transfer(opts: TransferOptions, restorer: Restorer | undefined): Promise<TransferResult> {
+  assertObject(opts, 'opts');
+  assertSources(opts.sources, 'opts.sources');
   assertRoot(opts.root);
   const { sources, root, signal } = opts;
   const verifier = opts.verifier ?? localVerifier;
@@ -97,6 +102,8 @@ export function verifyCheckpoint(opts: TransferOptions): Promise<TransferResult>
 }
 
 /** Restores into `store`, resuming what an interrupted run left there. */
-export function restoreCheckpoint(opts: TransferOptions & { store: Store }): Promise<TransferResult> {
+export async function restoreCheckpoint(opts: TransferOptions & { store: Store }): Promise<TransferResult> {
+  assertObject(opts, 'opts');
+  assertStore(opts.store, 'opts.store');
   return transfer(opts, new Restorer({ store: opts.store, verifier: opts.verifier }));
 }

@@ -8,6 +8,7 @@ import { toHex, fromHex } from '../hex.js';
 import type { ChunkEntry } from '../format/manifest.js';
 import { MAX_KEY_LENGTH } from '../format/chunk.js';
 import { ChunkCorrupted, ChunkProofVerificationFailed } from '../errors.js';
+import { assertBytes, assertObject } from '../assert.js';
 
 export interface ChunkInput {
   /** The trusted root, 64 lowercase hex digits. */
@@ -34,11 +35,13 @@ export interface Verifier {
  * lying source.
  */
 export function verifyChunk(input: ChunkInput): void {
+  assertChunkInput(input);
   check(input, backend().chunk.verify(input.chunk, claimOf(input)));
 }
 
 /** verifyChunk, returning the chunk's layout and leaf hashes (for queries). */
 export function verifyAndDecodeChunk(input: ChunkInput): VerifiedLayout {
+  assertChunkInput(input);
   const result = backend().chunk.verifyAndDecode(input.chunk, claimOf(input));
   if (typeof result === 'number') check(input, result);
   return result as VerifiedLayout;
@@ -78,3 +81,10 @@ export const localVerifier: Verifier = {
     verifyChunk(input);
   },
 };
+
+function assertChunkInput(input: ChunkInput): void {
+  assertObject(input, 'input');
+  assertObject(input.entry, 'input.entry');
+  assertBytes(input.chunk, 'input.chunk');
+  assertBytes(input.proof, 'input.proof');
+}

@@ -9,6 +9,7 @@ import { MAX_KEY_LENGTH } from './chunk.js';
 import { parseJsonBytes, preview } from './json-fields.js';
 import type { Pair } from '../tree/pairs.js';
 import { ChangeTooLarge, ChangesetInvalid, InvalidArgument } from '../errors.js';
+import { assertArray, assertBytes, assertIterable, assertObject } from '../assert.js';
 
 export const CHANGESET_FORMAT = 'lightsnap/changeset';
 export const CHANGESET_FORMAT_VERSION = 1;
@@ -190,6 +191,7 @@ export class ChangesetWriter {
 /** The changeset of one height's changes (applied in order; `value: null` deletes), in memory. */
 export function encodeChangeset(height: number, changes: Iterable<Pair>, roots: ChangesetRoots = {},
   opts: { maxPieceBytes?: number } = {}): EncodedChangeset {
+  assertIterable(changes, 'changes');
   const writer = new ChangesetWriter(height, opts);
   const pieces: Piece[] = [];
   for (const change of changes) {
@@ -203,6 +205,9 @@ export function encodeChangeset(height: number, changes: Iterable<Pair>, roots: 
 
 /** The canonical bytes of changeset metadata: fixed key order, no whitespace, a final newline. */
 export function encodeChangesetMetadata(m: ChangesetMetadata): Uint8Array {
+  assertObject(m, 'metadata');
+  assertArray(m.pieces, 'metadata.pieces');
+  m.pieces.forEach((p, i) => assertObject(p, `metadata.pieces[${i}]`));
   const canonical = {
     format: m.format, formatVersion: m.formatVersion, height: m.height, changes: m.changes, prevRoot: m.prevRoot, root: m.root,
     pieces: m.pieces.map((p) => ({ digest: p.digest, size: p.size, changes: p.changes })),
@@ -215,6 +220,7 @@ export function encodeChangesetMetadata(m: ChangesetMetadata): Uint8Array {
  * name, and refuses bytes that are not the canonical encoding (so the id is well defined).
  */
 export function parseChangesetMetadata(bytes: Uint8Array, source?: string): ChangesetMetadata {
+  assertBytes(bytes, 'bytes');
   let height: number | undefined;
   const fail = (why: string, piece?: number): never => { throw new ChangesetInvalid(why, { height, piece, source }); };
   if (bytes.length > MAX_CHANGESET_METADATA_BYTES) fail(`changeset metadata is ${bytes.length} bytes, over the limit of ${MAX_CHANGESET_METADATA_BYTES}`);
@@ -267,6 +273,8 @@ export function parseChangesetMetadata(bytes: Uint8Array, source?: string): Chan
  * so a piece served for the wrong slot is refused); every length is checked.
  */
 export function decodeChangesetPiece(bytes: Uint8Array, expect: { height: number; index: number; source?: string }): Pair[] {
+  assertBytes(bytes, 'bytes');
+  assertObject(expect, 'expect');
   const { height, index: piece, source } = expect;
   const fail = (why: string): never => { throw new ChangesetInvalid(`malformed changeset piece: ${why}`, { height, piece, source }); };
   if (bytes.length > MAX_PIECE_BYTES) fail(`${bytes.length} bytes, over the limit of ${MAX_PIECE_BYTES}`);

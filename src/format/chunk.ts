@@ -5,6 +5,7 @@ import type { ChunkLayout } from '../core/chunk.js';
 import { backend } from '../core/load.js';
 import { layoutFailure } from '../core/status.js';
 import { InvalidArgument } from '../errors.js';
+import { assertArray, assertByteFields, assertBytes } from '../assert.js';
 
 export const CHUNK_MAGIC = new Uint8Array([0x4c, 0x53, 0x43, 0x31]); // "LSC1"
 /** Longest key a chunk may hold. */
@@ -27,6 +28,8 @@ export function assertKeyLength(key: Uint8Array, what: string): void {
 }
 
 export function encodeChunk(leaves: readonly KeyValue[]): Uint8Array {
+  assertArray(leaves, 'leaves');
+  leaves.forEach((l, i) => assertByteFields(l, `leaves[${i}]`, ['key', 'value']));
   let size = CHUNK_HEADER + leaves.length * LEAF_OVERHEAD;
   for (const l of leaves) size += l.key.length + l.value.length;
   const out = new Uint8Array(size);
@@ -53,6 +56,7 @@ export function encodeChunk(leaves: readonly KeyValue[]): Uint8Array {
  * what verification refuses); throws InvalidArgument naming the defect if it is malformed.
  */
 export function decodeChunk(bytes: Uint8Array): KeyValue[] {
+  assertBytes(bytes, 'bytes');
   const layout = backend().chunk.decode(bytes, { maxLeaves: bytes.length, maxKeyLength: MAX_KEY_LENGTH });
   if (typeof layout === 'number') throw new InvalidArgument(`malformed chunk: ${layoutFailure(layout) ?? `status ${layout}`}`);
   return entriesOf(bytes, layout);

@@ -4,6 +4,7 @@
 import { JsonLinesError } from '../errors.js';
 import { MAX_KEY_LENGTH } from './chunk.js';
 import type { Pair } from '../tree/pairs.js';
+import { assertBytes, assertIterable, assertString } from '../assert.js';
 
 /** Longest line accepted: bounds memory on input without newlines. */
 export const MAX_LINE_BYTES = 64 << 20;
@@ -12,6 +13,7 @@ const utf8 = new TextEncoder();
 
 /** Decodes a key or value string: `0x…` is hex, anything else UTF-8. */
 export function decodeBytesString(s: string, what: string, line = 0): Uint8Array {
+  assertString(s, 'the string');
   if (!s.startsWith('0x')) return utf8.encode(s);
   const digits = s.slice(2);
   if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
@@ -24,6 +26,7 @@ export function decodeBytesString(s: string, what: string, line = 0): Uint8Array
 
 /** Parses one line (1-based `line` for errors). Blank lines yield undefined. */
 export function parseLine(text: string, line: number): Pair | undefined {
+  assertString(text, 'text');
   if (text.trim() === '') return undefined;
   let obj: unknown;
   try {
@@ -44,6 +47,7 @@ export function parseLine(text: string, line: number): Pair | undefined {
 
 /** Reads JSON lines from a byte stream, yielding each pair in order. */
 export async function* readJsonLines(input: AsyncIterable<Uint8Array>): AsyncGenerator<Pair> {
+  assertIterable(input, 'input', false);
   // Lines are cut from the bytes and each is decoded alone, so an error names its own line.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 0;
@@ -70,6 +74,7 @@ export async function* readJsonLines(input: AsyncIterable<Uint8Array>): AsyncGen
     return out;
   };
   for await (const piece of input) {
+    assertBytes(piece, 'a piece of the input');
     let start = 0;
     let nl: number;
     while ((nl = piece.indexOf(0x0a, start)) >= 0) {

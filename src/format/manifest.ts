@@ -5,6 +5,7 @@ import { array, fail, hex64, int, object, parseCanonicalJson, preview } from './
 import { fromHex, toHex } from '../hex.js';
 import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
 import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
+import { assertArray, assertBytes, assertObject } from '../assert.js';
 
 /** The file that holds a state checkpoint's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -61,6 +62,10 @@ const MAX = toHex(MAX_KEY_HASH);
 
 /** The canonical bytes of a manifest: fixed key order, no whitespace, a final newline. */
 export function encodeManifest(m: Manifest): Uint8Array {
+  assertObject(m, 'manifest');
+  assertObject(m.chunking, 'manifest.chunking');
+  assertArray(m.chunks, 'manifest.chunks');
+  m.chunks.forEach((c, i) => assertObject(c, `manifest.chunks[${i}]`));
   const canonical = {
     format: m.format,
     formatVersion: m.formatVersion,
@@ -129,5 +134,6 @@ export function validateManifest(value: unknown): Manifest {
 
 /** Parses and validates manifest.json bytes; they must be exactly the canonical encoding. */
 export function parseManifest(bytes: Uint8Array): Manifest {
+  assertBytes(bytes, 'bytes');
   return parseCanonicalJson(bytes, 'manifest', MAX_MANIFEST_BYTES, validateManifest, encodeManifest);
 }

@@ -5,6 +5,7 @@
 import { FASTCDC_LIMITS } from '../chunk/options.js';
 import { MAX_FIXED_CHUNK_BYTES } from '../chunk/fixed.js';
 import { array, fail, hex64, int, object, parseCanonicalJson, preview } from './json-fields.js';
+import { assertArray, assertBytes, assertObject } from '../assert.js';
 
 export const STREAM_FORMAT = 'lightsnap/stream';
 /** The file that holds a stream checkpoint's manifest. */
@@ -29,6 +30,10 @@ export interface StreamManifest {
 
 /** Canonical bytes: fixed key order, no whitespace, a final newline. */
 export function encodeStreamManifest(m: StreamManifest): Uint8Array {
+  assertObject(m, 'manifest');
+  assertObject(m.chunker, 'manifest.chunker');
+  assertArray(m.chunks, 'manifest.chunks');
+  m.chunks.forEach((c, i) => assertObject(c, `manifest.chunks[${i}]`));
   const chunker = m.chunker.kind === 'fixed'
     ? { kind: 'fixed', size: m.chunker.size }
     : { kind: 'fastcdc', minSize: m.chunker.minSize, avgSize: m.chunker.avgSize, maxSize: m.chunker.maxSize };
@@ -78,5 +83,6 @@ export function validateStreamManifest(value: unknown): StreamManifest {
 
 /** Parses and validates stream.json bytes; they must be exactly the canonical encoding. */
 export function parseStreamManifest(bytes: Uint8Array): StreamManifest {
+  assertBytes(bytes, 'bytes');
   return parseCanonicalJson(bytes, 'stream manifest', MAX_STREAM_MANIFEST_BYTES, validateStreamManifest, encodeStreamManifest);
 }

@@ -4,6 +4,7 @@ import { backend } from '../core/load.js';
 import { InvalidArgument } from '../errors.js';
 import { HashOp, LengthOp, type CommitmentProof, type InnerOp } from '../ics23/types.js';
 import { merkleProof, merkleRoot } from './tree.js';
+import { assertBytes, assertObject, assertString } from '../assert.js';
 
 /** Store name → that store's root hash (its commit ID hash). */
 export type StoreRoots = Record<string, Uint8Array> | Iterable<readonly [string, Uint8Array]>;
@@ -43,12 +44,15 @@ function sortedStores(stores: StoreRoots): Array<{ name: Uint8Array; root: Uint8
 
 /** The Merkle leaf of one store: uvarint(len(name)) || name || uvarint(32) || SHA-256(root). */
 export function storeLeaf(name: Uint8Array, root: Uint8Array): Uint8Array {
+  assertBytes(name, 'name');
+  assertBytes(root, 'root');
   const valueHash = backend().sha256(root);
   return Uint8Array.from([...uvarint(name.length), ...name, ...uvarint(valueHash.length), ...valueHash]);
 }
 
 /** The app hash of a multistore: the simple Merkle root of its store leaves; empty for no stores. */
 export function appHash(stores: StoreRoots): Uint8Array {
+  assertObject(stores, 'stores');
   const list = sortedStores(stores);
   if (list.length === 0) return new Uint8Array(0);
   return merkleRoot(list.map((s) => storeLeaf(s.name, s.root)));
@@ -59,6 +63,8 @@ export function appHash(stores: StoreRoots): Uint8Array {
  * the SDK builds it for `abci_query` (the `ics23:simple` proof op).
  */
 export function storeProof(stores: StoreRoots, name: string): CommitmentProof {
+  assertObject(stores, 'stores');
+  assertString(name, 'name');
   const list = sortedStores(stores);
   const wanted = utf8.encode(name);
   const index = list.findIndex((s) => compareBytes(s.name, wanted) === 0);

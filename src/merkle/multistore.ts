@@ -9,6 +9,7 @@ import { InvalidArgument, MalformedProof } from '../errors.js';
 import { encodeProofSpec } from '../ics23/encode.js';
 import { iavlSpec, smtSpec, tendermintSpec } from '../ics23/specs.js';
 import { verdict, type Ics23Reason } from '../ics23/verify.js';
+import { assertObject } from '../assert.js';
 
 /** One `ProofOp` of an `abci_query` response (`type`, `key`, `data` = CommitmentProof bytes). */
 export interface ProofOp {
@@ -35,6 +36,7 @@ const utf8 = new TextEncoder();
 export function checkMultistoreProof(ops: readonly ProofOp[], appHash: Uint8Array, keyPath: readonly (string | Uint8Array)[],
   value?: Uint8Array | null): MultistoreVerdict {
   if (!Array.isArray(ops) || !Array.isArray(keyPath)) throw new InvalidArgument('ops and keyPath must be arrays');
+  ops.forEach((op, i) => assertObject(op, `ops[${i}]`));
   const keys = keyPath.map((k) => (typeof k === 'string' ? utf8.encode(k) : k));
   if (ops.length !== keys.length) return { valid: false, reason: 'key-path-mismatch', op: Math.min(ops.length, keys.length) };
   const ics23 = backend().ics23;

@@ -41,6 +41,7 @@ export function merkleProof(items: readonly Uint8Array[], index: number): Merkle
  * total/index, a leaf hash or aunt that is not 32 bytes, more than 100 aunts, a wrong aunt count.
  */
 export function verifyMerkleProof(proof: MerkleProof, root: Uint8Array, item: Uint8Array): boolean {
+  if (typeof proof !== 'object' || proof === null) return false;
   const { total, index, leafHash, aunts } = proof;
   if (!Number.isSafeInteger(total) || !Number.isSafeInteger(index) || !Array.isArray(aunts)) return false;
   if (!(leafHash instanceof Uint8Array) || leafHash.length !== 32 || aunts.length > MAX_AUNTS) return false;

@@ -1,3 +1,4 @@
+import { assertArray, assertMethods } from '../assert.js';
 import { CheckpointNotFound, ChunkNotFound, type CheckpointError } from '../errors.js';
 import { MANIFEST_FILE } from '../format/manifest.js';
 import { STREAM_MANIFEST } from '../format/stream-manifest.js';
@@ -33,4 +34,10 @@ export function notFound(path: string, message: string, source: string): Checkpo
 /** Joins a checkpoint location and a relative file path. */
 export function describePath(name: string, path: string): string {
   return name.endsWith('/') ? name + path : `${name}/${path}`;
+}
+
+/** InvalidArgument unless `value` is a list of Sources. */
+export function assertSources(value: unknown, name: string): asserts value is Source[] {
+  assertArray(value, name);
+  value.forEach((s, i) => assertMethods(s, `${name}[${i}]`, 'a Source', ['fetch']));
 }

@@ -2,6 +2,8 @@
 // (after idb-keyval) so a backend is a page of code: filesystem (Node), IndexedDB (browser),
 // memory (tests, short-lived use).
 
+import { assertMethods } from '../assert.js';
+
 export interface Store {
   /** The bytes under `key`, or undefined. */
   get(key: string): Promise<Uint8Array | undefined>;
@@ -19,4 +21,9 @@ export interface Store {
   keys(prefix: string): Promise<string[]>;
   /** Releases handles; the store must not be used afterwards. */
   close?(): Promise<void>;
+}
+
+/** InvalidArgument unless `value` has the methods of a Store. */
+export function assertStore(value: unknown, name: string): asserts value is Store {
+  assertMethods(value, name, 'a Store', ['get', 'put', 'delete', 'keys']);
 }

@@ -6,6 +6,7 @@ import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { ChunkCorrupted, ManifestInvalid } from '../errors.js';
 import type { Sha256State } from '../core/backend.js';
+import { assertBytes } from '../assert.js';
 
 export interface CosmosSnapshot {
   height: bigint;
@@ -58,6 +59,7 @@ class Reader {
  * SDK's Restore does: chunks > 0, one 32-byte hash per chunk, height > 0.
  */
 export function decodeCosmosSnapshot(bytes: Uint8Array): CosmosSnapshot {
+  assertBytes(bytes, 'bytes');
   const r = new Reader(bytes, 'snapshot');
   const s: CosmosSnapshot = { height: 0n, format: 0, chunks: 0, hash: new Uint8Array(0), chunkHashes: [] };
   while (!r.done) {

@@ -17,6 +17,9 @@ import {
 } from '../format/stream-manifest.js';
 import { fromAnySource } from '../checkpoint/fetch.js';
 import { ChunkCorrupted, InvalidArgument, ManifestInvalid, RootMismatch } from '../errors.js';
+import { assertArray, assertBytes, assertInteger, assertIterable, assertObject, assertString } from '../assert.js';
+import { assertStore } from '../store/store.js';
+import { assertSources } from '../net/source.js';
 
 export interface CreateStreamOptions {
   store: Store;
@@ -44,6 +47,9 @@ const digestsOf = (chunks: StreamManifest['chunks']) => chunks.map((c) => fromHe
 
 /** Cuts `source` into chunks, writes them and stream.json to the store; returns the manifest. */
 export async function createStreamCheckpoint(source: ByteSource, opts: CreateStreamOptions): Promise<StreamManifest> {
+  assertIterable(source, 'source', false);
+  assertObject(opts, 'opts');
+  assertStore(opts.store, 'opts.store');
   const chunker = opts.chunker ?? DEFAULT_CHUNKER;
   const chunks: StreamManifest['chunks'] = [];
   let size = 0;
@@ -64,11 +70,15 @@ export async function createStreamCheckpoint(source: ByteSource, opts: CreateStr
 
 /** The inclusion proof of chunk `index` under the manifest's root. */
 export function streamChunkProof(m: StreamManifest, index: number): MerkleProof {
+  assertObject(m, 'manifest');
+  assertArray(m.chunks, 'manifest.chunks');
+  assertInteger(index, 'index', 0, m.chunks.length - 1);
   return merkleProof(digestsOf(m.chunks), index);
 }
 
 /** Checks one chunk on its own: its digest is the item `proof` includes under `root`. */
 export function verifyStreamChunk(root: Uint8Array, chunk: Uint8Array, proof: MerkleProof): boolean {
+  assertBytes(chunk, 'chunk');
   return verifyMerkleProof(proof, root, backend().sha256(chunk));
 }
 
@@ -96,6 +106,8 @@ async function fetchStreamManifest(sources: readonly Source[], root: string, sig
  */
 export async function* readStreamCheckpoint(sources: readonly Source[], root: string,
   opts: ReadStreamOptions = {}): AsyncGenerator<Uint8Array> {
+  assertSources(sources, 'sources');
+  assertString(root, 'root');
   const { onProgress, signal } = opts;
   const m = await fetchStreamManifest(sources, root, signal);
   let bytesDone = 0;

@@ -10,6 +10,7 @@ import { compareBytes } from '../bytes.js';
 import { bitAt } from './hash.js';
 import type { MemoryTree } from './memory-tree.js';
 import type { SparseMerkleProof } from './proof.js';
+import { assertByteFields, assertBytes, assertMethods, assertObject } from '../assert.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const LEAF_PREFIX = ascii('JMT::LeafNode');
@@ -24,6 +25,8 @@ export interface ProvenEntry {
 
 /** The ICS23 ExistenceProof of a membership proof (the key and value are the preimages). */
 export function toIcs23Existence(entry: ProvenEntry): ExistenceProof {
+  assertByteFields(entry, 'entry', ['key', 'value']);
+  assertObject(entry.proof, 'entry.proof');
   const keyHash = sha256(entry.key);
   const { leaf, siblings } = entry.proof;
   if (!leaf || compareBytes(leaf.keyHash, keyHash) !== 0) throw new InvalidArgument('the proof is not a membership proof for this key');
@@ -67,6 +70,8 @@ export function ics23NonExistenceProof(key: Uint8Array, left: ProvenEntry | null
  */
 export function ics23ProofFromTree(tree: MemoryTree, key: Uint8Array,
   preimage: (keyHash: Uint8Array) => { key: Uint8Array; value: Uint8Array }): Uint8Array {
+  assertMethods(tree, 'tree', 'a MemoryTree', ['get', 'prove', 'neighbors']);
+  assertBytes(key, 'key');
   const keyHash = sha256(key);
   const entry = (kh: Uint8Array): ProvenEntry => ({ ...preimage(kh), proof: tree.prove(kh) });
   if (tree.get(keyHash)) return ics23ExistenceProof(entry(keyHash));

@@ -1,6 +1,6 @@
 // SparseMerkleProof (SPECS.md §1.5): membership and non-membership of one key, its encoding
 // (docs/FORMAT.md, format 1) and its verification in the core.
-import { assertBytes } from '../assert.js';
+import { assertBytes, assertArray, assertByteFields, assertObject } from '../assert.js';
 import { backend } from '../core/load.js';
 import { proofFailure } from '../core/status.js';
 import { InvalidArgument, ProofInvalid } from '../errors.js';
@@ -22,6 +22,10 @@ export const MAX_PROOF_BYTES = 2 + 64 + 2 + 256 * 32;
 
 /** Encodes a proof: version 1, flags (bit 0: leaf), [keyHash valueHash], u16le count, siblings. */
 export function encodeProof(proof: SparseMerkleProof): Uint8Array {
+  assertObject(proof, 'proof');
+  assertArray(proof.siblings, 'proof.siblings');
+  proof.siblings.forEach((s, i) => assertBytes(s, `proof.siblings[${i}]`, 32));
+  if (proof.leaf) assertByteFields(proof.leaf, 'proof.leaf', ['keyHash', 'valueHash']);
   if (proof.siblings.length > 256) throw new InvalidArgument(`a proof has at most 256 siblings, got ${proof.siblings.length}`);
   const leafBytes = proof.leaf ? 64 : 0;
   const out = new Uint8Array(4 + leafBytes + proof.siblings.length * 32);

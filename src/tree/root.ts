@@ -3,6 +3,8 @@ import { assertHash, type Leaf } from './hash.js';
 import { LeafStream } from './leaf-stream.js';
 import { hashPairs, PairHasher, type HashedPairs, type Pair } from './pairs.js';
 import { sortedLatest } from './sort.js';
+import { assertIterable } from '../assert.js';
+import { InvalidArgument } from '../errors.js';
 
 /**
  * Builds the root from leaves added in strictly increasing key-hash order, in memory bounded
@@ -39,8 +41,12 @@ export class RootBuilder {
 
 /** Root of leaves already sorted by key hash (strictly increasing). */
 export function rootOfSortedLeaves(leaves: Iterable<Leaf>): Uint8Array {
+  assertIterable(leaves, 'leaves');
   const b = new RootBuilder();
-  for (const leaf of leaves) b.add(leaf.keyHash, leaf.valueHash);
+  for (const leaf of leaves) {
+    if (typeof leaf !== 'object' || leaf === null) throw new InvalidArgument('each leaf must be { keyHash, valueHash }');
+    b.add(leaf.keyHash, leaf.valueHash);
+  }
   return b.finish();
 }
 
@@ -49,11 +55,13 @@ export function rootOfSortedLeaves(leaves: Iterable<Leaf>): Uint8Array {
  * the same key wins, and `value: null` deletes the key.
  */
 export function rootOfPairs(pairs: Iterable<Pair>): Uint8Array {
+  assertIterable(pairs, 'pairs');
   return rootOfHashedPairs(hashPairs(pairs));
 }
 
 /** rootOfPairs over an async stream (memory: 65 bytes per pair, not the pairs themselves). */
 export async function rootOfPairStream(pairs: AsyncIterable<Pair> | Iterable<Pair>): Promise<Uint8Array> {
+  assertIterable(pairs, 'pairs', false);
   const h = new PairHasher();
   for await (const p of pairs) h.add(p);
   return rootOfHashedPairs(h.result());

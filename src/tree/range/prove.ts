@@ -7,6 +7,7 @@ import { PLACEHOLDER_HASH, bitAt, internalHash, leafHash, type Leaf } from '../h
 import { verifyMembership, verifyNonMembership, type SparseMerkleProof } from '../proof.js';
 import { TAG_EMPTY, TAG_INTERNAL, TAG_LEAF_INSIDE, TAG_LEAF_OUTSIDE } from './encoding.js';
 import { keyHashToBig } from './key-space.js';
+import { assertArray, assertByteFields, assertBytes } from '../../assert.js';
 
 /** A key's proof against a root, and whether it proves membership. */
 export interface KeyProof extends SparseMerkleProof {
@@ -49,6 +50,10 @@ function compactPath(leaves: readonly Leaf[], depth: number, keyHash: Uint8Array
  */
 export function proveInChunk(root: Uint8Array, lo: Uint8Array, hi: Uint8Array, leaves: readonly Leaf[],
   proof: Uint8Array, keyHash: Uint8Array): KeyProof {
+  for (const [value, name] of [[root, 'root'], [lo, 'lo'], [hi, 'hi'], [keyHash, 'keyHash']] as const) assertBytes(value, name, 32);
+  assertBytes(proof, 'proof');
+  assertArray(leaves, 'leaves');
+  leaves.forEach((l, i) => assertByteFields(l, `leaves[${i}]`, ['keyHash', 'valueHash']));
   const loN = keyHashToBig(lo);
   const hiN = keyHashToBig(hi);
   const k = keyHashToBig(keyHash);
