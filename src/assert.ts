@@ -29,7 +29,7 @@ export function assertString(value: unknown, name: string): asserts value is str
 }
 
 /** A plain object (not null, not an array, not bytes). */
-export function assertObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+export function assertObject(value: unknown, name: string): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw new InvalidArgument(`${name} must be an object, got ${describe(value)}`);
   }
@@ -57,5 +57,5 @@ export function assertMethods(value: unknown, name: string, what: string, method
 /** A leaf or entry: an object whose `fields` are all byte arrays. */
 export function assertByteFields(value: unknown, name: string, fields: readonly string[]): void {
   assertObject(value, name);
-  for (const f of fields) assertBytes(value[f], `${name}.${f}`);
+  for (const f of fields) assertBytes((value as Record<string, unknown>)[f], `${name}.${f}`);
 }

@@ -23,6 +23,8 @@ import {
 } from '../errors.js';
 import { loadLeafHashes, readChunkFile, leafHashesPath } from './leaf-hashes.js';
 import { switchManifest, writeChunks, type StreamLeaf, type WrittenCheckpoint } from './writer.js';
+import { assertArray, assertIterable, assertObject } from '../assert.js';
+import { assertStore } from '../store/store.js';
 
 /** One height's changeset: its metadata and its changes, in order. */
 export interface ChangesetToApply {
@@ -60,6 +62,7 @@ export async function openChangeset(source: Source): Promise<ChangesetToApply> {
 
 /** The checkpoint a store holds now. */
 export async function currentManifest(store: Store): Promise<Manifest> {
+  assertStore(store, 'store');
   const bytes = await store.get(MANIFEST_FILE);
   if (!bytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
   return parseManifest(bytes);
@@ -145,6 +148,7 @@ async function rewrite(store: Store, manifest: Manifest, changes: SortedChange[]
  * manifests/*.json references (files of replaced checkpoints, or of an apply that failed).
  */
 export async function collectGarbage(store: Store): Promise<number> {
+  assertStore(store, 'store');
   const kept = new Set<string>();
   for (const key of [MANIFEST_FILE, ...await store.keys('manifests/')]) {
     const bytes = await store.get(key);
@@ -178,6 +182,10 @@ function checkRoot(root: string | undefined, what: string): string | undefined {
  * is a typed error naming the height, and the store's checkpoint is left as it was.
  */
 export async function applyChangesets(store: Store, changesets: readonly ChangesetToApply[], opts: ApplyOptions = {}): Promise<ApplyResult> {
+  assertStore(store, 'store');
+  assertArray(changesets, 'changesets');
+  changesets.forEach((c, i) => { assertObject(c, `changesets[${i}]`); assertObject(c.metadata, `changesets[${i}].metadata`); });
+  assertObject(opts, 'opts');
   const expectRoot = checkRoot(opts.expectRoot, 'expectRoot');
   const ordered = [...changesets].sort((a, b) => a.metadata.height - b.metadata.height);
   const oldBytes = await store.get(MANIFEST_FILE);
@@ -229,6 +237,9 @@ export interface AppendOptions {
  * With `dryRun`, nothing is written: the post-upgrade root is known before anything changes.
  */
 export async function appendInPlace(store: Store, pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: AppendOptions = {}): Promise<WrittenCheckpoint> {
+  assertStore(store, 'store');
+  assertIterable(pairs, 'pairs', false);
+  assertObject(opts, 'opts');
   const oldBytes = await store.get(MANIFEST_FILE);
   if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
   const old = parseManifest(oldBytes);
