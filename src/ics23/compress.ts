@@ -3,6 +3,7 @@
 // paths become indexes into it. Distinct means a distinct encoding, as in Go and Rust (0.10's
 // JavaScript keyed its table by array identity, so it shared nothing).
 import { InvalidArgument } from '../errors.js';
+import { assertArray, assertObject } from '../assert.js';
 import { toHex } from '../hex.js';
 import { encodeInnerOp } from './encode.js';
 import type {
@@ -11,15 +12,19 @@ import type {
 
 /** A CommitmentProof with its batch compressed; any other proof is returned as it is. */
 export function compress(proof: CommitmentProof): CommitmentProof {
+  assertObject(proof, 'proof');
   return proof.batch ? { compressed: compressBatch(proof.batch) } : proof;
 }
 
 /** A CommitmentProof with its compressed batch expanded; any other proof is returned as it is. */
 export function decompress(proof: CommitmentProof): CommitmentProof {
+  assertObject(proof, 'proof');
   return proof.compressed ? { batch: decompressBatch(proof.compressed) } : proof;
 }
 
 export function compressBatch(batch: BatchProof): CompressedBatchProof {
+  assertObject(batch, 'batch');
+  if (batch.entries != null) assertArray(batch.entries, 'batch.entries');
   const lookupInners: InnerOp[] = [];
   const index = new Map<string, number>();
   const exist = (ex: ExistenceProof | null | undefined): CompressedExistenceProof | undefined => ex ? {
@@ -44,6 +49,9 @@ export function compressBatch(batch: BatchProof): CompressedBatchProof {
 }
 
 export function decompressBatch(compressed: CompressedBatchProof): BatchProof {
+  assertObject(compressed, 'compressed');
+  if (compressed.entries != null) assertArray(compressed.entries, 'compressed.entries');
+  if (compressed.lookupInners != null) assertArray(compressed.lookupInners, 'compressed.lookupInners');
   const lookup = compressed.lookupInners ?? [];
   const exist = (ex: CompressedExistenceProof | null | undefined, where: string): ExistenceProof | undefined => ex ? {
     key: ex.key, value: ex.value, leaf: ex.leaf,

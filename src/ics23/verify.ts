@@ -7,6 +7,7 @@ import { InvalidArgument, MalformedProof, UnsupportedHashOp } from '../errors.js
 import { encodeCommitmentProof, encodeProofSpec } from './encode.js';
 import { iavlSpec, jmtSpec, smtSpec, tendermintSpec } from './specs.js';
 import type { CommitmentProof, ProofSpec } from './types.js';
+import { assertIterable } from '../assert.js';
 
 /** Why a proof did not verify (codes of assembly/ics23_ops.ts). */
 export const REASONS = [
@@ -95,7 +96,10 @@ export function batchVerifyMembership(proof: CommitmentProof | Uint8Array, spec:
   items: Iterable<readonly [Uint8Array, Uint8Array]>): boolean {
   const p = proofBytes(proof);
   const s = specBytes(spec);
-  for (const [key, value] of items) {
+  assertIterable(items, 'items');
+  for (const item of items) {
+    if (!Array.isArray(item)) throw new InvalidArgument('each item must be a [key, value] pair');
+    const [key, value] = item as readonly [Uint8Array, Uint8Array];
     if (!verdict(backend().ics23.verifyMembership(p, s, bytesArg('root', root), bytesArg('key', key), bytesArg('value', value))).valid) {
       return false;
     }
@@ -108,6 +112,7 @@ export function batchVerifyNonMembership(proof: CommitmentProof | Uint8Array, sp
   keys: Iterable<Uint8Array>): boolean {
   const p = proofBytes(proof);
   const s = specBytes(spec);
+  assertIterable(keys, 'keys');
   for (const key of keys) {
     if (!verdict(backend().ics23.verifyNonMembership(p, s, bytesArg('root', root), bytesArg('key', key))).valid) return false;
   }
