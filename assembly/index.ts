@@ -18,3 +18,4 @@ export {
 export { verifyProof as jmtVerifyProof } from './jmt_proof';
 export { verifyRange as jmtVerifyRange } from './jmt_range';
 export { merkleRoot, merkleAunts, merkleVerify } from './merkle';
+export { ed25519Verify, ed25519VerifyBatch, ed25519BatchWorkSize } from './ed25519';

@@ -66,6 +66,11 @@ export interface CoreExports {
   merkleAunts(data: number, offsets: number, n: number, index: number, work: number, out: number): number;
   merkleVerify(item: number, itemLen: number, leaf: number, total: number, index: number, aunts: number, auntCount: number,
     root: number, buf: number): number;
+  // ed25519 with ZIP-215 rules (assembly/ed25519.ts): 1 valid, 0 invalid.
+  ed25519Verify(publicKey: number, signature: number, msg: number, msgLen: number): number;
+  /** Items: publicKey ‖ signature (96 bytes each); messages: data + u32 offsets[n + 1]; 16-byte coefficients. */
+  ed25519VerifyBatch(items: number, n: number, msgs: number, offsets: number, coeffs: number, work: number): number;
+  ed25519BatchWorkSize(n: number): number;
 }
 
 export const FASTCDC_NEED_MORE = -1;

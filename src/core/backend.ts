@@ -5,6 +5,7 @@ import type { ChunkCore } from './chunk.js';
 import type { JmtCore } from './jmt.js';
 import type { Ics23Core } from './ics23.js';
 import type { MerkleCore } from './merkle.js';
+import type { Ed25519Core } from './ed25519-core.js';
 
 export type BackendKind = 'wasm-simd' | 'wasm-scalar' | 'js';
 
@@ -59,4 +60,6 @@ export interface Backend {
   readonly ics23: Ics23Core;
   /** CometBFT simple Merkle trees (src/core/merkle.ts). */
   readonly merkle: MerkleCore;
+  /** ed25519 signature verification, ZIP-215 rules (src/core/ed25519-core.ts). */
+  readonly ed25519: Ed25519Core;
 }

@@ -7,6 +7,7 @@ import { createFastCdc } from './fastcdc-windows.js';
 import { createJmtCore } from './jmt.js';
 import { createIcs23Core } from './ics23.js';
 import { createMerkleCore } from './merkle.js';
+import { createEd25519Core } from './ed25519-core.js';
 
 /** Bytes copied into WASM memory per crossing for bulk hashing. */
 const WINDOW = 1 << 20;
@@ -133,6 +134,6 @@ export function createWasmBackend(core: CoreExports, kind: BackendKind): Backend
   return {
     kind, sha256, sha256Stream, sha256Batch64, sha256BatchVar, chunk: createChunkCore(core, scratch),
     fastcdc: createFastCdc(core, scratch), jmt: createJmtCore(core, scratch), ics23: createIcs23Core(core, scratch),
-    merkle: createMerkleCore(core, scratch),
+    merkle: createMerkleCore(core, scratch), ed25519: createEd25519Core(core, scratch),
   };
 }
