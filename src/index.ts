@@ -66,10 +66,12 @@ export {
   type ChangesetMetadata, type ChangesetRoots, type PieceEntry, type Piece, type EncodedChangeset,
 } from './format/changeset.js';
 export {
-  writeChangeset, loadChangesetMetadata, fetchPiece, readChanges, piecePath, CHANGESET_METADATA_PATH, type WrittenChangeset,
+  writeChangeset, loadChangesetMetadata, fetchPiece, readChanges, openChangeset, piecePath, CHANGESET_METADATA_PATH,
+  type WrittenChangeset,
 } from './changeset/io.js';
+export { diffCheckpoints, type CheckpointDiff } from './changeset/diff.js';
 export {
-  applyChangesets, appendInPlace, openChangeset, collectGarbage, currentManifest,
+  applyChangesets, appendInPlace, collectGarbage, currentManifest,
   type ChangesetToApply, type ApplyOptions, type ApplyResult, type HeightApplied, type AppendOptions,
 } from './checkpoint/apply.js';
 export type { WrittenCheckpoint } from './checkpoint/writer.js';

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/store/memory.js';
 import { createCheckpoint } from '../src/checkpoint/create.js';
-import { applyChangesets, appendInPlace, openChangeset, collectGarbage } from '../src/checkpoint/apply.js';
+import { applyChangesets, appendInPlace, collectGarbage } from '../src/checkpoint/apply.js';
 import { openCheckpoint } from '../src/checkpoint/query.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
-import { writeChangeset, piecePath } from '../src/changeset/io.js';
+import { writeChangeset, piecePath, openChangeset } from '../src/changeset/io.js';
 import { encodeChangeset, decodeChangesetPiece } from '../src/format/changeset.js';
 import { parseManifest } from '../src/format/manifest.js';
 import { sha256 } from '../src/hash/sha256.js';

@@ -5,6 +5,7 @@
 import type { Store } from '../store/store.js';
 import type { Source } from '../net/source.js';
 import type { Pair } from '../tree/pairs.js';
+import type { ChangesetToApply } from '../checkpoint/apply.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import {
@@ -102,4 +103,10 @@ export async function* readChanges(source: Source, metadata: ChangesetMetadata):
     }
     yield* changes;
   }
+}
+
+/** A changeset at a Source (a directory, URL or store), ready to apply: metadata now, pieces as they are read. */
+export async function openChangeset(source: Source): Promise<ChangesetToApply> {
+  const metadata = await loadChangesetMetadata(source);
+  return { metadata, changes: readChanges(source, metadata) };
 }

@@ -8,7 +8,6 @@
 // go in beside the old ones, the manifest switches last (atomically), and only then are files no
 // kept manifest references collected: a crash leaves the old checkpoint or the new one.
 import type { Store } from '../store/store.js';
-import type { Source } from '../net/source.js';
 import { compareBytes, equalBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
 import { backend } from '../core/load.js';
@@ -17,7 +16,6 @@ import { parseManifest, MANIFEST_FILE, type Manifest } from '../format/manifest.
 import type { ChangesetMetadata } from '../format/changeset.js';
 import { hashPairs, type Pair } from '../tree/pairs.js';
 import { sortedLatest } from '../tree/sort.js';
-import { loadChangesetMetadata, readChanges } from '../changeset/io.js';
 import {
   ChangesetRootMismatch, CheckpointNotFound, InvalidArgument, PrevRootMismatch,
 } from '../errors.js';
@@ -52,12 +50,6 @@ export interface ApplyResult {
   manifestBytes: Uint8Array;
   id: string;
   heights: HeightApplied[];
-}
-
-/** A changeset at a Source (a directory, URL or store): metadata now, pieces as they are read. */
-export async function openChangeset(source: Source): Promise<ChangesetToApply> {
-  const metadata = await loadChangesetMetadata(source);
-  return { metadata, changes: readChanges(source, metadata) };
 }
 
 /** The checkpoint a store holds now. */

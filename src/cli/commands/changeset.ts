@@ -1,13 +1,18 @@
 // `lightsnap changeset create|inspect|diff|apply`: producing, reading and applying the
 // per-height changesets of docs/FORMAT.md ("Changeset").
+import { copyFile, link, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command, CliIO } from '../command.js';
 import { intOption, parse } from '../args.js';
-import { usageError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import { openInput } from '../files.js';
 import { sourcesFor } from '../sources.js';
 import { readJsonLines } from '../../format/jsonl.js';
 import { fsStore } from '../../store/fs.js';
-import { writeChangeset, loadChangesetMetadata } from '../../changeset/io.js';
+import { writeChangeset, loadChangesetMetadata, openChangeset } from '../../changeset/io.js';
+import { diffCheckpoints } from '../../changeset/diff.js';
+import { applyChangesets } from '../../checkpoint/apply.js';
+import { MANIFEST_FILE } from '../../format/manifest.js';
 import { encodeChangesetMetadata } from '../../format/changeset.js';
 import { sha256 } from '../../hash/sha256.js';
 import { toHex } from '../../hex.js';
@@ -70,7 +75,71 @@ const inspect: Sub = {
   },
 };
 
-const subcommands: Record<string, Sub> = { create, inspect };
+const diff: Sub = {
+  usage: 'changeset diff OLD_DIR|URL NEW_DIR|URL --out DIR',
+  async run(args, io) {
+    const { values, positionals } = parse(args, { out: { type: 'string' } }, this.usage);
+    if (positionals.length !== 2) throw usageError(`give the old and the new checkpoint\nusage: lightsnap ${this.usage}`);
+    if (!values.out) throw usageError(`--out DIR is required\nusage: lightsnap ${this.usage}`);
+    const [a, b] = await sourcesFor(positionals, this.usage);
+    const d = await diffCheckpoints(a, b);
+    io.stderr.write(`read ${d.chunksRead.from} of ${d.from.chunks.length} old and ${d.chunksRead.to} of ${d.to.chunks.length} new chunk files\n`);
+    const written = await writeChangeset(fsStore(values.out), d.to.version, d.changes, { prevRoot: d.from.root, root: d.to.root });
+    io.stdout.write(`created changeset ${written.id} of height ${d.to.version} in ${values.out}: ${d.changes.length} changes in ${written.metadata.pieces.length} pieces\n`);
+    io.stdout.write(`${d.to.root}\n`);
+    return 0;
+  },
+};
+
+const apply: Sub = {
+  usage: 'changeset apply CHECKPOINT_DIR CHANGESET_DIR|URL... --out NEW_DIR [--expect-root HEX]',
+  async run(args, io) {
+    const { values, positionals } = parse(args, { out: { type: 'string' }, 'expect-root': { type: 'string' } }, this.usage);
+    if (positionals.length < 2) throw usageError(`give a checkpoint directory and at least one changeset\nusage: lightsnap ${this.usage}`);
+    if (!values.out) throw usageError(`--out NEW_DIR is required (it may be CHECKPOINT_DIR: then in place)\nusage: lightsnap ${this.usage}`);
+    const expectRoot = optionalRoot(values['expect-root'], 'expect-root');
+    const [checkpoint, ...locations] = positionals;
+    await checkpointDir(checkpoint);
+    const sources = await sourcesFor(locations, this.usage);
+    const changesets = await Promise.all(sources.map(openChangeset));
+    const target = await prepareTarget(checkpoint, values.out);
+    const result = await applyChangesets(fsStore(target), changesets, {
+      expectRoot,
+      onHeight: (h) => io.stderr.write(`height ${h.height}: root ${h.root}, ${h.chunksWritten} chunk files written, ${h.bytesWritten} bytes\n`),
+    });
+    const m = result.manifest;
+    io.stdout.write(`applied ${result.heights.length} changesets: checkpoint ${result.id} of version ${m.version} in ${target} (${m.leaves} leaves in ${m.chunks.length} chunks)\n`);
+    io.stdout.write(`${m.root}\n`);
+    return 0;
+  },
+};
+
+/** Fails with an input error unless `dir` holds a checkpoint. */
+export async function checkpointDir(dir: string): Promise<void> {
+  const info = await stat(join(dir, MANIFEST_FILE)).catch(() => undefined);
+  if (!info?.isFile()) throw inputError(`${dir}: not a checkpoint directory (no ${MANIFEST_FILE})`);
+}
+
+/**
+ * The directory to apply in: CHECKPOINT_DIR itself, or NEW_DIR made a copy of it by hard links
+ * (files are immutable: an apply only adds files and renames new ones over old names, so the
+ * original is never touched). NEW_DIR must not exist or be empty.
+ */
+async function prepareTarget(checkpoint: string, out: string): Promise<string> {
+  if (resolve(checkpoint) === resolve(out)) return checkpoint;
+  const existing = await readdir(out).catch(() => undefined);
+  if (existing && existing.length > 0) throw inputError(`${out}: exists and is not empty (give a new directory, or CHECKPOINT_DIR to apply in place)`);
+  const names = (await readdir(checkpoint, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile() && !d.name.endsWith('.partial') && !relative(checkpoint, d.parentPath).startsWith('restore'))
+    .map((d) => relative(checkpoint, join(d.parentPath, d.name)));
+  for (const name of names) {
+    await mkdir(dirname(join(out, name)), { recursive: true });
+    await link(join(checkpoint, name), join(out, name)).catch(() => copyFile(join(checkpoint, name), join(out, name)));
+  }
+  return out;
+}
+
+const subcommands: Record<string, Sub> = { create, inspect, diff, apply };
 
 export const changesetCommand: Command = {
   summary: 'create, inspect, diff and apply per-height changesets (docs/FORMAT.md)',

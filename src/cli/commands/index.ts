@@ -12,6 +12,7 @@ import { getCommand, proveCommand } from './get.js';
 import { demoCommand } from './demo.js';
 import { changesetCommand } from './changeset.js';
 import { visorCommand } from './visor.js';
+import { appendCommand } from './append.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -27,4 +28,5 @@ export const commands: Record<string, Command> = {
   root: rootCommand,
   changeset: changesetCommand,
   visor: visorCommand,
+  append: appendCommand,
 };
