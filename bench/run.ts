@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   checkpoint: () => import('./checkpoint.js'),
   workers: () => import('./workers.js'),
   jmt: () => import('./jmt.js'),
+  changeset: () => import('./changeset.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,53 @@
+// Changeset benchmark (issue #11): on a checkpoint of 1,000,000 pairs (32-byte keys, 100-byte
+// values, default 1 MiB chunking), apply HEIGHTS heights of 1,000 random changes each, then
+// HEIGHTS of 10, and compare each height with rebuilding the checkpoint from scratch (the
+// create step, same state size). Per height: wall and CPU time, bytes written against the
+// checkpoint's size; peak RSS of the applying process. The first height of the first run also
+// builds the leaf-hash index (it reads every chunk once), so it is reported apart.
+// LIGHTSNAP_BENCH_SCALE scales the pairs, LIGHTSNAP_BENCH_HEIGHTS the heights (default 100).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const scale = Number(process.env.LIGHTSNAP_BENCH_SCALE ?? 1);
+const heights = Number(process.env.LIGHTSNAP_BENCH_HEIGHTS ?? 100);
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+const run_ = (script: string, ...args: string[]) => execFileSync(tsx, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] })
+  .trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+
+interface Height { height: number; seconds: number; cpuSeconds: number; chunksWritten: number; chunks: number; bytesWritten: number; checkpointBytes: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export async function run(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lightsnap-bench-cs-'));
+  try {
+    const n = Math.round(1_000_000 * scale);
+    const dir = join(work, 'state');
+    const [created] = run_('bench/checkpoint-step.ts', 'create', dir, String(n));
+    console.log(`\n## Changesets: ${n.toLocaleString('en-US')} pairs (32-byte keys, 100-byte values), ${created.chunks} chunks, ${(created.bytes / 1e6).toFixed(0)} MB`);
+    console.log(`\nRebuild from scratch (createCheckpoint of the whole state): ${created.seconds.toFixed(2)} s wall, ${created.cpuSeconds.toFixed(2)} s CPU, peak RSS ${created.maxRssMB} MB.\n`);
+    console.log('| changes per height | heights | median s / height (wall) | median CPU s | mean chunk files written | mean MB written (% of checkpoint) | speed vs rebuild (wall, CPU) | peak RSS |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    let first = 1 + 1;
+    for (const changes of [1000, 10]) {
+      const rows = run_('bench/changeset-step.ts', 'apply', dir, String(n), String(heights), String(changes), String(first));
+      first += heights;
+      const rss = rows.pop().maxRssMB;
+      const hs = rows as Height[];
+      if (changes === 1000) {
+        const h0 = hs.shift()!;
+        console.log(`| ${changes} (first height, builds the leaf-hash index) | 1 | ${h0.seconds.toFixed(2)} | ${h0.cpuSeconds.toFixed(2)} | ${h0.chunksWritten} | ${(h0.bytesWritten / 1e6).toFixed(1)} (${(100 * h0.bytesWritten / h0.checkpointBytes).toFixed(0)}%) | ${(created.seconds / h0.seconds).toFixed(1)}× | |`);
+      }
+      const wall = median(hs.map((h) => h.seconds));
+      const cpu = median(hs.map((h) => h.cpuSeconds));
+      const written = mean(hs.map((h) => h.bytesWritten));
+      console.log(`| ${changes} | ${hs.length} | ${wall.toFixed(3)} | ${cpu.toFixed(3)} | ${mean(hs.map((h) => h.chunksWritten)).toFixed(1)} of ${hs.at(-1)!.chunks} | ${(written / 1e6).toFixed(1)} (${(100 * written / hs.at(-1)!.checkpointBytes).toFixed(1)}%) | ${(created.seconds / wall).toFixed(1)}×, ${(created.cpuSeconds / cpu).toFixed(1)}× | ${rss} MB |`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
