@@ -3,6 +3,7 @@
 // every key that changed lies in a chunk only one of them has. Each chunk read is verified
 // against its own checkpoint's root before its leaves are used.
 import type { Source } from '../net/source.js';
+import { assertMethods } from '../assert.js';
 import type { Pair } from '../tree/pairs.js';
 import { compareBytes, equalBytes } from '../bytes.js';
 import { decodeChunk } from '../format/chunk.js';
@@ -54,6 +55,8 @@ async function uniqueLeaves(source: Source, m: Manifest, other: Set<string>): Pr
  * differ, not the states.
  */
 export async function diffCheckpoints(a: Source, b: Source): Promise<CheckpointDiff> {
+  assertMethods(a, 'a', 'a Source', ['fetch']);
+  assertMethods(b, 'b', 'a Source', ['fetch']);
   const [from, to] = await Promise.all([manifestOf(a), manifestOf(b)]);
   const old = await uniqueLeaves(a, from, new Set(to.chunks.map((c) => c.digest)));
   const now = await uniqueLeaves(b, to, new Set(from.chunks.map((c) => c.digest)));
