@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   workers: () => import('./workers.js'),
   jmt: () => import('./jmt.js'),
   changeset: () => import('./changeset.js'),
+  ed25519: () => import('./ed25519.js'),
 };
 
 const wanted = process.argv.slice(2);
