@@ -3,7 +3,7 @@
 // ICS23) call these directly; their names and signatures are stable. The SIMD build hashes
 // four messages at a time (sha256_simd.ts); the scalar build one at a time.
 import { compressBlocks, initState, sha256Into, writeDigest } from './sha256';
-import { hash64x4, hashVarBatch4 } from './sha256_simd';
+import { hash64x4, hashFixed4, hashVarBatch4 } from './sha256_simd';
 
 // The padded second block shared by every 64-byte message: 0x80, zeros, bit length 512.
 const PAD64_BLOCK: usize = memory.data<u8>([
@@ -43,7 +43,18 @@ export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize):
  * value hashes of a chunk's leaves) writes them in place instead of copying afterwards.
  */
 export function hashVarBatchStrided(data: usize, offsets: usize, n: usize, out: usize, stride: usize): void {
-  if (ASC_FEATURE_SIMD) {
+  if (ASC_FEATURE_SIMD && n >= 4) {
+    // Messages of one length back to back (tree nodes, fixed-size keys or values) skip the
+    // per-lane bookkeeping of the variable-length kernel.
+    const first = <usize>load<u32>(offsets, 0, 1);
+    const len = <usize>load<u32>(offsets, 4, 1) - first;
+    let uniform = true;
+    for (let i: usize = 2; i <= n && uniform; i++) uniform = <usize>load<u32>(offsets + (i << 2), 0, 1) - first == i * len;
+    if (uniform) {
+      const data0 = data + first;
+      for (let i = hashFixed4(data0, len, n, out, stride); i < n; i++) sha256Into(data0 + i * len, len, out + i * stride);
+      return;
+    }
     hashVarBatch4(data, offsets, n, out, stride);
     return;
   }

@@ -229,3 +229,34 @@ export function hashVarBatch4(data: usize, offsets: usize, n: usize, out: usize,
 function laneOrIdle(j: usize): usize {
   return lane(LANE_BLOCKS, j) != 0 ? laneBlock(j) : IDLE_BLOCK;
 }
+
+/**
+ * SHA-256 of messages of the same `len` bytes, message i at `src + i × len`, digest i at
+ * `out + i × stride`, four at a time: equal lengths need no lane bookkeeping (every lane is at
+ * the same block), so each group is the message's whole blocks read in place and the padded
+ * tail blocks. Returns how many messages it hashed (n rounded down to a multiple of four).
+ */
+export function hashFixed4(src: usize, len: usize, n: usize, out: usize, stride: usize): usize {
+  const full = len >>> 6;
+  const tailLen = len & 63;
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const m = src + i * len;
+    let tailBlocks: usize = 0;
+    for (let j: usize = 0; j < 4; j++) tailBlocks = padTail(LANE_TAIL + (j << 7), m + j * len + (full << 6), tailLen, <f64>len);
+    for (let w: usize = 0; w < 8; w++) v128.store(STATE4 + (w << 4), v128.load32_splat(IV + (w << 2)));
+    for (let b: usize = 0; b < full; b++) {
+      const at = m + (b << 6);
+      loadBlocks4(at, at + len, at + 2 * len, at + 3 * len);
+      rounds4(STATE4, W4);
+    }
+    for (let b: usize = 0; b < tailBlocks; b++) {
+      const t = LANE_TAIL + (b << 6);
+      loadBlocks4(t, t + 128, t + 256, t + 384);
+      rounds4(STATE4, W4);
+    }
+    const o = out + i * stride;
+    writeDigests4(o, o + stride, o + 2 * stride, o + 3 * stride);
+  }
+  return i;
+}
