@@ -1,6 +1,7 @@
 // One step of the checkpoint benchmark, run in its own process so its peak RSS is its own:
 //   tsx bench/checkpoint-step.ts make-sorted DIR PAIRS VALUE_BYTES   (a checkpoint from a sorted stream)
-//   tsx bench/checkpoint-step.ts create DIR PAIRS                    (1M-pair style: 32-byte keys, ~100-byte values)
+//   tsx bench/checkpoint-step.ts create DIR PAIRS                    (1M-pair style: 32-byte keys, 100-byte values, streamed)
+//   tsx bench/checkpoint-step.ts root-of-pairs - PAIRS               (rootOfPairStream of the same pairs)
 //   tsx bench/checkpoint-step.ts verify DIR ROOT [WORKERS]
 //   tsx bench/checkpoint-step.ts restore DIR ROOT INTO
 // Prints one JSON line: { seconds, maxRssMB, ... }.
@@ -9,6 +10,8 @@ import { restoreCheckpoint, verifyCheckpoint } from '../src/checkpoint/transfer.
 import { fsStore } from '../src/store/fs.js';
 import { dirSource } from '../src/net/dir-source.js';
 import { sha256 } from '../src/hash/sha256.js';
+import { rootOfPairStream } from '../src/tree/root.js';
+import { toHex } from '../src/hex.js';
 import { sortedLatest } from '../src/tree/sort.js';
 import type { KeyValue } from '../src/format/chunk.js';
 import { verifierFor } from '../src/cli/verifier.js';
@@ -19,13 +22,19 @@ let t0 = performance.now();
 let cpu0 = process.cpuUsage();
 let extra: Record<string, unknown> = {};
 
-if (step === 'create') {
+if (step === 'create' || step === 'root-of-pairs') {
+  // The pairs are generated as they are consumed (the caller's input is a stream, not an
+  // array), so peak RSS is the creation's own.
   const n = Number(a);
-  const keys = randomBytes(n * 32, 7);
-  const values = randomBytes(n * 100, 8);
-  const pairs = Array.from({ length: n }, (_, i) => ({ key: keys.subarray(i * 32, i * 32 + 32), value: values.subarray(i * 100, i * 100 + 100) }));
-  const created = await createCheckpoint(pairs, { store: fsStore(dir), version: 1 });
-  extra = { root: created.manifest.root, chunks: created.manifest.chunks.length, bytes: created.manifest.chunks.reduce((s, x) => s + x.size, 0) };
+  function* pairs() {
+    for (let i = 0; i < n; i++) yield { key: randomBytes(32, 2 * i + 7), value: randomBytes(100, 2 * i + 8) };
+  }
+  if (step === 'root-of-pairs') {
+    extra = { root: toHex(await rootOfPairStream(pairs())) };
+  } else {
+    const created = await createCheckpoint(pairs(), { store: fsStore(dir), version: 1 });
+    extra = { root: created.manifest.root, chunks: created.manifest.chunks.length, bytes: created.manifest.chunks.reduce((s, x) => s + x.size, 0) };
+  }
 } else if (step === 'make-sorted') {
   // Keys are hashed and sorted up front (32 bytes each); values are generated as they stream.
   const n = Number(a);

@@ -1,21 +1,20 @@
 // Creating a state checkpoint: leaves in key-hash order → content-defined chunks → chunk files
 // and range proofs → manifest. Chunk files are written as they fill, so memory holds one chunk
-// plus the proof builder's per-chunk boundary data, never the whole state (when the leaves
-// come sorted; an unsorted set is sorted in memory first).
+// plus the proof builder's per-chunk boundary data, never the whole state (an unsorted set is
+// sorted first by an external merge sort, ./external-sort.ts).
 import type { Store } from '../store/store.js';
 import { hashMany } from '../hash/sha256.js';
 import { InvalidArgument } from '../errors.js';
 import { compareBytes } from '../bytes.js';
 import { assertKeyLength, type KeyValue } from '../format/chunk.js';
 import type { ChunkingParams, Manifest } from '../format/manifest.js';
-import type { Leaf } from '../tree/hash.js';
-import { hashPairs, type Pair } from '../tree/pairs.js';
-import { sortedLatest } from '../tree/sort.js';
+import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
 import { defaultChunking } from './splitter.js';
 import { switchManifest, writeChunks, type StreamLeaf } from './writer.js';
-import { assertArray, assertIterable, assertObject } from '../assert.js';
+import { assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
+import { sortPairs, type HashedLeaf } from './external-sort.js';
 
 export interface CreateOptions {
   /** Where the checkpoint's files go (e.g. `fsStore(dir)`). */
@@ -26,6 +25,8 @@ export interface CreateOptions {
   chunking?: ChunkingParams;
   maxChunkBytes?: number;
   onProgress?: ProgressListener;
+  /** createCheckpoint: bytes of pairs sorted in memory per run before spilling (default 32 MiB). */
+  sortRunBytes?: number;
 }
 
 export interface CreatedCheckpoint {
@@ -34,9 +35,6 @@ export interface CreatedCheckpoint {
   /** SHA-256 of the manifest bytes. */
   id: string;
 }
-
-/** A key and value with their hashes. */
-type HashedLeaf = KeyValue & Leaf;
 
 const HASH_BATCH = 4096;
 
@@ -76,17 +74,6 @@ async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>)
   yield* flush();
 }
 
-/** Leaves of a state given as pairs in any order (later pair wins, null value deletes), sorted and hashed. */
-function* sortPairs(pairs: readonly Pair[]): Generator<HashedLeaf> {
-  const hashed = hashPairs(pairs);
-  for (const i of sortedLatest(hashed.keyHashes)) {
-    const { key, value } = pairs[i];
-    if (!value) continue;
-    assertKeyLength(key, `pair ${i}`);
-    yield { key, value, keyHash: hashed.keyHashes.subarray(i * 32, i * 32 + 32), valueHash: hashed.valueHashes.subarray(i * 32, i * 32 + 32) };
-  }
-}
-
 /**
  * Writes a checkpoint of the leaves `sorted` (strictly increasing SHA-256(key); checked) to
  * `opts.store`: chunks/, proofs/, manifest.json and manifests/<version>.json.
@@ -113,8 +100,13 @@ async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>):
   for await (const l of leaves) yield { ...l, size: l.key.length + l.value.length };
 }
 
-/** Writes a checkpoint of a state given as pairs in any order (later pair wins, null deletes). */
-export async function createCheckpoint(pairs: readonly Pair[], opts: CreateOptions): Promise<CreatedCheckpoint> {
-  assertArray(pairs, 'pairs');
-  return writeCheckpoint(sortPairs(pairs), opts);
+/**
+ * Writes a checkpoint of a state given as pairs in any order (later pair wins, null deletes),
+ * streamed: they are sorted by key hash with an external merge sort whose runs spill to
+ * `opts.store` (under tmp/, removed afterwards), so memory stays bounded whatever their number.
+ */
+export async function createCheckpoint(pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: CreateOptions): Promise<CreatedCheckpoint> {
+  assertIterable(pairs, 'pairs', false);
+  assertObject(opts, 'opts');
+  return writeCheckpoint(sortPairs(pairs, { store: opts.store, runBytes: opts.sortRunBytes }), opts);
 }

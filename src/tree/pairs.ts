@@ -38,11 +38,17 @@ export class PairHasher {
   private messages = 0;
   private pairs = 0;
 
-  add(p: Pair): void {
-    const i = this.count + this.pairs;
+  /** Throws InvalidArgument unless `p` is a pair; `i` is its index in the caller's input. */
+  static check(p: unknown, i: number): asserts p is Pair {
     if (p === null || typeof p !== 'object') throw new InvalidArgument(`pairs[${i}] must be an object with key and value`);
-    assertBytes(p.key, `pairs[${i}].key`);
-    if (p.value !== null) assertBytes(p.value, `pairs[${i}].value`);
+    const { key, value } = p as Pair;
+    assertBytes(key, `pairs[${i}].key`);
+    if (value !== null) assertBytes(value, `pairs[${i}].value`);
+  }
+
+  /** Adds the next pair; `index` names it in errors (default: its position in this hasher). */
+  add(p: Pair, index = this.count + this.pairs): void {
+    PairHasher.check(p, index);
     const size = p.key.length + (p.value?.length ?? 0);
     if (this.offsets[this.messages] + size > this.pack.length) {
       this.flush();

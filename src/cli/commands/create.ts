@@ -7,7 +7,6 @@ import { readJsonLines } from '../../format/jsonl.js';
 import { createCheckpoint } from '../../checkpoint/create.js';
 import { defaultChunking } from '../../checkpoint/splitter.js';
 import { fsStore } from '../../store/fs.js';
-import type { Pair } from '../../tree/pairs.js';
 
 export const createCommand: Command = {
   summary: 'create a checkpoint of a state given as JSON lines; prints its root last',
@@ -20,10 +19,9 @@ export const createCommand: Command = {
     if (!values.out) throw usageError(`--out DIR is required\nusage: lightsnap ${this.usage}`);
     const version = intOption(values.version, 'version', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const maxChunkBytes = intOption(values['max-chunk-bytes'], 'max-chunk-bytes', 1024, 64 << 20);
-    const pairs: Pair[] = [];
-    for await (const pair of readJsonLines(await openInput(positionals[0]))) pairs.push(pair);
     const view = progressView(io, values.json ?? false);
-    const created = await createCheckpoint(pairs, {
+    // Streamed: the pairs are sorted by an external merge sort, never all held in memory.
+    const created = await createCheckpoint(readJsonLines(await openInput(positionals[0])), {
       store: fsStore(values.out), version, chunking: defaultChunking(maxChunkBytes), onProgress: view.listener,
     });
     view.end();
