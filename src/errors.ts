@@ -131,6 +131,10 @@ export class ChunkAlreadyRestored extends CheckpointError {
 export class SourceUnavailable extends CheckpointError {
   constructor(detail: string, ctx?: ErrorContext) { super('SourceUnavailable', detail, ctx); }
 }
+/** A manifest of a format version this lightsnap cannot read (or write): upgrade lightsnap; the message names the version. */
+export class UnsupportedFormatVersion extends CheckpointError {
+  constructor(detail: string, ctx?: ErrorContext) { super('UnsupportedFormatVersion', detail, ctx); }
+}
 /** A key is absent from the restored state. */
 export class KeyNotFound extends CheckpointError {
   constructor(detail: string, ctx?: ErrorContext) { super('KeyNotFound', detail, ctx); }
@@ -384,6 +388,7 @@ export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonl
   NoRestoreInProgress: { cls: NoRestoreInProgress, exit: EXIT.usage },
   ChunkAlreadyRestored: { cls: ChunkAlreadyRestored, exit: EXIT.usage },
   SourceUnavailable: { cls: SourceUnavailable, exit: EXIT.network },
+  UnsupportedFormatVersion: { cls: UnsupportedFormatVersion, exit: EXIT.input },
   KeyNotFound: { cls: KeyNotFound, exit: EXIT.notFound },
   StorageFailed: { cls: StorageFailed, exit: EXIT.storage },
   UnsortedLeaves: { cls: UnsortedLeaves, exit: EXIT.input },

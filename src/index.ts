@@ -25,6 +25,7 @@ export {
 // store, the directory source and the HTTP server are in 'lightsnap/node'.
 export { createCheckpoint, createCheckpointFromSorted, type CreateOptions, type CreatedCheckpoint } from './checkpoint/create.js';
 export { Creator, Checkpointer, type CheckpointerOptions, type StateSource } from './checkpoint/creator.js';
+export { checkpointSettingsAt, type CheckpointSettings } from './checkpoint/settings.js';
 export { Restorer, type RestorerOptions, type RestoreStatus } from './checkpoint/restorer.js';
 export { verifyCheckpoint, restoreCheckpoint, type TransferOptions, type TransferResult } from './checkpoint/transfer.js';
 export { verifyChunk, localVerifier, type ChunkInput, type Verifier } from './checkpoint/verify.js';
@@ -37,10 +38,10 @@ export {
   RootMismatch, RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound,
   StorageFailed, ChangesetError, ChangesetInvalid, ChangesetNotFound, ChangesetPieceNotFound, ChangesetPieceCorrupted,
   ChangeTooLarge, PrevRootMismatch, ChangesetRootMismatch, EXIT, ERRORS, exitStatusOf, type ErrorContext, type ExitStatus,
-  type ChangesetContext,
+  type ChangesetContext, UnsupportedFormatVersion,
 } from './errors.js';
 export {
-  parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS,
+  parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS, MANIFEST_FORMAT_VERSION, READABLE_FORMAT_VERSIONS,
   type Manifest, type ChunkEntry, type ChunkingParams,
 } from './format/manifest.js';
 export { encodeChunk, decodeChunk, MAX_KEY_LENGTH } from './format/chunk.js';

@@ -5,5 +5,5 @@ export { serveDirectory, type ServeOptions } from './net/serve.js';
 export { Supervisor, type SupervisorOptions, type VisorEvent } from './upgrade/supervisor.js';
 export { initHome, switchCurrent } from './upgrade/home.js';
 export { dryRun, status as visorStatus } from './upgrade/describe.js';
-export { parseConfig, parseRunConfig, defaultConfig, checkpointSettingsAt, type VisorConfig, type RunConfig, type ProcessSpec } from './upgrade/config.js';
+export { parseConfig, parseRunConfig, defaultConfig, type VisorConfig, type RunConfig, type ProcessSpec } from './upgrade/config.js';
 export { VisorConfigInvalid, UpgradeSourceFailed, ArtifactRefused, UpgradeAborted, ProcessGaveUp, HomeBusy } from './errors.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/store/memory.js';
 import { Checkpointer, Creator } from '../src/checkpoint/creator.js';
-import { CheckpointNotFound, InvalidArgument } from '../src/errors.js';
+import { CheckpointNotFound, InvalidArgument, UnsupportedFormatVersion } from '../src/errors.js';
+import { checkpointSettingsAt } from '../src/checkpoint/settings.js';
+import { defaultChunking } from '../src/checkpoint/splitter.js';
 import { parseManifest } from '../src/format/manifest.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
@@ -49,5 +51,37 @@ describe('the Creator and the Checkpointer', () => {
     expect(latest.version).toBe(20);
     await verifyCheckpoint({ sources: [storeSource(store)], root: latest.root });
     expect(() => new Checkpointer({ creator, interval: 0, numKept: 1, state: stateAt })).toThrow(InvalidArgument);
+  });
+
+  it('creates each checkpoint with the settings of an upgrade plan in force at its height', async () => {
+    const store = memoryStore();
+    const creator = new Creator(store, { maxChunkBytes: 4096, minChunkBytes: 512, avgChunkBytes: 1024 });
+    const plan = [{ height: 10, checkpoint: { maxChunkBytes: 2048 } }, { height: 20 }, { height: 30, checkpoint: { maxChunkBytes: 8192, formatVersion: 1 } }];
+    const cp = new Checkpointer({ creator, interval: 5, numKept: 10, state: stateAt, settingsAt: (v) => checkpointSettingsAt(plan, v) });
+    for (let v = 1; v <= 35; v++) await cp.notifyNewVersion(v);
+    const limits = await Promise.all([5, 10, 15, 20, 25, 30, 35].map(async (v) => (await creator.getCheckpoint(v)).chunking));
+    expect(limits.map((c) => c.maxChunkBytes)).toEqual([4096, 2048, 2048, 2048, 2048, 8192, 8192]);
+    expect(limits[1]).toEqual(defaultChunking(2048));
+    for (const v of [10, 35]) {
+      const m = await creator.getCheckpoint(v);
+      expect(Math.max(...m.chunks.map((c) => c.size))).toBeLessThanOrEqual(m.chunking.maxChunkBytes);
+    }
+    // Every checkpoint verifies, whichever settings made it.
+    const latest = parseManifest((await store.get('manifest.json'))!);
+    await verifyCheckpoint({ sources: [storeSource(store)], root: latest.root });
+    const bad = new Checkpointer({ creator, interval: 1, numKept: 1, state: stateAt, settingsAt: () => ({ formatVersion: 2 }) });
+    await expect(bad.notifyNewVersion(40)).rejects.toThrow(UnsupportedFormatVersion);
+    await expect(bad.notifyNewVersion(41)).rejects.toThrow('cannot write manifest formatVersion 2');
+  });
+
+  it('verify picks the reading rules by the manifest\'s format version: an unknown one is named', async () => {
+    const store = memoryStore();
+    const creator = new Creator(store);
+    await creator.createCheckpoint(1, stateAt(1));
+    const m = JSON.parse(new TextDecoder().decode((await store.get('manifest.json'))!));
+    await store.put([['manifest.json', enc.encode(JSON.stringify({ ...m, formatVersion: 3 }) + '\n')]]);
+    const err = await verifyCheckpoint({ sources: [storeSource(store)], root: m.root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedFormatVersion);
+    expect((err as Error).message).toContain('formatVersion 3 is not supported');
   });
 });

@@ -4,7 +4,11 @@ import {
 } from '../src/format/manifest.js';
 import { MAX_KEY_HASH, nextKeyHash } from '../src/tree/range/key-space.js';
 import { fromHex, toHex } from '../src/hex.js';
+<<<<<<< HEAD
 import { ChangesetInvalid, InvalidArgument, ManifestInvalid } from '../src/errors.js';
+=======
+import { ChangesetInvalid, ManifestInvalid, UnsupportedFormatVersion } from '../src/errors.js';
+>>>>>>> 120ec19 (Checkpoint settings per upgrade: the Checkpointer creates each checkpoint with the settings in force at its version (settingsAt, checkpointSettingsAt over a plan); manifests are read by the rules of their formatVersion, an unknown one is UnsupportedFormatVersion naming it)
 import { parseStreamManifest } from '../src/format/stream-manifest.js';
 import { parseChangesetMetadata } from '../src/format/changeset.js';
 
@@ -83,7 +87,12 @@ describe('the manifest', () => {
   });
 
   it('refuses wrong types, versions and hex', () => {
-    refused({ ...sample(), formatVersion: 2 }, /formatVersion 2 is not supported/);
+    for (const v of [2, 0, '1', null]) {
+      // An unknown version is its own error, naming the version, so a reader can say "upgrade lightsnap".
+      const err = (() => { try { parseManifest(bytesOf({ ...sample(), formatVersion: v })); } catch (e) { return e; } })();
+      expect(err).toBeInstanceOf(UnsupportedFormatVersion);
+      expect((err as Error).message).toContain(`formatVersion ${JSON.stringify(v)} is not supported (this lightsnap reads 1)`);
+    }
     refused({ ...sample(), root: 'A'.repeat(64) }, /root must be 64 lowercase hex/);
     refused({ ...sample(), version: -1 }, /version must be/);
     refused({ ...sample(), chunking: null }, /chunking must be an object/);

@@ -74,6 +74,7 @@ describe('errors crossing threads', () => {
     ChunkAlreadyRestored: () => new errors.ChunkAlreadyRestored('again', { chunk: 1 }),
     SourceUnavailable: () => new errors.SourceUnavailable('timed out', { chunk: 2, source: 'slow' }),
     KeyNotFound: () => new errors.KeyNotFound('absent key'),
+    UnsupportedFormatVersion: () => new errors.UnsupportedFormatVersion('manifest formatVersion 2 is not supported', { source: 'https://a.example/' }),
     StorageFailed: () => new errors.StorageFailed('disk full', { chunk: 3 }),
     UnsortedLeaves: () => new errors.UnsortedLeaves(12),
     ProofInvalid: () => new errors.ProofInvalid('sibling count'),

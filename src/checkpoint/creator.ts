@@ -3,10 +3,12 @@
 // files no remaining checkpoint uses.
 import type { Store } from '../store/store.js';
 import type { KeyValue } from '../format/chunk.js';
-import { parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
+import { MANIFEST_FORMAT_VERSION, parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
-import { CheckpointNotFound, InvalidArgument } from '../errors.js';
+import { CheckpointNotFound, InvalidArgument, UnsupportedFormatVersion } from '../errors.js';
+import type { CheckpointSettings } from './settings.js';
+import { defaultChunking } from './splitter.js';
 import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } from './create.js';
 
 const MANIFESTS = 'manifests/';
@@ -17,9 +19,16 @@ export type StateSource = { pairs: readonly Pair[] } | { sorted: AsyncIterable<K
 export class Creator {
   constructor(readonly store: Store, readonly chunking?: ChunkingParams) {}
 
-  /** Creates the checkpoint of `state` at `version` (replacing one of the same version). */
-  async createCheckpoint(version: number, state: StateSource, onProgress?: ProgressListener): Promise<CreatedCheckpoint> {
-    const opts = { store: this.store, version, chunking: this.chunking, onProgress };
+  /**
+   * Creates the checkpoint of `state` at `version` (replacing one of the same version), with
+   * `settings` (from an upgrade plan) overriding the creator's chunking where given.
+   */
+  async createCheckpoint(version: number, state: StateSource, onProgress?: ProgressListener, settings: CheckpointSettings = {}): Promise<CreatedCheckpoint> {
+    if (settings.formatVersion !== undefined && settings.formatVersion !== MANIFEST_FORMAT_VERSION) {
+      throw new UnsupportedFormatVersion(`cannot write manifest formatVersion ${settings.formatVersion} (this lightsnap writes ${MANIFEST_FORMAT_VERSION})`);
+    }
+    const chunking = settings.maxChunkBytes !== undefined ? defaultChunking(settings.maxChunkBytes) : this.chunking;
+    const opts = { store: this.store, version, chunking, onProgress };
     const created = 'pairs' in state ? await createCheckpoint(state.pairs, opts) : await createCheckpointFromSorted(state.sorted, opts);
     await this.pointLatest();
     return created;
@@ -73,6 +82,8 @@ export interface CheckpointerOptions {
   numKept: number;
   /** The state at a version, read when a checkpoint is due. */
   state(version: number): Promise<StateSource> | StateSource;
+  /** The settings in force at a version, e.g. `(v) => checkpointSettingsAt(plan, v)`. */
+  settingsAt?(version: number): CheckpointSettings;
   onCheckpoint?(created: CreatedCheckpoint): void;
 }
 
@@ -94,7 +105,8 @@ export class Checkpointer {
   notifyNewVersion(version: number): Promise<void> {
     const run = async () => {
       if (version % this.opts.interval !== 0) return;
-      const created = await this.opts.creator.createCheckpoint(version, await this.opts.state(version));
+      const settings = this.opts.settingsAt?.(version);
+      const created = await this.opts.creator.createCheckpoint(version, await this.opts.state(version), undefined, settings);
       this.opts.onCheckpoint?.(created);
       const versions = await this.opts.creator.getCheckpoints();
       for (const old of versions.slice(0, Math.max(0, versions.length - this.opts.numKept))) {

@@ -6,10 +6,12 @@ import { fromHex, toHex } from '../hex.js';
 import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
 import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
 import { assertArray, assertBytes, assertObject } from '../assert.js';
+import { UnsupportedFormatVersion } from '../errors.js';
 
 /** The file that holds a state checkpoint's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
+/** The format version this lightsnap writes. */
 export const MANIFEST_FORMAT_VERSION = 1;
 /** Largest manifest.json accepted (bounds what a client reads before any check). */
 export const MAX_MANIFEST_BYTES = 64 << 20;
@@ -80,13 +82,30 @@ export function encodeManifest(m: Manifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(canonical) + '\n');
 }
 
-/** Checks a manifest's structure, bounds and key-space tiling; throws ManifestInvalid. */
+/**
+ * The reading rules of each manifest format version this lightsnap knows, by version: a reader
+ * of a newer format is added here, and verify, restore and queries pick it by the manifest's
+ * own formatVersion.
+ */
+const READERS: Readonly<Record<number, (m: Record<string, unknown>) => Manifest>> = { 1: readVersion1 };
+export const READABLE_FORMAT_VERSIONS: readonly number[] = Object.keys(READERS).map(Number);
+
+/**
+ * Checks a manifest's structure, bounds and key-space tiling; throws ManifestInvalid, or
+ * UnsupportedFormatVersion (naming it) for a format version this lightsnap has no rules for.
+ */
 export function validateManifest(value: unknown): Manifest {
   const m = object(value, 'the manifest');
   if (m.format !== MANIFEST_FORMAT) fail(`format must be ${JSON.stringify(MANIFEST_FORMAT)}`);
-  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
-    fail(`formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads ${MANIFEST_FORMAT_VERSION})`);
+  const v = m.formatVersion;
+  if (typeof v !== 'number' || !Object.hasOwn(READERS, v)) {
+    throw new UnsupportedFormatVersion(`manifest formatVersion ${preview(v)} is not supported (this lightsnap reads ${READABLE_FORMAT_VERSIONS.join(', ')})`);
   }
+  return READERS[v](m);
+}
+
+/** Format version 1 (docs/FORMAT.md, "Manifest"). */
+function readVersion1(m: Record<string, unknown>): Manifest {
   const version = int(m.version, 'version', 0, Number.MAX_SAFE_INTEGER);
   const root = hex64(m.root, 'root');
   const leaves = int(m.leaves, 'leaves', 0, Number.MAX_SAFE_INTEGER);

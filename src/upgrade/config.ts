@@ -4,6 +4,8 @@
 // a VisorConfigInvalid naming the file and the field.
 import { open } from 'node:fs/promises';
 import { VisorConfigInvalid } from '../errors.js';
+import { MANIFEST_FORMAT_VERSION } from '../format/manifest.js';
+import type { CheckpointSettings } from '../checkpoint/settings.js';
 
 /** A release tag or folder name: one path segment, so no answer can point outside HOME. */
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
@@ -17,13 +19,6 @@ const MAX_PROCESSES = 32;
 const MAX_ARGS = 256;
 const MAX_STRING = 4096;
 const DAY_SECONDS = 86_400;
-
-export interface CheckpointSettings {
-  /** Chunk size limit of checkpoints taken from this height on. */
-  maxChunkBytes?: number;
-  /** Manifest format version written from this height on. */
-  formatVersion?: number;
-}
 
 export interface PlannedUpgrade {
   release: string;
@@ -246,9 +241,6 @@ export function parseConfig(text: string, file = 'config.json'): VisorConfig {
   return cfg;
 }
 
-/** The formats this lightsnap can write (docs/FORMAT.md); a plan naming another is refused up front. */
-const WRITABLE_FORMAT_VERSIONS = [1];
-
 function parsePlan(f: Fields, v: unknown): PlannedUpgrade[] {
   if (!Array.isArray(v) || v.length > MAX_PLAN_ENTRIES) f.fail('plan', `must be an array of at most ${MAX_PLAN_ENTRIES} entries`);
   const plan = v.map((raw, i): PlannedUpgrade => {
@@ -266,7 +258,8 @@ function parsePlan(f: Fields, v: unknown): PlannedUpgrade[] {
       if (c.maxChunkBytes !== undefined) entry.checkpoint.maxChunkBytes = f.number(c.maxChunkBytes, `${at}.checkpoint.maxChunkBytes`, 1024, 64 << 20, true);
       if (c.formatVersion !== undefined) {
         const fv = f.number(c.formatVersion, `${at}.checkpoint.formatVersion`, 0, 1_000_000, true);
-        if (!WRITABLE_FORMAT_VERSIONS.includes(fv)) f.fail(`${at}.checkpoint.formatVersion`, `${fv} cannot be written by this lightsnap (it writes ${WRITABLE_FORMAT_VERSIONS.join(', ')})`);
+        // Refused up front: a plan naming a format this lightsnap cannot write would fail at its height.
+        if (fv !== MANIFEST_FORMAT_VERSION) f.fail(`${at}.checkpoint.formatVersion`, `${fv} cannot be written by this lightsnap (it writes ${MANIFEST_FORMAT_VERSION})`);
         entry.checkpoint.formatVersion = fv;
       }
     }
@@ -355,14 +348,4 @@ export async function readSmallFile(path: string, maxBytes = MAX_CONFIG_BYTES): 
 /** Whether `s` can name a release or a folder in HOME. */
 export function isSegment(s: string): boolean {
   return SEGMENT.test(s);
-}
-
-/** The checkpoint settings in force at `height`: each plan entry's settings apply from its height on. */
-export function checkpointSettingsAt(plan: readonly PlannedUpgrade[], height: number): CheckpointSettings {
-  const settings: CheckpointSettings = {};
-  for (const entry of plan) {
-    if (entry.height > height) break;
-    Object.assign(settings, entry.checkpoint);
-  }
-  return settings;
 }
