@@ -67,6 +67,16 @@ describe('visor run: keeping processes alive', () => {
     for (let i = 0; i < 3; i++) expect(log2[i + 1].t - log2[i].t).toBeGreaterThanOrEqual(restarts[i].delayMs as number);
   });
 
+  it('a program that cannot start counts as an exit, and the report says why', async () => {
+    const { home } = await makeHome({ maxNumberOfRestarts: 1 }, {});
+    await writeFile(join(home, 'genesis', 'run-config.json'), JSON.stringify({ processes: [{ name: 'ghost', binary: { path: './no-such-binary' } }] }));
+    const err = await track(startSupervisor(home)).done;
+    expect(err).toBeInstanceOf(ProcessGaveUp);
+    expect((err as Error).message).toContain('process ghost');
+    expect((err as Error).message).toContain('could not start, could not start');
+    expect((err as Error).message).toContain('ENOENT');
+  });
+
   it('a process that ignores SIGTERM is killed after stopSignalTimeoutSeconds on shutdown', async () => {
     const { home, log } = await makeHome({}, { genesis: [['--ignore-term'], []] });
     const r = track(startSupervisor(home));

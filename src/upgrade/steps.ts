@@ -7,7 +7,7 @@ import { syncDir } from '../store/fs.js';
 import type { PreUpgradeHook, VisorConfig } from './config.js';
 import { UpgradeAborted } from '../errors.js';
 import { exists } from './home.js';
-import { resolveBinary, signalGroup, startTime } from './process.js';
+import { resolveBinary, signalGroup, startTime, type ChildOutput } from './process.js';
 import type { ProcessId, UpgradeRecord } from './state.js';
 import type { Timers } from './timers.js';
 
@@ -52,11 +52,12 @@ export interface HookRun {
  * upgrade is the safer reading).
  */
 export async function runHook(
-  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onStart: (hook: ProcessId | null) => void,
+  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, out: ChildOutput,
+  onStart: (hook: ProcessId | null) => void,
 ): Promise<HookRun> {
   const attempts: HookRun['attempts'] = [];
   for (;;) {
-    const code = await runOnce(hook, home, folder, u, timers, onStart);
+    const code = await runOnce(hook, home, folder, u, timers, out, onStart);
     attempts.push(code);
     if (code === HOOK_EXIT.ok || code === HOOK_EXIT.notImplemented) return { attempts };
     const tried = `pre-upgrade hook exit codes so far: ${attempts.map(String).join(', ')}`;
@@ -70,12 +71,15 @@ export async function runHook(
 }
 
 async function runOnce(
-  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, onStart: (hook: ProcessId | null) => void,
+  hook: PreUpgradeHook, home: string, folder: string, u: UpgradeRecord, timers: Timers, out: ChildOutput,
+  onStart: (hook: ProcessId | null) => void,
 ): Promise<number | null> {
   const child = spawn(resolveBinary(join(home, folder), hook.path), hook.args, {
-    cwd: home, detached: true, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: home, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, VISOR_RELEASE: u.release, VISOR_HEIGHT: String(u.height), VISOR_HOME: home },
   });
+  child.stdout.pipe(out.stdout, { end: false });
+  child.stderr.pipe(out.stderr, { end: false });
   const exited = new Promise<number | null>((resolve) => {
     child.once('error', () => { if (child.pid === undefined) resolve(null); });
     child.once('exit', (code) => resolve(code));

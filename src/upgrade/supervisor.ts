@@ -225,7 +225,7 @@ export class Supervisor implements RunHost {
         }
         if (this.cfg.preUpgrade) {
           await this.step(record, 'pre-upgrade');
-          const { attempts } = await runHook(this.cfg.preUpgrade, this.home, record.to, record, this.timers, (hook) => {
+          const { attempts } = await runHook(this.cfg.preUpgrade, this.home, record.to, record, this.timers, this.out, (hook) => {
             this.hook = hook;
             void this.writeStatus();
           });
