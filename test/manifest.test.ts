@@ -4,11 +4,7 @@ import {
 } from '../src/format/manifest.js';
 import { MAX_KEY_HASH, nextKeyHash } from '../src/tree/range/key-space.js';
 import { fromHex, toHex } from '../src/hex.js';
-<<<<<<< HEAD
-import { ChangesetInvalid, InvalidArgument, ManifestInvalid } from '../src/errors.js';
-=======
-import { ChangesetInvalid, ManifestInvalid, UnsupportedFormatVersion } from '../src/errors.js';
->>>>>>> 120ec19 (Checkpoint settings per upgrade: the Checkpointer creates each checkpoint with the settings in force at its version (settingsAt, checkpointSettingsAt over a plan); manifests are read by the rules of their formatVersion, an unknown one is UnsupportedFormatVersion naming it)
+import { ChangesetInvalid, InvalidArgument, ManifestInvalid, UnsupportedFormatVersion } from '../src/errors.js';
 import { parseStreamManifest } from '../src/format/stream-manifest.js';
 import { parseChangesetMetadata } from '../src/format/changeset.js';
 

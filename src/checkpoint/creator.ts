@@ -9,6 +9,7 @@ import type { ProgressListener } from '../progress.js';
 import { CheckpointNotFound, InvalidArgument, UnsupportedFormatVersion } from '../errors.js';
 import type { CheckpointSettings } from './settings.js';
 import { defaultChunking } from './splitter.js';
+import { assertObject } from '../assert.js';
 import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } from './create.js';
 
 const MANIFESTS = 'manifests/';
@@ -24,6 +25,7 @@ export class Creator {
    * `settings` (from an upgrade plan) overriding the creator's chunking where given.
    */
   async createCheckpoint(version: number, state: StateSource, onProgress?: ProgressListener, settings: CheckpointSettings = {}): Promise<CreatedCheckpoint> {
+    assertObject(settings, 'settings');
     if (settings.formatVersion !== undefined && settings.formatVersion !== MANIFEST_FORMAT_VERSION) {
       throw new UnsupportedFormatVersion(`cannot write manifest formatVersion ${settings.formatVersion} (this lightsnap writes ${MANIFEST_FORMAT_VERSION})`);
     }
