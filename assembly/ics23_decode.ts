@@ -344,7 +344,7 @@ function appendChild(v: i32, at: usize): bool {
 
 /** Clears `spec` before decoding into it. */
 export function resetSpec(p: usize): void {
-  memory.fill(SPEC_MEM, 0, 128);
+  for (let i: usize = 0; i < 128; i += 8) store<u64>(SPEC_MEM + i, 0); // no memory.fill call-out (see ics23_hash.ts)
   spec.leafPrefix = p; spec.emptyChild = p;
 }
 

@@ -2,7 +2,7 @@
 // LeafOp/InnerOp application, ExistenceProof.calculate and CheckAgainstSpec. Failures set
 // `reason` (codes mirrored in src/core/ics23.ts) and return false / 0.
 import { hashSupported, hashBegin, hashUpdate, hashEnd, hashInto, MAX_DIGEST, NO_HASH, SHA256 } from './ics23_hash';
-import { ExistRec, InnerOpRec, step, spec } from './ics23_decode';
+import { ExistRec, InnerOpRec, step, spec, MAX_PATH } from './ics23_decode';
 
 export const R_KEY_MISMATCH = 1;
 export const R_VALUE_MISMATCH = 2;
@@ -38,8 +38,10 @@ export function lastReason(): i32 {
   return reason;
 }
 
+/** Clears the state one call leaves: the reason, and any recorded path (see `calculate`). */
 export function resetReason(): void {
   reason = 0;
+  forgetPath();
 }
 
 export function reject(code: i32): bool {
@@ -139,10 +141,59 @@ export function calculate(ex: ExistRec, withSpec: bool, out: usize): usize {
   if (!ex.hasLeaf) return <usize>reject(R_NO_LEAF);
   let len = applyLeaf(ex, ex.key, ex.keyLen, ex.value, ex.valueLen, out);
   for (let i = 0; i < ex.pathLen && len != 0; i++) {
+    if (recording) record(i, out, len);
+    else if (i == sharedFrom && len == load<u32>(LEVEL_LENGTHS + (<usize>sharedWith << 2))
+      && memory.compare(out, LEVELS + <usize>sharedWith * MAX_DIGEST, len) == 0) {
+      // The same child entering the same steps as the recorded path: the same root, and the
+      // same child-size checks passed on the way.
+      memory.copy(out, LEVELS + <usize>MAX_PATH * MAX_DIGEST, recordedRootLen);
+      return recordedRootLen;
+    }
     len = applyInner(step(ex, i), out, len, out);
     if (withSpec && spec.childSize >= 32 && len > <usize>spec.childSize) return <usize>reject(R_CHILD_TOO_LONG);
   }
+  if (recording && len != 0) {
+    recordedRootLen = len;
+    memory.copy(LEVELS + <usize>MAX_PATH * MAX_DIGEST, out, len);
+  }
   return len;
+}
+
+// The two neighbours of a non-existence proof meet below the root, and from there up their
+// paths are the same steps over the same child, so the second path need not be hashed past
+// the meeting point. `calculate` records the child entering each step of the first path (and
+// its root); for the second it stops at step `sharedFrom` if the child there equals the one
+// recorded at step `sharedWith`.
+const LEVELS: usize = memory.data(<i32>(MAX_PATH + 1) * MAX_DIGEST, 16);
+const LEVEL_LENGTHS: usize = memory.data(MAX_PATH * 4, 16);
+let recording: bool = false;
+let recordedRootLen: usize = 0;
+let sharedFrom: i32 = -1;
+let sharedWith: i32 = -1;
+
+function record(i: i32, child: usize, len: usize): void {
+  memory.copy(LEVELS + <usize>i * MAX_DIGEST, child, len);
+  if (i < MAX_PATH) store<u32>(LEVEL_LENGTHS + (<usize>i << 2), <u32>len);
+}
+
+/** The next `calculate` records its path. */
+export function recordPath(): void {
+  recording = true;
+  recordedRootLen = 0;
+  sharedFrom = -1;
+}
+
+/** The next `calculate` may take the recorded root from step `from`, where it meets the recorded path's `recordedStep`. */
+export function shareRecordedPath(from: i32, recordedStep: i32): void {
+  recording = false;
+  sharedFrom = recordedRootLen > 0 ? from : -1;
+  sharedWith = recordedStep;
+}
+
+/** Later `calculate`s neither record nor share. */
+export function forgetPath(): void {
+  recording = false;
+  sharedFrom = -1;
 }
 
 function startsWith(p: usize, len: usize, q: usize, qLen: usize): bool {

@@ -10,7 +10,7 @@ import {
   nonexistKey, nonexistKeyLen, hasLeft, hasRight, decodeOnly, emitOpen, emitClose,
 } from './ics23_decode';
 import {
-  reject, resetReason, checkAgainstSpec, calculate, classifySpec, R_KEY_MISMATCH, R_VALUE_MISMATCH, R_ROOT_MISMATCH,
+  reject, resetReason, checkAgainstSpec, calculate, classifySpec, recordPath, shareRecordedPath, forgetPath, R_KEY_MISMATCH, R_VALUE_MISMATCH, R_ROOT_MISMATCH,
   R_NO_PROOF, R_NO_NEIGHBOURS, R_ORDER, R_NOT_LEFTMOST, R_NOT_RIGHTMOST, R_NOT_NEIGHBOURS, R_UNSUPPORTED_HASH,
 } from './ics23_ops';
 import { hashSupported, hashInto, MAX_DIGEST, NO_HASH } from './ics23_hash';
@@ -165,11 +165,38 @@ function isLeftNeighbor(left: ExistRec, right: ExistRec): bool {
   return isRightMost(left, li) && isLeftMost(right, ri);
 }
 
+/** How many steps, counted from the root, the two paths have in common (same hash, prefix and suffix). */
+function sharedSteps(left: ExistRec, right: ExistRec): i32 {
+  let n = 0;
+  while (n < left.pathLen && n < right.pathLen) {
+    const a = step(left, left.pathLen - 1 - n);
+    const b = step(right, right.pathLen - 1 - n);
+    if (a.hash != b.hash || !sameStep(a, b)) break;
+    n++;
+  }
+  return n;
+}
+
+/** Both neighbours' existence proofs; the right one reuses the left one's hashes above where they meet. */
+function verifyNeighbours(left: ExistRec, right: ExistRec, root: usize, rootLen: usize): bool {
+  const shared = sharedSteps(left, right);
+  if (shared > 0) recordPath();
+  let ok = verifyExist(left, root, rootLen, left.key, left.keyLen, left.value, left.valueLen);
+  if (ok && shared > 0) shareRecordedPath(right.pathLen - shared, left.pathLen - shared);
+  ok = ok && verifyExist(right, root, rootLen, right.key, right.keyLen, right.value, right.valueLen);
+  forgetPath();
+  return ok;
+}
+
 /** NonExistenceProof.Verify. */
 function verifyNonExist(left: ExistRec, withLeft: bool, right: ExistRec, withRight: bool,
   root: usize, rootLen: usize, key: usize, keyLen: usize): bool {
-  if (withLeft && !verifyExist(left, root, rootLen, left.key, left.keyLen, left.value, left.valueLen)) return false;
-  if (withRight && !verifyExist(right, root, rootLen, right.key, right.keyLen, right.value, right.valueLen)) return false;
+  if (withLeft && withRight) {
+    if (!verifyNeighbours(left, right, root, rootLen)) return false;
+  } else {
+    if (withLeft && !verifyExist(left, root, rootLen, left.key, left.keyLen, left.value, left.valueLen)) return false;
+    if (withRight && !verifyExist(right, root, rootLen, right.key, right.keyLen, right.value, right.valueLen)) return false;
+  }
   if (!withLeft && !withRight) return reject(R_NO_NEIGHBOURS);
   if (withRight && compareKeys(key, keyLen, right.key, right.keyLen) >= 0) return reject(R_ORDER);
   if (withLeft && compareKeys(key, keyLen, left.key, left.keyLen) <= 0) return reject(R_ORDER);

@@ -217,3 +217,34 @@ describe('non-existence proofs with their neighbours tampered', () => {
     });
   }
 });
+
+describe('non-existence proofs whose neighbours share the top of their paths', () => {
+  // The verifier hashes the shared top once (assembly/ics23_ops.ts calculate): the right
+  // neighbour must still fail whenever anything of its own is wrong.
+  const both = upstreamVectors.filter((v) => {
+    const n = confio.ics23.CommitmentProof.decode(v.proof).nonexist;
+    return n?.left && n?.right;
+  });
+
+  it('has cases with a shared top', () => {
+    expect(both.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const v of both) {
+    const { nonexist } = confio.ics23.CommitmentProof.decode(v.proof);
+    const spec = specOf[v.tree];
+    const right = nonexist!.right!;
+    const path = right.path!;
+    const check = (r: typeof right) => verifyNonMembership({ nonexist: { key: v.key, left: nonexist!.left, right: r } }, spec, v.root, v.key);
+
+    it(`${v.name}: verifies, and fails with the right neighbour's value, a low step or a shared step's hash op changed`, () => {
+      expect(check(right)).toBe(true);
+      expect(check({ ...right, value: new Uint8Array([...right.value!, 1]) })).toBe(false);
+      const lowered = path.map((op, i) => i === 0 ? { ...op, prefix: Uint8Array.from(op.prefix!, (b, j) => j === op.prefix!.length - 1 ? b ^ 1 : b) } : op);
+      expect(check({ ...right, path: lowered })).toBe(false);
+      const top = path.length - 1;
+      const rehashed = path.map((op, i) => i === top ? { ...op, hash: 2 } : op);
+      expect(check({ ...right, path: rehashed })).toBe(false);
+    });
+  }
+});
