@@ -143,7 +143,7 @@ function decodeMessage(type: i32, p: usize, end: usize): bool {
  */
 export function ics23Decode(type: i32, p: usize, len: usize, out: usize, capacity: usize): i32 {
   resetOp();
-  startEmitting(out, capacity);
+  startEmitting(p, out, capacity);
   const ok = decodeMessage(type, p, p + len);
   stopEmitting();
   return ok ? tokenCount : -1;

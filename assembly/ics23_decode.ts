@@ -57,7 +57,7 @@ export function slot(i: i32): ExistRec {
 // written out as three i32s — (field << 2 | kind, a, b) — so the one decoder that verification
 // uses also produces the message tree that the `ics23` codec namespace turns into objects.
 export const TOKEN_VARINT = 0;  // a = the int32 value
-export const TOKEN_BYTES = 1;   // a = address of the payload, b = its length
+export const TOKEN_BYTES = 1;   // a = offset of the payload in the input, b = its length
 export const TOKEN_OPEN = 2;    // a sub-message begins
 export const TOKEN_CLOSE = 3;   // the innermost open sub-message ends
 export let emitting: bool = false;
@@ -65,11 +65,14 @@ export let emitting: bool = false;
 export let decodeOnly: bool = false;
 let tokenAt: usize = 0;
 let tokenEnd: usize = 0;
+let tokenBase: usize = 0;
 export let tokenCount: i32 = 0;
 
-export function startEmitting(out: usize, capacity: usize): void {
+/** Starts writing tokens to `out`; payload addresses are written relative to `base` (the input). */
+export function startEmitting(base: usize, out: usize, capacity: usize): void {
   emitting = true;
   decodeOnly = true;
+  tokenBase = base;
   tokenAt = out;
   tokenEnd = out + capacity * 12;
   tokenCount = 0;
@@ -96,7 +99,7 @@ function emitVarint(field: u32, at: usize): bool {
 }
 
 function emitBytes(field: u32, at: usize): bool {
-  return !emitting || emit(field, TOKEN_BYTES, fieldPtr, fieldLen, at);
+  return !emitting || emit(field, TOKEN_BYTES, fieldPtr - tokenBase, fieldLen, at);
 }
 
 export function emitOpen(field: u32, at: usize): bool {

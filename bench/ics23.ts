@@ -1,12 +1,16 @@
 // ICS23 verifications per second on the upstream vectors (cosmos/ics23 testdata), lightsnap
-// against @confio/ics23 in the same process, per spec. @confio/ics23 takes decoded objects, so
+// against @confio/ics23 in the same process, per spec; then calculateExistenceRoot and the
+// `ics23` codec namespace against 0.6.8's. @confio/ics23 takes decoded objects, so
 // it is timed both on objects and including protobuf decoding; lightsnap on bytes (its native
 // input) and on objects (encoded to bytes per call).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as confio from '@confio/ics23';
 import { initSync } from '../src/core/load.js';
-import { verifyMembership, verifyNonMembership, iavlSpec, tendermintSpec, smtSpec, type ProofSpec, type CommitmentProof } from '../src/ics23/index.js';
+import {
+  verifyMembership, verifyNonMembership, calculateExistenceRoot, ics23, iavlSpec, tendermintSpec, smtSpec, type ProofSpec,
+  type CommitmentProof, type ExistenceProof,
+} from '../src/ics23/index.js';
 import { report, type Result } from './harness.js';
 
 const dir = fileURLToPath(new URL('../test/vectors/ics23/', import.meta.url));
@@ -76,6 +80,37 @@ export async function run(): Promise<void> {
     ];
     report(`ICS23 ${tree}: verifications/s on the 6 upstream vectors`, results);
   }
+  // The rest of the 0.6.8 API on the same 12 IAVL and Tendermint vectors: the root of every
+  // existence proof in them (calculateExistenceRoot, on decoded objects as both take them), and
+  // decoding / re-encoding the proof bytes through the `ics23` codec namespace.
+  const peers = [...load('iavl'), ...load('tendermint')];
+  const existence = peers.flatMap((c) => [c.decoded.exist, c.decoded.nonexist?.left, c.decoded.nonexist?.right])
+    .filter((x): x is confio.ics23.IExistenceProof => !!x);
+  const roots = rounds * 2;
+  report(`ICS23 calculateExistenceRoot: roots/s of the ${existence.length} existence proofs in the iavl and tendermint vectors`, [
+    await measure('@confio/ics23 0.6.8', { items: roots * existence.length }, () => {
+      for (let r = 0; r < roots; r++) for (const ex of existence) confio.calculateExistenceRoot(ex);
+    }),
+    await measure('lightsnap', { items: roots * existence.length }, () => {
+      for (let r = 0; r < roots; r++) for (const ex of existence) calculateExistenceRoot(ex as ExistenceProof);
+    }),
+  ]);
+  const codecRounds = rounds * 2;
+  const decodedOurs = peers.map((c) => ics23.CommitmentProof.decode(c.proof));
+  report(`ICS23 codec: CommitmentProof.decode / .encode().finish() per second, the 12 iavl and tendermint proofs`, [
+    await measure('@confio/ics23 0.6.8 decode (protobufjs)', { items: codecRounds * peers.length }, () => {
+      for (let r = 0; r < codecRounds; r++) for (const c of peers) confio.ics23.CommitmentProof.decode(c.proof);
+    }),
+    await measure('lightsnap decode (WASM decoder)', { items: codecRounds * peers.length }, () => {
+      for (let r = 0; r < codecRounds; r++) for (const c of peers) ics23.CommitmentProof.decode(c.proof);
+    }),
+    await measure('@confio/ics23 0.6.8 encode (protobufjs)', { items: codecRounds * peers.length }, () => {
+      for (let r = 0; r < codecRounds; r++) for (const c of peers) confio.ics23.CommitmentProof.encode(c.decoded).finish();
+    }),
+    await measure('lightsnap encode', { items: codecRounds * peers.length }, () => {
+      for (let r = 0; r < codecRounds; r++) for (const d of decodedOurs) ics23.CommitmentProof.encode(d).finish();
+    }),
+  ]);
   // @confio/ics23 0.6.8 cannot check these (its smtSpec predates prehashed keys).
   const smt = load('smt');
   report('ICS23 smt: verifications/s on the 6 upstream vectors (no peer can check them)', [

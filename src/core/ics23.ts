@@ -35,7 +35,8 @@ export interface Ics23Core {
   /**
    * Decodes a message of `type` (assembly/ics23.ts's message types) with the verifier's decoder:
    * its fields as tokens of three int32s (field << 2 | kind, a, b; bytes payloads as offsets
-   * into `bytes`), or the decode error.
+   * into `bytes`), or the decode error. The tokens are a view of core memory, valid until the
+   * next core call: read them at once.
    */
   decode(type: number, bytes: Uint8Array): { tokens: Int32Array } | Ics23Outcome;
 }
@@ -138,9 +139,7 @@ export function createIcs23Core(core: CoreExports, scratch: Scratch): Ics23Core 
       const aligned = p + tokenAt;
       const count = core.ics23Decode(type, p, bytes.length, aligned, capacity);
       if (count < 0) return outcome(-1, p);
-      const tokens = new Int32Array(core.memory.buffer, aligned, count * 3).slice();
-      for (let i = 0; i < tokens.length; i += 3) if ((tokens[i] & 3) === 1) tokens[i + 1] -= p;
-      return { tokens };
+      return { tokens: new Int32Array(core.memory.buffer, aligned, count * 3) };
     },
     emptyBranches(innerOp, spec) {
       const [o, s] = place([innerOp, spec]);

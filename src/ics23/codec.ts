@@ -49,7 +49,7 @@ const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o,
 
 const classes = {} as Record<MessageName, MessageClass<object, Instance>>;
 
-/** Turns the decoder's tokens for a `def` message into message instances (payloads are views of `bytes`). */
+/** Turns the decoder's tokens for a `def` message into message instances (payloads are views of `bytes`); calls nothing in the core. */
 function build(def: MessageDef, tokens: Int32Array, bytes: Uint8Array): Instance {
   const root = new classes[def.name]();
   const objects: Instance[] = [root];
@@ -62,7 +62,7 @@ function build(def: MessageDef, tokens: Int32Array, bytes: Uint8Array): Instance
       continue;
     }
     const target = objects[objects.length - 1];
-    const field = defs[defs.length - 1].byNumber.get(tokens[i] >>> 2)!;
+    const field = defs[defs.length - 1].byNumber[tokens[i] >>> 2]!;
     let value: unknown;
     if (kind === TOKEN_OPEN) {
       const sub = MESSAGES[field.type!];
@@ -75,8 +75,8 @@ function build(def: MessageDef, tokens: Int32Array, bytes: Uint8Array): Instance
       value = field.kind === 'bool' ? tokens[i + 1] !== 0 : tokens[i + 1];
     }
     if (!field.repeated) target[field.name] = value;
-    else if (hasOwn(target, field.name)) (target[field.name] as unknown[]).push(value);
-    else target[field.name] = [value];
+    else if (target[field.name] === EMPTY_ARRAY) target[field.name] = [value]; // the prototype's default
+    else (target[field.name] as unknown[]).push(value);
   }
   return root;
 }

@@ -43,7 +43,8 @@ export interface MessageDef {
   readonly decoderType: number;
   /** Fields in declaration order, which is also protobufjs's encoding order. */
   readonly fields: readonly FieldDef[];
-  readonly byNumber: ReadonlyMap<number, FieldDef>;
+  /** Fields by number (ICS23 numbers them from 1 to 6). */
+  readonly byNumber: readonly (FieldDef | undefined)[];
 }
 
 type Spec = [name: string, no: number, kind: FieldKind | MessageName, options?: 'repeated' | 'oneof' | EnumDef];
@@ -100,5 +101,7 @@ export const MESSAGES = Object.fromEntries(MESSAGE_NAMES.map((name, decoderType)
     oneof: option === 'oneof',
     enumDef: typeof option === 'object' ? option : undefined,
   }));
-  return [name, { name, decoderType, fields, byNumber: new Map(fields.map((f) => [f.no, f])) }];
+  const byNumber: (FieldDef | undefined)[] = [];
+  for (const f of fields) byNumber[f.no] = f;
+  return [name, { name, decoderType, fields, byNumber }];
 })) as unknown as Record<MessageName, MessageDef>;
