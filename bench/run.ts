@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   jmt: () => import('./jmt.js'),
   changeset: () => import('./changeset.js'),
   ed25519: () => import('./ed25519.js'),
+  stream: () => import('./stream.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
 import { sha256, Sha256, sha256Batch, sha256Batch64, sha256BatchPacked, InvalidArgument } from '../src/index.js';
+import { sha256Whole } from '../src/hash/sha256.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hex, oracleSha256, rng } from './helpers.js';
 
 const kinds: BackendKind[] = ['wasm-simd', 'wasm-scalar', 'js'];
@@ -222,5 +224,24 @@ describe('the public SHA-256 API', () => {
     const h = new Sha256();
     h.digest();
     expect(() => h.digest()).toThrow(/twice/);
+  });
+});
+
+describe('sha256Whole (native SHA-256 for whole chunks where the platform has it)', () => {
+  it('gives the same digest as @noble/hashes on both sides of the native threshold and for shared memory', async () => {
+    const r = rng(21);
+    for (const n of [0, 1, 16383, 16384, 16385, 1 << 20, (1 << 20) + 7]) {
+      const msg = r.bytes(n);
+      expect(hex(await sha256Whole(msg)), `length ${n}`).toBe(hex(nobleSha256(msg)));
+      expect(hex(await sha256Whole(msg.subarray(3))), `view at 3 of ${n}`).toBe(hex(nobleSha256(msg.subarray(3))));
+    }
+    if (typeof SharedArrayBuffer === 'undefined') return; // a page that is not cross-origin isolated has none
+    const shared = new Uint8Array(new SharedArrayBuffer(100_000));
+    shared.set(r.bytes(100_000));
+    expect(hex(await sha256Whole(shared))).toBe(hex(nobleSha256(shared)));
+  });
+
+  it('refuses what is not bytes', async () => {
+    await expect(sha256Whole('abc' as unknown as Uint8Array)).rejects.toThrow(InvalidArgument);
   });
 });

@@ -79,3 +79,21 @@ export function sha256BatchPacked(data: Uint8Array, offsets: Uint32Array): Uint8
   if (last > data.length) throw new InvalidArgument(`offsets end at ${last}, past the ${data.length} bytes of data`);
   return backend().sha256BatchVar(data, offsets);
 }
+
+/** From this size on, the platform's native SHA-256 beats the core despite its per-call cost. */
+const NATIVE_FROM = 16 << 10;
+const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle;
+
+/**
+ * SHA-256 of one whole message (a chunk, a file), through Web Crypto where the platform has it
+ * (Node and secure browser pages: native SHA-256, with SHA-NI where the CPU has it, run off the
+ * calling thread) and the core otherwise or for small messages. The same digest either way.
+ */
+export async function sha256Whole(data: Uint8Array): Promise<Uint8Array> {
+  assertBytes(data, 'data');
+  // Web Crypto refuses views of shared memory: those go to the core.
+  if (subtle && data.length >= NATIVE_FROM && data.buffer instanceof ArrayBuffer) {
+    return new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+  }
+  return backend().sha256(data);
+}

@@ -11,6 +11,7 @@ import { fixedChunks } from '../chunk/fixed.js';
 import { merkleProof, merkleRoot, verifyMerkleProof, type MerkleProof } from '../merkle/tree.js';
 import { backend } from '../core/load.js';
 import { fromHex, toHex } from '../hex.js';
+import { sha256Whole } from '../hash/sha256.js';
 import {
   STREAM_FORMAT, STREAM_MANIFEST, MAX_STREAM_MANIFEST_BYTES, encodeStreamManifest, parseStreamManifest,
   type StreamChunker, type StreamManifest,
@@ -30,17 +31,16 @@ export interface CreateStreamOptions {
 
 const DEFAULT_CHUNKER: StreamChunker = { kind: 'fastcdc', minSize: 1 << 18, avgSize: 1 << 20, maxSize: 1 << 22 };
 
-/** The chunks of `source` as `chunker` cuts them, each in a buffer of its own. */
+/** The chunks of `source` as `chunker` cuts them (FastCDC's may be views into the source's pieces). */
 function cut(source: ByteSource, chunker: StreamChunker): AsyncIterable<Uint8Array> {
   if (chunker.kind === 'fixed') return fixedChunks(source, chunker.size);
   if (chunker?.kind !== 'fastcdc') throw new InvalidArgument(`chunker.kind must be 'fixed' or 'fastcdc', got ${String((chunker as { kind?: unknown })?.kind)}`);
   const { minSize, avgSize, maxSize } = chunker;
-  return owned(fastcdcStream(source, { minSize, avgSize, maxSize }));
+  return bytesOf(fastcdcStream(source, { minSize, avgSize, maxSize }));
 }
 
-/** FastCDC's chunks may be views into the source's buffers: copy them before they are kept. */
-async function* owned(chunks: AsyncIterable<{ bytes: Uint8Array }>): AsyncGenerator<Uint8Array> {
-  for await (const c of chunks) yield c.bytes.slice();
+async function* bytesOf(chunks: AsyncIterable<{ bytes: Uint8Array }>): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) yield c.bytes;
 }
 
 const digestsOf = (chunks: StreamManifest['chunks']) => chunks.map((c) => fromHex(c.digest));
@@ -53,8 +53,10 @@ export async function createStreamCheckpoint(source: ByteSource, opts: CreateStr
   const chunker = opts.chunker ?? DEFAULT_CHUNKER;
   const chunks: StreamManifest['chunks'] = [];
   let size = 0;
+  // One chunk at a time, so a chunk that is a view into the source's buffer is hashed and stored
+  // before the next piece is asked for (and the buffer possibly reused): no copy of the stream.
   for await (const bytes of cut(source, chunker)) {
-    const digest = toHex(backend().sha256(bytes));
+    const digest = toHex(await sha256Whole(bytes));
     await opts.store.put([[`chunks/${digest}`, bytes]]);
     chunks.push({ digest, size: bytes.length });
     size += bytes.length;
@@ -116,7 +118,7 @@ export async function* readStreamCheckpoint(sources: readonly Source[], root: st
     signal?.throwIfAborted();
     const { value: chunk } = await fromAnySource(sources, async (source, signal) => {
       const got = await source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal });
-      if (got.length !== entry.size || toHex(backend().sha256(got)) !== entry.digest) {
+      if (got.length !== entry.size || toHex(await sha256Whole(got)) !== entry.digest) {
         throw new ChunkCorrupted('chunk does not match its digest');
       }
       return got;
