@@ -16,8 +16,8 @@ import { assertSources } from '../net/source.js';
 export interface TransferOptions {
   /** Mirrors of one checkpoint, tried in turn for each file. */
   sources: readonly Source[];
-  /** The trusted root, 64 lowercase hex digits. */
-  root: string;
+  /** The trusted root: 64 lowercase hex digits, or what `trustedRoot` (lightsnap/light) proved from the chain. */
+  root: string | { readonly root: string };
   verifier?: Verifier;
   /** Chunks in flight at once (default 4). */
   concurrency?: number;
@@ -60,8 +60,9 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 async function transfer(opts: TransferOptions, restorer: Restorer | undefined): Promise<TransferResult> {
   assertObject(opts, 'opts');
   assertSources(opts.sources, 'opts.sources');
-  assertRoot(opts.root);
-  const { sources, root, signal } = opts;
+  const root = typeof opts.root === 'object' && opts.root !== null ? opts.root.root : opts.root;
+  assertRoot(root);
+  const { sources, signal } = opts;
   const verifier = opts.verifier ?? localVerifier;
   const phase = restorer ? 'restore' : 'verify';
   const { manifest, bytes } = await fetchManifest(sources, root, signal, opts.hedgeMs);

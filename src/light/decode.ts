@@ -142,7 +142,7 @@ function commitSig(v: Json, path: string): CommitSig {
   };
   // CommitSig.ValidateBasic: an absent vote carries nothing; a present one a signature.
   if (absent && sig.signature.length !== 0) fail(`${path}.signature`, 'an absent vote carries no signature');
-  if (!absent && sig.signature.length === 0) fail(`${path}.signature`, 'missing');
+  if (!absent && sig.signature.length !== 64) fail(`${path}.signature`, sig.signature.length ? `an ed25519 signature is 64 bytes, got ${sig.signature.length}` : 'missing');
   return sig;
 }
 

@@ -11,3 +11,4 @@ export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, Con
 export { LightClient, type LightClientOptions, type LightClientEvent, type TrustRoot, type VerifiedHeader } from './client.js';
 export type { Provider } from './provider.js';
 export { rpcProvider, type RpcProvider, type RpcProviderOptions } from './rpc-provider.js';
+export { trustedRoot, type TrustedRoot, type StoreRootProof } from './root.js';
