@@ -13,6 +13,8 @@ import { InvalidArgument } from '../errors.js';
 export interface ServeOptions {
   port?: number;
   host?: string;
+  /** Dynamic answers tried before the files (the devnet's RPC); undefined falls through to the files. */
+  answer?: (url: URL) => { status: number; body: string; contentType?: string } | undefined;
   /** Called once per request, after the response is sent (for logs and tests). */
   onRequest?: (info: { method: string; path: string; status: number; bytes: number }) => void;
 }
@@ -52,11 +54,18 @@ function etagOf(info: Stats, relative: string): string {
   return m ? `"${m[3]}"` : `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
 }
 
-async function handle(root: string, realRoot: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(root: string, realRoot: string, req: IncomingMessage, res: ServerResponse, answer: ServeOptions['answer']): Promise<number> {
   res.setHeader('Access-Control-Allow-Origin', '*');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return 0;
+  }
+  const dynamic = answer?.(new URL(req.url ?? '/', 'http://x'));
+  if (dynamic) {
+    const body = Buffer.from(dynamic.body);
+    res.writeHead(dynamic.status, { 'Content-Type': dynamic.contentType ?? 'application/json', 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return body.length;
   }
   const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
   let file = resolvePath(root, urlPath);
@@ -129,7 +138,7 @@ export async function serveDirectory(root: string, opts: ServeOptions = {}): Pro
     throw new InvalidArgument(`cannot serve ${root}: ${err.code ?? err.message}`);
   });
   const server = createServer((req, res) => {
-    handle(absRoot, realRoot, req, res).then(
+    handle(absRoot, realRoot, req, res, opts.answer).then(
       (bytes) => opts.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, bytes }),
       (err) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${(err as Error).message}\n`);
