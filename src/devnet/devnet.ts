@@ -90,7 +90,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const say = options.onProgress ?? (() => {});
   // A pool of validators; each epoch the set moves on by one (one leaves, one joins) and the
   // powers shift, so consecutive sets overlap and skipping verification has something to do.
-  const pool = Array.from({ length: 8 }, (_, i) => i);
+  const pool = Array.from({ length: 16 }, (_, i) => i);
   const setOf = new Map<number, DevValidator[]>();
   const validatorsAt = (height: number) => {
     const e = Math.floor((height - 1) / epoch);

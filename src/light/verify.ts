@@ -2,6 +2,7 @@
 // The rules are CometBFT's light/verifier.go (VerifyAdjacent, VerifyNonAdjacent) and
 // types/validation.go, with tendermint-rs' up-front commit checks; SPECS §11.
 import { equalBytes } from '../bytes.js';
+import { ed25519VerifyBatch } from '../core/ed25519.js';
 import { InvalidArgument, LightBlockMalformed } from '../errors.js';
 import { toHex } from '../hex.js';
 import { CommitSignatures, type BatchVerifier, type TallyResult } from './commit.js';
@@ -90,9 +91,9 @@ export interface Settings {
   verifier: BatchVerifier;
 }
 
-export function settings(options: Omit<VerifyOptions, 'now'>, defaultVerifier?: BatchVerifier): Settings {
+export function settings(options: Omit<VerifyOptions, 'now'>): Settings {
   if (typeof options !== 'object' || options === null) throw new InvalidArgument('options must be an object');
-  const verifier = options.verifier ?? defaultVerifier;
+  const verifier = options.verifier ?? ed25519VerifyBatch;
   if (typeof verifier !== 'function') throw new InvalidArgument('options.verifier must be a function');
   return {
     trust: checkTrustLevel(options.trustLevel ?? DEFAULT_TRUST_LEVEL),

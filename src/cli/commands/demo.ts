@@ -1,6 +1,8 @@
-// `lightsnap demo` (npm start): the main job end to end on an embedded sample state. Creates a
-// checkpoint of 100,000 keys, serves it over HTTP (with the web page, when built), verifies and
-// restores it through HTTP with progress, queries a few keys with proofs, and prints a summary.
+// `lightsnap demo` (npm start): the main job end to end on an embedded sample state. Starts a
+// local chain (`lightsnap devnet`) whose last header commits to a checkpoint of 100,000 keys,
+// verifies the headers from the genesis trust root to that height with the light client, then
+// verifies and restores the checkpoint over HTTP against the proven app hash, with progress,
+// queries a few keys with proofs, and prints a summary. The web page is served too, when built.
 import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +10,18 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { intOption, parse } from '../args.js';
 import { progressView } from '../progress.js';
-import { createCheckpoint } from '../../checkpoint/create.js';
 import { restoreCheckpoint, verifyCheckpoint } from '../../checkpoint/transfer.js';
 import { openCheckpoint } from '../../checkpoint/query.js';
 import { fsStore } from '../../store/fs.js';
 import { httpSource } from '../../net/http-source.js';
-import { serveDirectory } from '../../net/serve.js';
+import { startDevnet } from '../../devnet/devnet.js';
+import { LightClient } from '../../light/client.js';
+import { trustedRoot } from '../../light/root.js';
+import { rpcProvider } from '../../light/rpc-provider.js';
+import { sampleState } from '../sample.js';
 import { toHex } from '../../hex.js';
-import type { Pair } from '../../tree/pairs.js';
 
 const enc = new TextEncoder();
-
-/** A deterministic sample state: account balances and some contract storage. */
-function sampleState(n: number): Pair[] {
-  let x = 0x9e3779b9;
-  const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x >>> 0; };
-  return Array.from({ length: n }, (_, i) => {
-    const value = new Uint8Array(40 + (next() % 120));
-    for (let j = 0; j < value.length; j++) value[j] = next() & 0xff;
-    const key = i % 4 === 0 ? `contract/${i.toString(16).padStart(6, '0')}/storage` : `account/${i.toString().padStart(7, '0')}/balance`;
-    return { key: enc.encode(key), value };
-  });
-}
 
 /** The built web page, if there is one (npm run web:build). */
 async function webRoot(): Promise<string | undefined> {
@@ -38,7 +30,7 @@ async function webRoot(): Promise<string | undefined> {
 }
 
 export const demoCommand: Command = {
-  summary: 'run the main job on a built-in sample: create, serve, verify, restore, query',
+  summary: 'run the main job on a built-in sample: a local chain, light-client proof of its root, verify, restore, query',
   usage: 'demo [--keys N] [--port N] [--no-serve]',
   async run(args, io) {
     const { values } = parse(args, { keys: { type: 'string' }, port: { type: 'string' }, 'no-serve': { type: 'boolean' } }, this.usage);
@@ -47,37 +39,44 @@ export const demoCommand: Command = {
     const say = (s: string) => io.stdout.write(s + '\n');
     const work = await mkdtemp(join(tmpdir(), 'lightsnap-demo-'));
     const site = join(work, 'site');
-    const checkpointDir = join(site, 'sample');
     const restoreDir = join(work, 'restored');
 
     say(`lightsnap demo — working in ${work}`);
     const pairs = sampleState(keys);
     let t = performance.now();
-    const createView = progressView(io, false);
-    const created = await createCheckpoint(pairs, { store: fsStore(checkpointDir), version: 1, onProgress: createView.listener });
-    createView.end();
-    const m = created.manifest;
-    const bytes = m.chunks.reduce((a, c) => a + c.size, 0);
-    say(`1. created checkpoint ${created.id.slice(0, 16)}… of ${m.leaves} keys: ${m.chunks.length} chunks, ${(bytes / 1e6).toFixed(1)} MB, in ${((performance.now() - t) / 1000).toFixed(2)} s`);
-    say(`   trusted root ${m.root}`);
-
-    // One origin serves both the page (when built) and the checkpoint under /sample/.
+    // One origin serves the chain's RPC, its checkpoint and the page (when built).
     const web = await webRoot();
     if (web) await cp(web, site, { recursive: true });
-    const { server, url } = await serveDirectory(site, { port });
+    const net = await startDevnet({ state: pairs, heights: 100, dir: site, port });
+    const { url } = net;
     try {
-      const source = httpSource(`${url}sample/`);
-      say(`2. serving it at ${url}sample/`);
+      const checkpoint = net.checkpoints[0];
+      say(`1. started chain ${net.chainId} (100 heights, 4 validators changing every 10) at ${url}, `
+        + `its last header committing to a checkpoint of ${keys} keys, in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+      say(`   trust root: height 1, header hash ${net.genesis.hash}`);
+
+      t = performance.now();
+      const verified: number[] = [];
+      // The node is its own witness here; against a real chain, witnesses are other nodes.
+      const client = await LightClient.create({
+        primary: rpcProvider(url), witnesses: [rpcProvider(url)], trust: net.genesis, trustingPeriodMs: 24 * 3600_000,
+        onEvent: (e) => { if (e.type === 'verified') verified.push(e.height); },
+      });
+      const root = await trustedRoot(client, checkpoint.height);
+      say(`2. light client: verified header ${root.height} (${root.headerHash.slice(0, 16)}…) from the trust root by bisection `
+        + `through heights ${verified.join(', ')}, each cross-checked with a witness, in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+      say(`   proven app hash = the checkpoint's root ${root.root}`);
+      const source = httpSource(checkpoint.url);
 
       t = performance.now();
       const verifyView = progressView(io, false);
-      await verifyCheckpoint({ sources: [source], root: m.root, onProgress: verifyView.listener });
+      await verifyCheckpoint({ sources: [source], root, onProgress: verifyView.listener });
       verifyView.end();
       say(`3. verified every chunk over HTTP against the root in ${((performance.now() - t) / 1000).toFixed(2)} s`);
 
       t = performance.now();
       const restoreView = progressView(io, false);
-      const r = await restoreCheckpoint({ sources: [source], root: m.root, store: fsStore(restoreDir), onProgress: restoreView.listener });
+      const r = await restoreCheckpoint({ sources: [source], root, store: fsStore(restoreDir), onProgress: restoreView.listener });
       restoreView.end();
       say(`4. restored ${r.fetched} chunks into ${restoreDir} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
 
@@ -96,8 +95,9 @@ export const demoCommand: Command = {
       if (values['no-serve']) return 0;
       say('');
       say(web
-        ? `Open the web page: ${url}?url=${encodeURIComponent(`${url}sample/`)}&root=${m.root}`
-        : `The web page is not built (npm run web:build); the checkpoint stays served at ${url}sample/`);
+        ? `Open the web page: ${url}?url=${encodeURIComponent(checkpoint.url)}&root=${root.root}`
+        : `The web page is not built (npm run web:build); the checkpoint stays served at ${checkpoint.url}`);
+      say(`The chain's RPC stays served at ${url} (lightsnap light verify --rpc ${url} --trusted-height 1 --trusted-hash ${net.genesis.hash} --height ${net.heights})`);
       say('Ctrl-C stops the servers.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -105,8 +105,7 @@ export const demoCommand: Command = {
       });
       return 0;
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await net.close();
       await rm(work, { recursive: true, force: true });
     }
   },

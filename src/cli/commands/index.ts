@@ -13,6 +13,8 @@ import { demoCommand } from './demo.js';
 import { changesetCommand } from './changeset.js';
 import { visorCommand } from './visor.js';
 import { appendCommand } from './append.js';
+import { devnetCommand } from './devnet.js';
+import { lightCommand } from './light.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -29,4 +31,6 @@ export const commands: Record<string, Command> = {
   changeset: changesetCommand,
   visor: visorCommand,
   append: appendCommand,
+  devnet: devnetCommand,
+  light: lightCommand,
 };
