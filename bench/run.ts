@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   changeset: () => import('./changeset.js'),
   ed25519: () => import('./ed25519.js'),
   stream: () => import('./stream.js'),
+  light: () => import('./light.js'),
 };
 
 const wanted = process.argv.slice(2);
