@@ -18,6 +18,11 @@ const EXPLAIN: Record<string, (e: LightsnapError & { chunk?: number; source?: st
   WorkerFailed: (e) => `A verification worker crashed, twice: ${e.message}`,
   CoreUnavailable: (e) => `This browser cannot run the verification code: ${e.message}`,
   InvalidArgument: (e) => `Please check the form: ${e.message}`,
+  LightVerificationFailed: (e) => `A header did not verify, so no root was taken from it: ${e.message}`,
+  ConflictingHeaders: (e) => `Stopped: a witness serves a validly signed header different from the primary's (${e.message}). The chain forked or a node is attacking you: trust neither until you know which.`,
+  TrustedHeaderExpired: (e) => `${e.message}. Enter a more recent trusted height and hash.`,
+  ProviderUnavailable: (e) => `A chain node could not answer: ${e.message}`,
+  LightBlockMalformed: (e) => `A chain node sent malformed data: ${e.message}`,
 };
 
 export function explain(err: unknown): string {

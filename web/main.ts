@@ -13,6 +13,7 @@ import { CheckpointForm } from './form.js';
 import { Runner } from './run.js';
 import { lookup } from './lookup.js';
 import { STORE_NAME, deleteAll, storageLine } from './storage.js';
+import { TrustPanel } from './trust.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const buttons = { verify: $<HTMLButtonElement>('verify'), restore: $<HTMLButtonElement>('restore'),
@@ -94,7 +95,13 @@ $('lookup').addEventListener('submit', (e) => {
   void lookup(store, $<HTMLInputElement>('key').value, form.root, $('lookup-result'));
 });
 
+const trust = new TrustPanel({
+  rpcs: $<HTMLTextAreaElement>('rpcs'), height: $<HTMLInputElement>('trusted-height'), hash: $<HTMLInputElement>('trusted-hash'),
+  target: $<HTMLInputElement>('target-height'), button: $<HTMLButtonElement>('prove'), result: $('trust-result'),
+}, (root) => { $<HTMLInputElement>('root').value = root; form.remember(); }, explain);
+
 form.prefill();
+trust.prefill();
 showWorkers();
 showStorage();
 void recover().catch((err) => setStatus(explain(err), 'error'));

@@ -16,7 +16,7 @@ import { lightBlockJson } from './json.js';
 import { providerName, type Provider } from './provider.js';
 import { LightStore } from './store.js';
 import { formatTime, type Nanos } from './time.js';
-import type { LightBlock } from './types.js';
+import { BlockIdFlag, type LightBlock } from './types.js';
 import {
   headerExpired, settings, toNanos, verifyDecoded, verifySelfSigned, type Settings, type TimeInput, type VerifyOptions,
 } from './verify.js';
@@ -51,6 +51,9 @@ export interface VerifiedHeader {
   appHash: Uint8Array;
   /** RFC 3339. */
   time: string;
+  /** The voting power of the validators whose Commit votes the block carries, of their set's total. */
+  signedPower: bigint;
+  totalPower: bigint;
   lightBlock: LightBlock;
 }
 
@@ -60,7 +63,13 @@ const HEX = (b: Uint8Array) => toHex(b).toUpperCase();
 
 function describe(block: LightBlock): VerifiedHeader {
   const h = block.signedHeader.header;
-  return { height: h.height, hash: HEX(block.signedHeader.commit.blockId.hash), appHash: h.appHash, time: formatTime(h.time), lightBlock: block };
+  const vals = block.validatorSet!;
+  const signedPower = block.signedHeader.commit.signatures.reduce(
+    (n, s, i) => (s.blockIdFlag === BlockIdFlag.Commit ? n + vals.validators[i].votingPower : n), 0n);
+  return {
+    height: h.height, hash: HEX(block.signedHeader.commit.blockId.hash), appHash: h.appHash, time: formatTime(h.time),
+    signedPower, totalPower: vals.totalVotingPower, lightBlock: block,
+  };
 }
 
 const heightArg = (height: unknown, what: string) => {

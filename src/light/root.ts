@@ -19,6 +19,9 @@ export interface TrustedRoot {
   appHash: string;
   /** The store whose root this is, for a Cosmos SDK chain. */
   store?: string;
+  /** Voting power whose Commit votes the header carries, of the validators' total. */
+  signedPower: bigint;
+  totalPower: bigint;
 }
 
 export interface StoreRootProof {
@@ -38,7 +41,10 @@ export interface StoreRootProof {
 export async function trustedRoot(client: LightClient, height: number, store?: StoreRootProof): Promise<TrustedRoot> {
   const verified = await client.verifyTo(height);
   const appHash = verified.appHash;
-  const base = { height: verified.height, headerHash: verified.hash, appHash: toHex(appHash) };
+  const base = {
+    height: verified.height, headerHash: verified.hash, appHash: toHex(appHash),
+    signedPower: verified.signedPower, totalPower: verified.totalPower,
+  };
   if (!store) {
     if (appHash.length !== 32) {
       throw new InvalidArgument(`the app hash at height ${verified.height} is ${appHash.length} bytes, not a 32-byte tree root; pass the store whose root you want`);
