@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as main from '../src/index.js';
 import * as ics23 from '../src/ics23.js';
+import * as light from '../src/light/index.js';
 import { LightsnapError } from '../src/errors.js';
 
 const WRONG: unknown[] = [undefined, null, 42, -1, 'text', {}, [], [null], [{}], new Uint8Array(3), true, () => 0];
@@ -24,7 +25,7 @@ async function outcome(f: (...args: unknown[]) => unknown, args: unknown[]): Pro
   }
 }
 
-describe.each([['lightsnap', main], ['lightsnap/ics23', ics23]] as const)('the %s entry', (entry, mod) => {
+describe.each([['lightsnap', main], ['lightsnap/ics23', ics23], ['lightsnap/light', light]] as const)('the %s entry', (entry, mod) => {
   const functions = Object.entries(mod).filter(([name, f]) => typeof f === 'function' && !/^[A-Z]/.test(name) && !SKIP.has(name));
 
   it('has functions to check', () => expect(functions.length).toBeGreaterThan(5));

@@ -2,7 +2,7 @@
 // keys from seeds, so the same chains are made in Node and in the browser.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { DevChain, type ChainSpec, type DevValidator } from '../src/devnet/chain.js';
-import { parseTime } from '../src/light/index.js';
+import { parseTime } from '../src/light/time.js';
 import { lightBlockJson } from '../src/light/json.js';
 
 /** A validator whose key is derived from `name`. */

@@ -3,9 +3,9 @@
 // forked) and a primary that lies at a pivot.
 import { describe, expect, it } from 'vitest';
 import {
-  ConflictingHeaders, LightClient, LightVerificationFailed, ProviderUnavailable, TrustedHeaderExpired, headerHash,
-  type LightClientOptions,
+  ConflictingHeaders, LightClient, LightVerificationFailed, ProviderUnavailable, TrustedHeaderExpired, type LightClientOptions,
 } from '../src/light/index.js';
+import { headerHash } from '../src/light/encoding.js';
 import { decodeLightBlock } from '../src/light/decode.js';
 import { memoryStore } from '../src/store/memory.js';
 import { chain, chainProvider, timeOf, validators } from './light-chain.js';

@@ -1,7 +1,9 @@
 // trustedRoot: the app hash of a verified header as a checkpoint root (JMT chains), or a store's
 // root proven under it (Cosmos SDK chains); verifyCheckpoint takes it as it is.
 import { describe, expect, it } from 'vitest';
-import { LightClient, trustedRoot } from '../src/light/index.js';
+import {
+  LightClient, trustedRoot,
+} from '../src/light/index.js';
 import { appHash, storeProof } from '../src/merkle/index.js';
 import { encodeCommitmentProof } from '../src/ics23/index.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';

@@ -1,7 +1,10 @@
 // The CometBFT RPC provider against the devnet's RPC answers (through a fetch double, so the
 // same test runs in Node and the browser), and against hostile answers.
 import { describe, expect, it } from 'vitest';
-import { LightBlockMalformed, LightClient, ProviderUnavailable, headerHash, rpcProvider } from '../src/light/index.js';
+import {
+  LightBlockMalformed, LightClient, ProviderUnavailable, rpcProvider,
+} from '../src/light/index.js';
+import { headerHash } from '../src/light/encoding.js';
 import { devnetRpc } from '../src/devnet/rpc.js';
 import { chain, timeOf, validators } from './light-chain.js';
 import { nobleVerifier } from './light-oracle.js';

@@ -2,7 +2,9 @@
 // verdict must be the expected one; a SUCCESS makes the block the trusted one. Run as upstream
 // runs them: trust level 1/3, clock drift 0, the initial block's validators its next validators.
 import { describe, expect, it } from 'vitest';
-import { verifyLightBlock } from '../src/light/index.js';
+import {
+  verifyLightBlock,
+} from '../src/light/index.js';
 import { nobleVerifier } from './light-oracle.js';
 
 interface Step { block: Record<string, unknown>; now: string; verdict: string }

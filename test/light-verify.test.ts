@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgument } from '../src/errors.js';
 import {
-  decodeLightBlock, formatTime, headerHash, parseTime, verifyLightBlock, voteSignBytes, type VerifyOptions,
+  decodeLightBlock, verifyLightBlock, type VerifyOptions,
 } from '../src/light/index.js';
+import { headerHash, voteSignBytes } from '../src/light/encoding.js';
+import { formatTime, parseTime } from '../src/light/time.js';
 import { lightBlockJson } from '../src/light/json.js';
 import { BlockIdFlag, type Commit, type Header } from '../src/light/types.js';
 import { chain, devValidator, timeOf, validators } from './light-chain.js';

@@ -3,8 +3,6 @@ export { verifyLightBlock, DEFAULT_TRUST_LEVEL, DEFAULT_CLOCK_DRIFT_MS, BLOCK_PR
   type Verdict, type VerifyFailure, type TrustLevel, type TimeInput } from './verify.js';
 export type { BatchVerifier, SignatureCheck } from './commit.js';
 export { decodeLightBlock, decodeSignedHeader, decodeValidatorSet, MAX_VALIDATORS, MAX_CHAIN_ID_LENGTH } from './decode.js';
-export { headerHash, validatorSetHash, validatorAddress, voteSignBytes } from './encoding.js';
-export { parseTime, formatTime } from './time.js';
 export type { LightBlock, SignedHeader, Header, Commit, CommitSig, Validator, ValidatorSet, BlockId } from './types.js';
 export { BlockIdFlag } from './types.js';
 export { LightBlockMalformed, LightVerificationFailed, TrustedHeaderExpired, ConflictingHeaders, ProviderUnavailable } from '../errors.js';

@@ -7,7 +7,7 @@
 import { InvalidArgument, ProofInvalid } from '../errors.js';
 import { toHex } from '../hex.js';
 import { checkMultistoreProof } from '../merkle/multistore.js';
-import type { LightClient } from './client.js';
+import { LightClient } from './client.js';
 
 export interface TrustedRoot {
   /** The root for verifyCheckpoint / restoreCheckpoint: 64 lowercase hex digits. */
@@ -39,6 +39,7 @@ export interface StoreRootProof {
  * proof does not hold).
  */
 export async function trustedRoot(client: LightClient, height: number, store?: StoreRootProof): Promise<TrustedRoot> {
+  if (!(client instanceof LightClient)) throw new InvalidArgument('client must be a LightClient');
   const verified = await client.verifyTo(height);
   const appHash = verified.appHash;
   const base = {
