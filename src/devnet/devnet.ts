@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { createCheckpoint } from '../checkpoint/create.js';
 import { toHex } from '../hex.js';
+import type { ProgressListener } from '../progress.js';
 import { fromMillis, type Nanos } from '../light/time.js';
 import { serveDirectory } from '../net/serve.js';
 import { fsStore } from '../store/fs.js';
@@ -49,6 +50,8 @@ export interface DevnetOptions {
   /** The time of the last height (default: now). */
   now?: number;
   onProgress?: (message: string) => void;
+  /** Progress of creating each checkpoint. */
+  onCreateProgress?: ProgressListener;
 }
 
 export interface Devnet {
@@ -116,7 +119,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   await mkdir(join(site, 'checkpoints'), { recursive: true });
   for (const height of options.checkpointHeights ?? [heights]) {
     say(`creating the checkpoint of height ${height}`);
-    const created = await createCheckpoint(stateAt(options.state, height), { store: fsStore(join(site, 'checkpoints', String(height))), version: height });
+    const created = await createCheckpoint(stateAt(options.state, height), {
+      store: fsStore(join(site, 'checkpoints', String(height))), version: height, onProgress: options.onCreateProgress,
+    });
     if (created.manifest.root !== toHex(roots[height - 1])) throw new Error(`devnet: the checkpoint root of height ${height} is not its app hash`);
     checkpoints.push({ height, root: created.manifest.root, url: '' });
   }

@@ -47,7 +47,9 @@ export const demoCommand: Command = {
     // One origin serves the chain's RPC, its checkpoint and the page (when built).
     const web = await webRoot();
     if (web) await cp(web, site, { recursive: true });
-    const net = await startDevnet({ state: pairs, heights: 100, dir: site, port });
+    const createView = progressView(io, false);
+    const net = await startDevnet({ state: pairs, heights: 100, dir: site, port, onCreateProgress: createView.listener });
+    createView.end();
     const { url } = net;
     try {
       const checkpoint = net.checkpoints[0];
