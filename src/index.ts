@@ -1,7 +1,7 @@
 // lightsnap's public API.
 export { init, initSync, type InitOptions } from './core/load.js';
 export type { BackendKind } from './core/backend.js';
-export { ed25519Verify, ed25519VerifyBatch, type Ed25519Item } from './core/ed25519.js';
+export { ed25519Verify, ed25519VerifyBatch, MAX_ED25519_MESSAGE_BYTES, type Ed25519Item } from './core/ed25519.js';
 export { sha256, sha256Whole, Sha256, sha256Batch, sha256Batch64, sha256BatchPacked, MAX_BATCH_MESSAGES } from './hash/sha256.js';
 export { fastcdc, FastCdcChunker, type CdcChunk, type CdcChunkData } from './chunk/fastcdc.js';
 export { fastcdcStream, type ByteSource } from './chunk/stream.js';

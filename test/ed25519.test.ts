@@ -2,9 +2,10 @@
 // the upstream vectors, seeded random valid and mutated signatures, and batch verification.
 // `npm run fuzz:ed25519` runs the random comparison on 10^5 cases.
 import { describe, expect, it } from 'vitest';
+import { ed25519 as noble } from '@noble/curves/ed25519.js';
 import { createBackendSync, initSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
-import { ed25519Verify, ed25519VerifyBatch, InvalidArgument } from '../src/index.js';
+import { ed25519Verify, ed25519VerifyBatch, InvalidArgument, MAX_ED25519_MESSAGE_BYTES } from '../src/index.js';
 import { fromHex } from './helpers.js';
 import { makeCases, oracle, type Case } from './ed25519-cases.js';
 import zip215 from './vectors/ed25519/zip215.json';
@@ -78,6 +79,15 @@ describe(`ed25519 on ${FUZZ_CASES} seeded random valid and mutated signatures`, 
 describe('ed25519VerifyBatch', () => {
   const valid = random.filter((c) => c.valid);
   const invalid = random.filter((c) => !c.valid);
+  // Signatures of 300 KiB messages, one of them spoilt: a call takes at most 1 MiB of messages.
+  const longMessages: Case[] = Array.from({ length: 6 }, (_, i) => {
+    const secret = new Uint8Array(32).fill(i + 1);
+    const message = new Uint8Array(300 << 10).fill(i);
+    const publicKey = noble.getPublicKey(secret);
+    const signature = noble.sign(message, secret);
+    if (i === 4) message[1000] ^= 1;
+    return { kind: `long #${i}`, publicKey, message, signature, valid: i !== 4 };
+  });
   const batches: Array<[string, Case[]]> = [
     ['empty', []],
     ['one valid', valid.slice(0, 1)],
@@ -89,13 +99,14 @@ describe('ed25519VerifyBatch', () => {
     ['all bad', invalid.slice(0, 40)],
     ['40 with two bad', [...valid.slice(0, 20), invalid[3], ...valid.slice(20, 38), invalid[4]]],
     ['300 valid (more than one core call)', [...valid, ...valid].slice(0, 300)],
+    ['long messages (several core calls by bytes)', longMessages],
   ];
 
   for (const kind of kinds) {
     it(`gives each item the verdict of ed25519Verify on the ${kind} core`, () => {
       initSync({ backend: kind });
       for (const [name, items] of batches) {
-        if (kind === 'js' && items.length > 40) continue;
+        if (kind === 'js' && (items.length > 40 || items === longMessages)) continue;
         const expected = items.map((c) => c.valid);
         expect(expected.length, name).toBe(items.length);
         expect(ed25519VerifyBatch(items), name).toEqual(expected);
@@ -126,5 +137,6 @@ describe('ed25519 arguments', () => {
     expect(() => ed25519VerifyBatch([null as unknown as Case])).toThrow(InvalidArgument);
     expect(() => ed25519VerifyBatch({} as unknown as Case[])).toThrow(InvalidArgument);
     expect(ed25519Verify(new Uint8Array(32).fill(0xff), c.message, new Uint8Array(64).fill(0xff))).toBe(false);
+    expect(() => ed25519Verify(c.publicKey, new Uint8Array(MAX_ED25519_MESSAGE_BYTES + 1), c.signature)).toThrow(/over the limit/);
   });
 });

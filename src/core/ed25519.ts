@@ -9,12 +9,16 @@ export type { Ed25519Item };
 
 /** Most signatures handed to the core in one batch call (bounds its work area, ~3 KiB each). */
 const MAX_CALL_ITEMS = 256;
+/** Most message bytes copied into the core's memory for one batch call. */
+const MAX_CALL_MESSAGE_BYTES = 1 << 20;
+/** Longest message accepted: it is copied whole into the core's memory. */
+export const MAX_ED25519_MESSAGE_BYTES = 64 << 20;
 /** A group this small that fails as a batch is settled one signature at a time. */
 const INDIVIDUAL_BELOW = 8;
 
 function checkItem(publicKey: unknown, message: unknown, signature: unknown, where: string): void {
   assertBytes(publicKey, `${where}publicKey`);
-  assertBytes(message, `${where}message`);
+  assertBytes(message, `${where}message`, MAX_ED25519_MESSAGE_BYTES);
   assertBytes(signature, `${where}signature`);
   if (publicKey.length !== 32) throw new InvalidArgument(`${where}publicKey must be 32 bytes, got ${publicKey.length}`);
   if (signature.length !== 64) throw new InvalidArgument(`${where}signature must be 64 bytes, got ${signature.length}`);
@@ -23,7 +27,8 @@ function checkItem(publicKey: unknown, message: unknown, signature: unknown, whe
 /**
  * Whether `signature` is a valid ed25519 signature of `message` by `publicKey` under ZIP-215:
  * A and R must decode (non-canonical encodings allowed), s < ℓ, and [8][s]B = [8]R + [8][k]A.
- * A bad signature is `false`; only arguments of the wrong type or length throw InvalidArgument.
+ * A bad signature is `false`; only arguments of the wrong type or length (a message over
+ * MAX_ED25519_MESSAGE_BYTES included) throw InvalidArgument.
  */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   checkItem(publicKey, message, signature, '');
@@ -48,8 +53,13 @@ export function ed25519VerifyBatch(items: ReadonlyArray<Ed25519Item>): boolean[]
   const verdicts = new Array<boolean>(items.length).fill(false);
   const one = (i: number) => { verdicts[i] = core.verify(items[i].publicKey, items[i].message, items[i].signature); };
   const together = (from: number, to: number): boolean => {
-    for (let at = from; at < to; at += MAX_CALL_ITEMS) {
-      const end = Math.min(to, at + MAX_CALL_ITEMS);
+    for (let at = from, end = from; at < to; at = end) {
+      // Up to MAX_CALL_ITEMS signatures whose messages fit MAX_CALL_MESSAGE_BYTES (at least one).
+      let bytes = items[at].message.length;
+      end = at + 1;
+      while (end < to && end - at < MAX_CALL_ITEMS && bytes + items[end].message.length <= MAX_CALL_MESSAGE_BYTES) {
+        bytes += items[end++].message.length;
+      }
       const coeffs = crypto.getRandomValues(new Uint8Array(16 * (end - at)));
       if (!core.verifyBatch(items.slice(at, end), coeffs)) return false;
     }
