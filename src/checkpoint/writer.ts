@@ -17,6 +17,8 @@ import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
 import { encodeLeafHashes, leafHashesPath } from './leaf-hashes.js';
 
+const PROOF_BATCH = 64;
+
 /** A leaf on its way into a chunk: new (key and value given) or a leaf of an existing chunk file. */
 export interface StreamLeaf extends Leaf {
   /** key length + value length. */
@@ -135,12 +137,20 @@ export async function writeChunks(leaves: AsyncIterable<StreamLeaf> | Iterable<S
 
   const { root, chunks: ranges } = builder.finish();
   const chunks: ChunkEntry[] = [];
+  // Proof files go in batches: a store writes (and syncs) a batch's entries in parallel, where
+  // one at a time a checkpoint of hundreds of chunks waits for hundreds of fsyncs in a row.
+  let batch: Array<[string, Uint8Array]> = [];
   for (const [i, file] of files.entries()) {
     const { lo, hi, proof } = ranges[i];
     const proofDigest = toHex(backend().sha256(proof));
-    await put([[`proofs/${proofDigest}`, proof]]);
+    batch.push([`proofs/${proofDigest}`, proof]);
+    if (batch.length === PROOF_BATCH) {
+      await put(batch);
+      batch = [];
+    }
     chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
   }
+  if (batch.length > 0) await put(batch);
   const manifest: Manifest = {
     format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version: opts.version, root: toHex(root), leaves: builder.count,
     chunking, chunks,
