@@ -83,35 +83,37 @@ async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promi
 }
 
 /**
- * The leaves of `manifest`'s state with `changes` applied, in key-hash order. A chunk no change
- * falls in is read from its leaf-hash index (never its file); a change equal to the leaf it
- * replaces keeps the leaf's reference, so its chunk can still be reused.
+ * The leaves of `manifest`'s state with `changes` applied, in key-hash order, one batch per old
+ * chunk. A chunk no change falls in is read from its leaf-hash index (never its file); a change
+ * equal to the leaf it replaces keeps the leaf's reference, so its chunk can still be reused.
  */
-async function* mergedLeaves(store: Store, manifest: Manifest, changes: SortedChange[], readOnly: boolean): AsyncGenerator<StreamLeaf> {
+async function* mergedLeaves(store: Store, manifest: Manifest, changes: SortedChange[], readOnly: boolean): AsyncGenerator<StreamLeaf[]> {
   let c = 0;
   const newLeaf = (ch: SortedChange): StreamLeaf => ({ keyHash: ch.keyHash, valueHash: ch.valueHash, key: ch.key, value: ch.value!, size: ch.key.length + ch.value!.length });
   for (const [k, entry] of manifest.chunks.entries()) {
     const hi = fromHex(entry.hi);
     const old = await loadLeafHashes(store, entry, k, readOnly);
+    const out: StreamLeaf[] = [];
+    const kept = (i: number): StreamLeaf => ({ keyHash: old[i].keyHash, valueHash: old[i].valueHash, size: old[i].size, from: { chunk: k, index: i } });
     let i = 0;
     while (i < old.length || (c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0)) {
       const ch = c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0 ? changes[c] : undefined;
       const order = !ch ? 1 : i >= old.length ? -1 : compareBytes(ch.keyHash, old[i].keyHash);
       if (order > 0) {
-        yield { ...old[i], from: { chunk: k, index: i } };
-        i++;
+        out.push(kept(i++));
         continue;
       }
       c++;
       if (order === 0) {
         const unchanged = ch!.value && equalBytes(ch!.valueHash, old[i].valueHash) && ch!.key.length + ch!.value.length === old[i].size;
-        if (unchanged) yield { ...old[i], from: { chunk: k, index: i } };
-        else if (ch!.value) yield newLeaf(ch!);
+        if (unchanged) out.push(kept(i));
+        else if (ch!.value) out.push(newLeaf(ch!));
         i++;
       } else if (ch!.value) {
-        yield newLeaf(ch!);
+        out.push(newLeaf(ch!));
       }
     }
+    yield out;
   }
 }
 

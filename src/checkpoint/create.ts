@@ -96,8 +96,17 @@ async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<Hash
   return { manifest, manifestBytes, id };
 }
 
-async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>): AsyncGenerator<StreamLeaf> {
-  for await (const l of leaves) yield { ...l, size: l.key.length + l.value.length };
+/** The leaves with their sizes, in batches of HASH_BATCH. */
+async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>): AsyncGenerator<StreamLeaf[]> {
+  let batch: StreamLeaf[] = [];
+  for await (const l of leaves) {
+    batch.push({ ...l, size: l.key.length + l.value.length });
+    if (batch.length === HASH_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  yield batch;
 }
 
 /**

@@ -59,10 +59,10 @@ export interface WrittenCheckpoint {
 }
 
 /**
- * Cuts `leaves` (strictly increasing key hash) into chunks and writes the chunk and proof files.
+ * Cuts the leaves of `batches` (strictly increasing key hash) into chunks and writes the chunk and proof files.
  * The manifest is returned, not written: the caller decides when the checkpoint switches.
  */
-export async function writeChunks(leaves: AsyncIterable<StreamLeaf> | Iterable<StreamLeaf>,
+export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
   opts: WriteOptions): Promise<WrittenCheckpoint> {
   const { store, existing, chunking } = opts;
   const splitter = new LeafSplitter(chunking);
@@ -123,15 +123,18 @@ export async function writeChunks(leaves: AsyncIterable<StreamLeaf> | Iterable<S
 
   // A boundary after a leaf is acted on when the next leaf arrives, so the last chunk always
   // reaches the end of the key space.
+  // Leaves come in batches (an await per leaf costs more than the leaf's own work).
   let boundary = false;
-  for await (const leaf of leaves) {
-    if (boundary || splitter.endsBefore(leaf.size)) {
-      await endChunk(false);
-      splitter.reset();
+  for await (const batch of batches) {
+    for (const leaf of batch) {
+      if (boundary || splitter.endsBefore(leaf.size)) {
+        await endChunk(false);
+        splitter.reset();
+      }
+      current.push(leaf);
+      builder.add(leaf.keyHash, leaf.valueHash);
+      boundary = splitter.add(leaf.size, leaf.keyHash);
     }
-    current.push(leaf);
-    builder.add(leaf.keyHash, leaf.valueHash);
-    boundary = splitter.add(leaf.size, leaf.keyHash);
   }
   await endChunk(true);
 
