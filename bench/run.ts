@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ed25519: () => import('./ed25519.js'),
   stream: () => import('./stream.js'),
   light: () => import('./light.js'),
+  migrate: () => import('./migrate.js'),
 };
 
 const wanted = process.argv.slice(2);

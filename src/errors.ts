@@ -366,6 +366,35 @@ export class HomeBusy extends LightsnapError {
   }
 }
 
+// ---- migrations -------------------------------------------------------------------------------
+// A migration is a run of heights (a genesis, then one changeset per height), so its errors are
+// located as changeset errors are: by height, piece and source.
+
+/** No migration is declared in this place (Kwil's ErrNoActiveMigration). */
+export class NoActiveMigration extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('NoActiveMigration', detail, ctx); }
+}
+/** A genesis chunk or changeset piece index past the last one (Kwil's ErrNoMoreChunksToRead). */
+export class NoMoreChunksToRead extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('NoMoreChunksToRead', detail, ctx); }
+}
+/** migration.json or a declaration is malformed, out of bounds, of an unknown version, or inconsistent. */
+export class MigrationInvalid extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('MigrationInvalid', detail, ctx); }
+}
+/** A different migration than the one recorded or followed here (another id or genesis). */
+export class MigrationMismatch extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('MigrationMismatch', detail, ctx); }
+}
+/** A height notified out of order, or notified again with other changes. */
+export class HeightOutOfOrder extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('HeightOutOfOrder', detail, ctx); }
+}
+/** The source recorded nothing new before the stated deadline. */
+export class MigrationStalled extends ChangesetError {
+  constructor(detail: string, ctx?: ChangesetContext) { super('MigrationStalled', detail, ctx); }
+}
+
 // ---- the registry ----------------------------------------------------------------------------
 
 type ErrorClass = abstract new (...args: never[]) => LightsnapError;
@@ -415,6 +444,12 @@ export const ERRORS: Readonly<Record<string, { readonly cls: ErrorClass; readonl
   UpgradeAborted: { cls: UpgradeAborted, exit: EXIT.failure },
   ProcessGaveUp: { cls: ProcessGaveUp, exit: EXIT.supervised },
   HomeBusy: { cls: HomeBusy, exit: EXIT.input },
+  NoActiveMigration: { cls: NoActiveMigration, exit: EXIT.notFound },
+  NoMoreChunksToRead: { cls: NoMoreChunksToRead, exit: EXIT.notFound },
+  MigrationInvalid: { cls: MigrationInvalid, exit: EXIT.verification },
+  MigrationMismatch: { cls: MigrationMismatch, exit: EXIT.verification },
+  HeightOutOfOrder: { cls: HeightOutOfOrder, exit: EXIT.input },
+  MigrationStalled: { cls: MigrationStalled, exit: EXIT.network },
 };
 
 /** The registered class of an error name, or undefined for one this version does not know. */

@@ -38,7 +38,8 @@ export {
   RootMismatch, RestoreAlreadyInProgress, NoRestoreInProgress, ChunkAlreadyRestored, SourceUnavailable, KeyNotFound,
   StorageFailed, ChangesetError, ChangesetInvalid, ChangesetNotFound, ChangesetPieceNotFound, ChangesetPieceCorrupted,
   ChangeTooLarge, PrevRootMismatch, ChangesetRootMismatch, EXIT, ERRORS, exitStatusOf, type ErrorContext, type ExitStatus,
-  type ChangesetContext, UnsupportedFormatVersion,
+  type ChangesetContext, UnsupportedFormatVersion, NoActiveMigration, NoMoreChunksToRead, MigrationInvalid,
+  MigrationMismatch, HeightOutOfOrder, MigrationStalled,
 } from './errors.js';
 export {
   parseManifest, encodeManifest, validateManifest, MAX_MANIFEST_BYTES, MAX_CHUNKS, MANIFEST_FORMAT_VERSION, READABLE_FORMAT_VERSIONS,
@@ -76,3 +77,15 @@ export {
   type ChangesetToApply, type ApplyOptions, type ApplyResult, type HeightApplied, type AppendOptions,
 } from './checkpoint/apply.js';
 export type { WrittenCheckpoint } from './checkpoint/writer.js';
+// Long-running migrations (docs/FORMAT.md, "Migration"): the old side records, the new side follows.
+export { Migrator, type MigratorOptions, type NoMigration } from './migrate/migrator.js';
+export {
+  MigrationManager, CURRENT_FILE, type MigrationManagerOptions, type MigrationEvent, type CurrentPointer,
+} from './migrate/manager.js';
+export {
+  encodeDeclaration, decodeDeclaration, declarationId, endHeight, type MigrationDeclaration,
+} from './migrate/declaration.js';
+export {
+  parseMigration, encodeMigration, type MigrationMetadata, type MigrationStatus, type GenesisInfo,
+} from './migrate/metadata.js';
+export { prefixedStore } from './store/prefixed.js';

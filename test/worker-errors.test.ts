@@ -102,6 +102,12 @@ describe('errors crossing threads', () => {
     UpgradeAborted: () => new errors.UpgradeAborted('pre-upgrade hook aborted the upgrade to v2 (exit 30)'),
     ProcessGaveUp: () => new errors.ProcessGaveUp('process core exited again after 3 restarts'),
     HomeBusy: () => new errors.HomeBusy('a supervisor (pid 12) is already running'),
+    NoActiveMigration: () => new errors.NoActiveMigration('no migration.json', { source: 'm' }),
+    NoMoreChunksToRead: () => new errors.NoMoreChunksToRead('3 pieces', { height: 12, piece: 3 }),
+    MigrationInvalid: () => new errors.MigrationInvalid('migration.json: bad status'),
+    MigrationMismatch: () => new errors.MigrationMismatch('another migration', { source: 'm' }),
+    HeightOutOfOrder: () => new errors.HeightOutOfOrder('notified out of order', { height: 14 }),
+    MigrationStalled: () => new errors.MigrationStalled('nothing new for 60 s'),
   };
 
   it('has a sample for every registered error, and every sample is registered under its name', () => {

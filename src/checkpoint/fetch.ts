@@ -3,7 +3,7 @@
 // chunks with proofs) and stream checkpoints (stream.json, chunks) both fetch through it.
 import type { Source } from '../net/source.js';
 import { parseManifest, MANIFEST_FILE, MAX_MANIFEST_BYTES, type ChunkEntry, type Manifest } from '../format/manifest.js';
-import { CheckpointError, RootMismatch, SourceUnavailable } from '../errors.js';
+import { CheckpointError, LightsnapError, RootMismatch, SourceUnavailable } from '../errors.js';
 
 export interface FetchedManifest {
   manifest: Manifest;
@@ -12,7 +12,7 @@ export interface FetchedManifest {
 }
 
 /** Failure of one source for one chunk; the caller reports it as progress. */
-export type BadSourceListener = (err: CheckpointError, source: Source) => void;
+export type BadSourceListener = (err: LightsnapError, source: Source) => void;
 
 /** Errors that condemn what one source delivered, not the whole operation: try another source. */
 const CHUNK_FAULTS: ReadonlySet<string> = new Set(['ChunkNotFound', 'ChunkCorrupted', 'ChunkProofVerificationFailed', 'SourceUnavailable']);
@@ -69,7 +69,7 @@ export async function fromAnySource<T>(sources: readonly Source[],
   const queue = tryOrder(sources, opts.first ?? 0);
   const running = new Map<Source, { settled: Promise<Settled<T>>; stop: AbortController }>();
   const launched: Source[] = [];
-  let first: CheckpointError | undefined;
+  let first: LightsnapError | undefined;
 
   const launch = () => {
     const source = queue.shift();
@@ -84,8 +84,9 @@ export async function fromAnySource<T>(sources: readonly Source[],
   };
   /** A source's failure: reported and remembered if it is the source's fault, thrown otherwise. */
   const fault = (err: unknown, source: Source) => {
-    if (opts.signal?.aborted || !(err instanceof CheckpointError) || (faults !== 'any' && !faults.has(err.code))) throw err;
-    const tagged = err.at({ chunk: opts.chunk, source: source.name });
+    if (opts.signal?.aborted || !(err instanceof LightsnapError) || (faults !== 'any' && !faults.has(err.code))) throw err;
+    // Checkpoint errors learn their chunk and source here; others (changesets) name them already.
+    const tagged = err instanceof CheckpointError ? err.at({ chunk: opts.chunk, source: source.name }) : err;
     opts.onBad?.(tagged, source);
     first ??= tagged;
   };

@@ -8,7 +8,7 @@ import type { TransferProgressEvent } from '../progress.js';
 import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { Restorer, assertRoot } from './restorer.js';
-import type { CheckpointError } from '../errors.js';
+import type { LightsnapError } from '../errors.js';
 import { assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
 import { assertSources } from '../net/source.js';
@@ -79,7 +79,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
     signal?.throwIfAborted();
     const entry = manifest.chunks[index];
     emit({ chunk: index, state: 'fetching' });
-    const onBad = (err: CheckpointError, source: Source) => {
+    const onBad = (err: LightsnapError, source: Source) => {
       result.badSources.push({ chunk: index, source: source.name, code: err.code, message: err.message });
       emit({ chunk: index, state: 'bad', source: source.name, error: { code: err.code, message: err.message } });
     };

@@ -27,7 +27,8 @@ const MANIFESTS: ReadonlySet<string> = new Set([MANIFEST_FILE, STREAM_MANIFEST])
 
 /** The error for a file a source does not have: a manifest means no checkpoint, anything else a missing chunk. */
 export function notFound(path: string, message: string, source: string): CheckpointError {
-  const NotFound = MANIFESTS.has(path) ? CheckpointNotFound : ChunkNotFound;
+  // By the file name: a checkpoint under a prefix (a migration's genesis/) is still a checkpoint.
+  const NotFound = MANIFESTS.has(path.slice(path.lastIndexOf('/') + 1)) ? CheckpointNotFound : ChunkNotFound;
   return new NotFound(message, { source });
 }
 

@@ -15,6 +15,7 @@ import { visorCommand } from './visor.js';
 import { appendCommand } from './append.js';
 import { devnetCommand } from './devnet.js';
 import { lightCommand } from './light.js';
+import { migrateCommand } from './migrate.js';
 
 export const commands: Record<string, Command> = {
   sha256: sha256Command,
@@ -33,4 +34,5 @@ export const commands: Record<string, Command> = {
   append: appendCommand,
   devnet: devnetCommand,
   light: lightCommand,
+  migrate: migrateCommand,
 };

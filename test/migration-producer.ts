@@ -1,0 +1,20 @@
+// The old side as its own process, for the end-to-end tests: declares a migration in DIR,
+// writes the genesis at the start height, then records one height of random changes every
+// INTERVAL ms until the end height (the same plan the test recomputes for its reference).
+// usage: node --import tsx test/migration-producer.ts DIR START DURATION INTERVAL_MS KEYS PER_HEIGHT SEED
+import { fsStore } from '../src/store/fs.js';
+import { Migrator } from '../src/migrate/migrator.js';
+import { migrationPlan } from './migration-fixtures.js';
+
+const [dir, start, duration, interval, keys, perHeight, seed] = process.argv.slice(2);
+const startHeight = Number(start);
+const plan = migrationPlan(Number(keys), Number(duration), Number(perHeight), Number(seed));
+const migrator = new Migrator(fsStore(dir), { chunking: { maxChunkBytes: 4096, minChunkBytes: 512, avgChunkBytes: 1024 } });
+await migrator.declare({ startHeight, duration: Number(duration), timestamp: `seed ${seed}` });
+await migrator.notifyHeight(startHeight, [], { pairs: plan.genesis });
+process.stdout.write(`height ${startHeight}\n`);
+for (let i = 0; i < plan.heights.length; i++) {
+  await new Promise((resolve) => setTimeout(resolve, Number(interval)));
+  await migrator.notifyHeight(startHeight + 1 + i, plan.heights[i]);
+  process.stdout.write(`height ${startHeight + 1 + i}\n`);
+}
