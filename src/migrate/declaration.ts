@@ -7,6 +7,7 @@
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { MigrationInvalid } from '../errors.js';
+import { assertBytes } from '../assert.js';
 
 export const DECLARATION_VERSION = 1;
 /** Longest timestamp accepted (bytes of UTF-8). */
@@ -25,7 +26,8 @@ const utf8 = new TextEncoder();
 
 /** The last height the migration records: start + duration. */
 export function endHeight(d: MigrationDeclaration): number {
-  return d.startHeight + d.duration;
+  const { startHeight, duration } = validateDeclaration(d);
+  return startHeight + duration;
 }
 
 /** Checks a declaration's fields and bounds; throws MigrationInvalid naming the field. */
@@ -63,6 +65,7 @@ export function encodeDeclaration(declaration: MigrationDeclaration): Uint8Array
 }
 
 export function decodeDeclaration(bytes: Uint8Array): MigrationDeclaration {
+  assertBytes(bytes, 'bytes');
   if (bytes.length < 22) throw new MigrationInvalid(`a declaration is at least 22 bytes, got ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(0, true);

@@ -2,6 +2,7 @@
 // follower polls it, so it is small, canonical (re-encoded and compared, as the manifest) and
 // checked field by field; its statuses are Kwil's.
 import { MigrationInvalid } from '../errors.js';
+import { assertBytes } from '../assert.js';
 import { declarationId, endHeight, validateDeclaration, type MigrationDeclaration } from './declaration.js';
 
 export const MIGRATION_FORMAT = 'lightsnap/migration';
@@ -41,6 +42,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The canonical bytes: fixed key order, no whitespace, a final newline. */
 export function encodeMigration(m: MigrationMetadata): Uint8Array {
+  validateMigration(m);
   const canonical = {
     format: m.format, formatVersion: m.formatVersion, id: m.id,
     declaration: { startHeight: m.declaration.startHeight, duration: m.declaration.duration, timestamp: m.declaration.timestamp },
@@ -101,6 +103,7 @@ export function validateMigration(value: unknown): MigrationMetadata {
 
 /** Parses migration.json bytes; they must be exactly the canonical encoding. */
 export function parseMigration(bytes: Uint8Array): MigrationMetadata {
+  assertBytes(bytes, 'bytes');
   if (bytes.length > MAX_MIGRATION_BYTES) fail(`${bytes.length} bytes is over the limit of ${MAX_MIGRATION_BYTES}`);
   let value: unknown;
   try {
