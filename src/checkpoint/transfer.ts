@@ -39,7 +39,7 @@ export interface TransferResult {
   badSources: Array<{ chunk: number; source: string; code: string; message: string }>;
 }
 
-/** Runs `work` over `items` with at most `limit` running at once; stops at the first failure. */
+/** Runs `work` over `items` with at most `limit` running at once; starts nothing new after the first failure. */
 async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, slot: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failed = false;
@@ -54,7 +54,11 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, i) => lane(i)));
+  // Every lane settles before the first failure is thrown: a store write still in flight must
+  // finish (or clean up after itself) before the caller goes on, e.g. to report or to exit.
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, i) => lane(i)));
+  const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 async function transfer(opts: TransferOptions, restorer: Restorer | undefined): Promise<TransferResult> {
