@@ -30,6 +30,9 @@ import { randomLeaves } from './jmt-fixtures.js';
 import { refProof, refSubtree, type RefLeaf } from './jmt-reference.js';
 import { specOf, uncheckedRange, upstreamVectors } from './ics23-vectors.js';
 import { samplePairs } from './checkpoint-fixtures.js';
+import { parseConfig, parseRunConfig } from '../src/upgrade/config.js';
+import { parseCometHeight, parseUpgradeInfo, parseVisorStatus } from '../src/upgrade/sources.js';
+import { parseAnswer } from '../src/upgrade/http.js';
 import { chain, timeOf, validators } from './light-chain.js';
 import { nobleVerifier } from './light-oracle.js';
 
@@ -136,6 +139,17 @@ function canonicalJsonTarget<T>(name: string, valid: () => Promise<Uint8Array>, 
         if (ok && !same(encode(parsed!), input)) throw new FuzzFailure(`${name}: accepted bytes that are not the canonical encoding`);
         return ok;
       };
+    },
+  };
+}
+
+/** A JSON text the upgrade supervisor reads (its config files, a node's answers): parsed or refused with a LightsnapError. */
+function jsonTextTarget(name: string, doc: Json, parse: (text: string) => unknown): FuzzTarget {
+  const bytes = toJsonBytes(doc);
+  return {
+    name, boundMs: 1000,
+    async setup() {
+      return (r) => accepts(() => parse(new TextDecoder().decode(mutatedJsonBytes(r, doc, bytes))));
     },
   };
 }
@@ -304,6 +318,20 @@ export const targets: FuzzTarget[] = [
       };
     },
   },
+  jsonTextTarget('visor-config', {
+    maxNumberOfRestarts: 3, restartsDelaySeconds: 5, upgradeFolders: { 'v0.74.1': 'core-74' }, statusUrl: 'http://127.0.0.1:3007/status',
+    plan: [{ release: 'v2', height: 100, checkpoint: { maxChunkBytes: 4096, formatVersion: 1 } }, { release: 'v3', height: 200 }],
+    autoInstall: { enabled: true, urlTemplate: 'https://r.example/{release}/{file}', files: ['run-config.json', 'bin/node'], checksums: { v2: { 'bin/node': 'ab'.repeat(32) } } },
+    backup: { dataFolder: 'data' }, preUpgrade: { path: 'hook', args: ['pre-upgrade'], maxRetries: 2 },
+  }, (t) => parseConfig(t)),
+  jsonTextTarget('visor-run-config', {
+    name: 'v2', processes: [{ name: 'core', binary: { path: 'vega', args: ['node', '--home', '/x'] }, env: { A: '1' }, cwd: 'data' }],
+  }, (t) => parseRunConfig(t, 'run-config.json')),
+  jsonTextTarget('visor-status-answer', { acceptedReleaseInfo: { vegaReleaseTag: 'v0.74.1', upgradeBlockHeight: 12345 }, readyToUpgrade: true },
+    (t) => parseVisorStatus(parseAnswer(t, 's'), 's')),
+  jsonTextTarget('upgrade-info', { name: 'v7', height: 7000, info: '{"binaries":{}}' }, (t) => parseUpgradeInfo(t, 'upgrade-info.json')),
+  jsonTextTarget('comet-status', { jsonrpc: '2.0', id: -1, result: { sync_info: { latest_block_height: '42' } } },
+    (t) => parseCometHeight(parseAnswer(t, 'u'), 'u')),
 ];
 
 function fixedLength(b: Uint8Array, n: number): Uint8Array {

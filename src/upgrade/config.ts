@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { VisorConfigInvalid } from '../errors.js';
 import { MANIFEST_FORMAT_VERSION } from '../format/manifest.js';
+import { preview } from '../format/json-fields.js';
 import type { CheckpointSettings } from '../checkpoint/settings.js';
 
 /** A release tag or folder name: one path segment, so no answer can point outside HOME. */
@@ -139,14 +140,14 @@ class Fields {
 
   number(v: unknown, field: string, min: number, max: number, integer = false): number {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isSafeInteger(v))) {
-      this.fail(field, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}`);
+      this.fail(field, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${preview(v)}`);
     }
     return v;
   }
 
   string(v: unknown, field: string, pattern?: RegExp): string {
     if (typeof v !== 'string' || v.length === 0 || v.length > MAX_STRING || (pattern && !pattern.test(v))) {
-      this.fail(field, `must be ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${JSON.stringify(v)?.slice(0, 80)}`);
+      this.fail(field, `must be ${pattern ? `a string matching ${pattern}` : 'a non-empty string'}, got ${preview(v)}`);
     }
     return v;
   }
@@ -162,7 +163,7 @@ class Fields {
     try {
       u = new URL(s.replaceAll('{release}', 'r').replaceAll('{file}', 'f'));
     } catch {
-      this.fail(field, `is not a URL: ${JSON.stringify(s)}`);
+      this.fail(field, `is not a URL: ${preview(s)}`);
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') this.fail(field, 'must be an http: or https: URL');
     return s;

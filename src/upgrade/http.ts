@@ -5,6 +5,15 @@ import { pieces } from '../chunk/stream.js';
 /** Largest answer read from a status or height URL, or upgrade-info.json. */
 export const MAX_ANSWER_BYTES = 64 << 10;
 
+/** The JSON value of an answer's text; UpgradeSourceFailed when it is not JSON. */
+export function parseAnswer(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UpgradeSourceFailed(`${where} did not answer JSON`);
+  }
+}
+
 /** GETs `url` and parses its JSON body, reading at most MAX_ANSWER_BYTES within `timeoutMs`. */
 export async function fetchJson(url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -25,11 +34,7 @@ export async function fetchJson(url: string, timeoutMs: number, signal?: AbortSi
     } finally {
       await res.body.cancel().catch(() => undefined); // what is left unread, when the bound was hit
     }
-    try {
-      return JSON.parse(Buffer.concat(parts).toString('utf8'));
-    } catch {
-      throw new UpgradeSourceFailed(`${url} did not answer JSON`);
-    }
+    return parseAnswer(Buffer.concat(parts).toString('utf8'), url);
   } catch (err) {
     if (err instanceof UpgradeSourceFailed) throw err;
     throw new UpgradeSourceFailed(`${url}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message}`, { cause: err });

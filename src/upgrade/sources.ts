@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { VisorConfig } from './config.js';
 import { isSegment, readSmallFile } from './config.js';
 import { UpgradeSourceFailed, VisorConfigInvalid } from '../errors.js';
-import { MAX_ANSWER_BYTES } from './http.js';
+import { MAX_ANSWER_BYTES, parseAnswer } from './http.js';
+import { preview } from '../format/json-fields.js';
 import type { KnownUpgrade } from './state.js';
 import { fetchJson } from './http.js';
 
@@ -27,14 +28,14 @@ function field(o: unknown, path: string[], where: string): unknown {
 function height(v: unknown, what: string, where: string): number {
   const n = typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new UpgradeSourceFailed(`${where}: ${what} is not a block height: ${JSON.stringify(v)?.slice(0, 40)}`);
+    throw new UpgradeSourceFailed(`${where}: ${what} is not a block height: ${preview(v)}`);
   }
   return n;
 }
 
 function release(v: unknown, what: string, where: string): string {
   if (typeof v !== 'string' || !isSegment(v)) {
-    throw new UpgradeSourceFailed(`${where}: ${what} is not a release name (letters, digits, . _ + -): ${JSON.stringify(v)?.slice(0, 40)}`);
+    throw new UpgradeSourceFailed(`${where}: ${what} is not a release name (letters, digits, . _ + -): ${preview(v)}`);
   }
   return v;
 }
@@ -56,12 +57,7 @@ export function parseVisorStatus(answer: unknown, where: string): KnownUpgrade |
 
 /** cosmovisor's upgrade-info.json `{ name, height, info }`, written by the node when it halts at the height. */
 export function parseUpgradeInfo(text: string, where: string): KnownUpgrade {
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    throw new UpgradeSourceFailed(`${where} is not JSON`);
-  }
+  const o = parseAnswer(text, where);
   const info = field(o, ['info'], where);
   if (info !== undefined && typeof info !== 'string') throw new UpgradeSourceFailed(`${where}: info is not a string`);
   return {
