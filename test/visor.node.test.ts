@@ -2,6 +2,7 @@
 // 127.0.0.1. Delays are configured short (FAST), never slept through in full.
 import { describe, expect, it, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { initHome, switchCurrent } from '../src/upgrade/home.js';
 import { HomeState } from '../src/upgrade/state.js';
 import { ProcessGaveUp } from '../src/errors.js';
 import {
-  FAKE_HOOK, json, makeHome, readLog, runConfig, serve, startSupervisor, waitFor, type Running, type TestServer,
+  FAKE_HOOK, FAKE_NODE, json, makeHome, readLog, runConfig, serve, startSupervisor, waitFor, type Running, type TestServer,
 } from './visor-helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -330,6 +331,18 @@ describe('visor run: the pre-upgrade hook (cosmovisor exit codes)', () => {
 });
 
 describe('visor home sharing', () => {
+  it('stops a process started for the home that no status recorded (supervisor killed between spawn and record)', async () => {
+    const { home, log } = await makeHome({}, { genesis: [[]] });
+    const stray = spawn(process.execPath, [FAKE_NODE], { detached: true, stdio: 'ignore', env: { ...process.env, VISOR_HOME: home, VISOR_VERSION: 'old', FAKE_LOG: log } });
+    cleanups.push(async () => { try { process.kill(-stray.pid!, 'SIGKILL'); } catch { /* gone */ } });
+    const old = await waitFor(async () => (await starts(log, 'old')).at(0), 'the stray process');
+    const r = track(startSupervisor(home));
+    await waitFor(async () => (await starts(log, 'genesis')).length === 1, 'genesis start');
+    expect(isAlive(old.pid, old.start)).toBe(false);
+    expect(r.events.some((e) => e.type === 'orphan' && String(e.message).includes(String(old.pid)))).toBe(true);
+    expect((await readLog(log)).some((e) => e.event === 'overlap')).toBe(false);
+  });
+
   it('two supervisors on one home: the second is refused', async () => {
     const { home, log } = await makeHome({}, { genesis: [[]] });
     track(startSupervisor(home));

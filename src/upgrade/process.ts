@@ -2,7 +2,7 @@
 // whatever it started too (a wrapper's child, a shell's pipeline), and a supervisor that was
 // killed can still stop the whole group later from its recorded pid.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ProcessSpec } from './config.js';
@@ -156,4 +156,48 @@ export async function stopOrphan(pid: number, started: string | null, timeoutMs:
   while (alive() && timers.now() < deadline) await timers.sleep(20);
   signalGroup(pid, 'SIGKILL');
   for (let i = 0; i < 500 && alive(); i++) await timers.sleep(10);
+}
+
+/**
+ * Processes whose environment says they were started for `home` (VISOR_HOME, set for every
+ * process and hook, inherited by what they start): a supervisor killed between starting a
+ * process and recording its pid leaves one no status names. Empty without /proc.
+ */
+export function processesOfHome(home: string): ProcessIdOf[] {
+  const marker = `VISOR_HOME=${home}\0`;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  const found: ProcessIdOf[] = [];
+  for (const name of pids) {
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      if (env.startsWith(marker) || env.includes(`\0${marker}`)) found.push({ pid, started: startTime(pid) });
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found.filter((p) => isAlive(p.pid, p.started));
+}
+
+interface ProcessIdOf { pid: number; started: string | null }
+
+/** Stops processes that are not our children (each, and its group): SIGTERM, SIGKILL after the timeout. */
+export async function stopStragglers(procs: ProcessIdOf[], timeoutMs: number, timers: Timers): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    for (const p of procs) {
+      if (!isAlive(p.pid, p.started)) continue;
+      signalGroup(p.pid, sig);
+      try { process.kill(p.pid, sig); } catch { /* gone */ }
+    }
+  };
+  const anyAlive = () => procs.some((p) => isAlive(p.pid, p.started));
+  signal('SIGTERM');
+  const deadline = timers.now() + timeoutMs;
+  while (anyAlive() && timers.now() < deadline) await timers.sleep(20);
+  signal('SIGKILL');
+  for (let i = 0; i < 500 && anyAlive(); i++) await timers.sleep(10);
 }

@@ -5,14 +5,14 @@
 // finishes the switch exactly once, and stops the processes its predecessor left first, so two
 // versions never run at once.
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { VisorConfig } from './config.js';
 import { HomeBusy, UpgradeAborted, UpgradeSourceFailed, VisorConfigInvalid, ArtifactRefused } from '../errors.js';
 import {
   CONFIG_FILE, currentFolder, folderFor, loadConfig, loadRunConfig, switchCurrent, upgradeIsDone,
 } from './home.js';
 import { installRelease } from './artifacts.js';
-import { isAlive, startTime, stopOrphan, type ChildOutput } from './process.js';
+import { isAlive, processesOfHome, startTime, stopOrphan, stopStragglers, type ChildOutput } from './process.js';
 import { detectUpgrade } from './sources.js';
 import { HomeState, STEPS, type Journal, type ProcessId, type KnownUpgrade, type Step, type UpgradeRecord } from './state.js';
 import { backUp, runHook } from './steps.js';
@@ -55,7 +55,11 @@ export class Supervisor implements RunHost {
   private statusWrites: Promise<void> = Promise.resolve();
   private lastPollError = '';
 
-  constructor(readonly home: string, private readonly opts: SupervisorOptions = {}) {
+  readonly home: string;
+
+  constructor(home: string, private readonly opts: SupervisorOptions = {}) {
+    // Absolute: it is also the VISOR_HOME marker by which left-over processes are found.
+    this.home = resolve(home);
     this.timers = opts.timers ?? realTimers;
     this.out = opts.out ?? { stdout: process.stdout, stderr: process.stderr };
     this.state = new HomeState(home);
@@ -118,7 +122,7 @@ export class Supervisor implements RunHost {
   /** Refuses a home another live supervisor runs; stops what a killed one left running. */
   private async claimHome(): Promise<void> {
     const prev = await this.state.readStatus().catch(() => undefined);
-    if (!prev) return;
+    if (!prev) return this.stopUnrecorded();
     if (prev.running && prev.supervisorPid !== process.pid && isAlive(prev.supervisorPid, prev.supervisorStarted ?? null)) {
       throw new HomeBusy(`a supervisor (pid ${prev.supervisorPid}) is already running on ${this.home}`);
     }
@@ -129,6 +133,15 @@ export class Supervisor implements RunHost {
       this.emit('orphan', `stopping pid ${pid}, left running by a supervisor that did not stop cleanly`, { pid });
       await stopOrphan(pid, started ?? null, this.cfg.stopSignalTimeoutSeconds * 1000, this.timers);
     }
+    await this.stopUnrecorded();
+  }
+
+  /** Stops processes started for this home that no status recorded (killed between spawn and record). */
+  private async stopUnrecorded(): Promise<void> {
+    const stray = processesOfHome(this.home);
+    if (!stray.length) return;
+    this.emit('orphan', `stopping pids ${stray.map((p) => p.pid).join(', ')}, started for this home by a supervisor that was killed`, { pids: stray.map((p) => p.pid) });
+    await stopStragglers(stray, this.cfg.stopSignalTimeoutSeconds * 1000, this.timers);
   }
 
   /** Polls the sources until an upgrade is due, a process gave up, the sources failed, or shutdown. */
