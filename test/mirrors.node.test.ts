@@ -43,9 +43,11 @@ describe('a stalled mirror', () => {
     expect(r.fetched).toBe(manifest.chunks.length);
     const view = await openCheckpoint(store);
     for (const p of pairs.slice(0, 50)) expect(hex(await view.get(p.key))).toBe(hex(p.value!));
-    // The manifest, and at most the first wave of chunk requests (chunk + proof per lane).
-    expect(stall.requests.length).toBeLessThanOrEqual(1 + 2 * 4);
+    // Asked first for every other chunk (the lanes rotate), it would get about one request per
+    // chunk; once overtaken it is asked last, so it gets the first wave and, under load, the
+    // odd hedge when the good mirror is slow too.
     expect(stall.requests.length).toBeGreaterThan(0);
+    expect(stall.requests.length).toBeLessThan(manifest.chunks.length / 2);
   });
 
   it('still lets a slow but working mirror deliver when it is the only one', async () => {
