@@ -37,14 +37,15 @@ test(`closing the page mid-restore ${CLOSES} times: it resumes each time and com
     const done = await page.locator('body').getAttribute('data-done');
     const states = await page.locator('#map > i').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.state));
     await page.close({ runBeforeUnload: false });
-    if (done === 'restore') break;
+    if (done) break; // finished before this close: nothing left to interrupt
     closes++;
     storedAtClose.push({ stored: new Set(states.flatMap((s, i) => (s === 'stored' ? [i] : []))), logAt: site.log.length });
   }
   expect(closes, 'closes that landed mid-restore').toBeGreaterThan(0);
   const page = await context.newPage();
   await page.goto(pageUrl(site, ['sample']));
-  await expect(page.locator('body')).toHaveAttribute('data-done', 'restore', { timeout: 90_000 });
+  // Finished in this page ('restore') or in one of the closed ones ('restored-earlier').
+  await expect(page.locator('body')).toHaveAttribute('data-done', /^restore(d-earlier)?$/, { timeout: 90_000 });
   await expect(page.locator('#map > i[data-state="stored"]')).toHaveCount(total);
   const requests = site.log.slice(before).filter((r) => r.path.includes('/sample/chunks/'));
   let twice = 0;
