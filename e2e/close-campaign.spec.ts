@@ -10,11 +10,12 @@ const CLOSES = Number(process.env.CRASH_PAGE_CLOSES ?? 3);
 const IN_FLIGHT = 4;
 
 let site: Site;
-test.beforeAll(async () => { site = await startSite(3000); });
+// Large enough that every close lands mid-restore (a page lives about a second between closes).
+test.beforeAll(async () => { site = await startSite(Math.max(3000, 1500 * CLOSES)); });
 test.afterAll(async () => { await site.close(); });
 
 test(`closing the page mid-restore ${CLOSES} times: it resumes each time and completes, fetching nothing stored twice`, async ({ browser }) => {
-  test.setTimeout(120_000 + CLOSES * 15_000);
+  test.setTimeout(180_000 + CLOSES * 15_000);
   const context = await browser.newContext(); // one browser profile: IndexedDB survives each close
   const total = site.manifest.chunks.length;
   const chunkPath = (i: number) => `/sample/chunks/${site.manifest.chunks[i].digest}`;
@@ -42,6 +43,7 @@ test(`closing the page mid-restore ${CLOSES} times: it resumes each time and com
     storedAtClose.push({ stored: new Set(states.flatMap((s, i) => (s === 'stored' ? [i] : []))), logAt: site.log.length });
   }
   expect(closes, 'closes that landed mid-restore').toBeGreaterThan(0);
+  console.log(`close campaign: ${closes} of ${CLOSES} closes landed mid-restore, ${total} chunks`);
   const page = await context.newPage();
   await page.goto(pageUrl(site, ['sample']));
   // Finished in this page ('restore') or in one of the closed ones ('restored-earlier').
