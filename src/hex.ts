@@ -22,3 +22,8 @@ export function fromHex(hex: string, what = 'hex string'): Uint8Array {
   }
   return out;
 }
+
+/** Upper-case hex, as CometBFT writes hashes in its RPC answers and logs. */
+export function toHexUpper(bytes: Uint8Array): string {
+  return toHex(bytes).toUpperCase();
+}

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { createCheckpoint } from '../checkpoint/create.js';
-import { toHex } from '../hex.js';
+import { toHex, toHexUpper } from '../hex.js';
 import type { ProgressListener } from '../progress.js';
 import { fromMillis, type Nanos } from '../light/time.js';
 import { serveDirectory } from '../net/serve.js';
@@ -130,7 +130,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   for (const c of checkpoints) c.url = `${url}checkpoints/${c.height}/`;
   return {
     url, chainId, heights, chain, server, checkpoints,
-    genesis: { height: 1, hash: toHex(chain.hash(1)).toUpperCase() },
+    genesis: { height: 1, hash: toHexUpper(chain.hash(1)) },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

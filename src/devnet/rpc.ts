@@ -2,7 +2,7 @@
 // `/commit?height=`, `/validators?height=&page=&per_page=`, as JSON-RPC envelopes the way a
 // CometBFT node writes them (errors as HTTP 500 with a JSON-RPC error). Pure: the devnet
 // server (Node) and the tests (a fetch double, any runtime) both use it.
-import { toHex } from '../hex.js';
+import { toHexUpper } from '../hex.js';
 import { commitJson, headerJson, validatorSetJson } from '../light/json.js';
 import { formatTime } from '../light/time.js';
 import type { DevChain } from './chain.js';
@@ -36,7 +36,7 @@ export function devnetRpc(chain: DevChain, latest: () => number): (url: URL) => 
       return ok({
         node_info: { network: chain.spec.chainId, moniker: 'lightsnap-devnet', version: '0.38.0' },
         sync_info: {
-          latest_block_hash: toHex(chain.hash(top)).toUpperCase(), latest_app_hash: toHex(header.appHash).toUpperCase(),
+          latest_block_hash: toHexUpper(chain.hash(top)), latest_app_hash: toHexUpper(header.appHash),
           latest_block_height: String(top), latest_block_time: formatTime(header.time), catching_up: false,
         },
       });

@@ -7,7 +7,7 @@
 // stops the client with ConflictingHeaders carrying both headers.
 import { equalBytes } from '../bytes.js';
 import { ConflictingHeaders, InvalidArgument, LightBlockMalformed, LightVerificationFailed, ProviderUnavailable, TrustedHeaderExpired } from '../errors.js';
-import { fromHex, toHex } from '../hex.js';
+import { fromHex, toHexUpper } from '../hex.js';
 import { memoryStore } from '../store/memory.js';
 import type { Store } from '../store/store.js';
 import { decodeLightBlock } from './decode.js';
@@ -59,7 +59,7 @@ export interface VerifiedHeader {
 
 const PIVOT_NUMERATOR = 9;
 const PIVOT_DENOMINATOR = 16;
-const HEX = (b: Uint8Array) => toHex(b).toUpperCase();
+const HEX = toHexUpper;
 
 function describe(block: LightBlock): VerifiedHeader {
   const h = block.signedHeader.header;

@@ -1,10 +1,10 @@
 // Light blocks back to the JSON shape the CometBFT RPC writes (what decode.ts reads): for the
 // light store, the devnet and evidence in errors.
-import { toHex } from '../hex.js';
+import { toHexUpper } from '../hex.js';
 import { formatTime } from './time.js';
 import type { BlockId, Commit, Header, LightBlock, ValidatorSet } from './types.js';
 
-const HEX = (b: Uint8Array) => toHex(b).toUpperCase();
+const HEX = toHexUpper;
 
 function base64(bytes: Uint8Array): string {
   let bin = '';

@@ -4,7 +4,7 @@
 import { equalBytes } from '../bytes.js';
 import { ed25519VerifyBatch } from '../core/ed25519.js';
 import { InvalidArgument, LightBlockMalformed } from '../errors.js';
-import { toHex } from '../hex.js';
+import { toHexUpper } from '../hex.js';
 import { CommitSignatures, type BatchVerifier, type TallyResult } from './commit.js';
 import { decodeLightBlock } from './decode.js';
 import { headerHash, validatorSetHash } from './encoding.js';
@@ -109,7 +109,7 @@ export function headerExpired(sh: SignedHeader, trustingPeriod: Nanos, now: Nano
 }
 
 const invalid = (failure: VerifyFailure, reason: string): VerifyResult => ({ verdict: 'INVALID', failure, reason });
-const hex = (b: Uint8Array) => toHex(b).toUpperCase();
+const hex = toHexUpper;
 
 /** The trusted block's validator set that vouches for later headers: its next set (else its own), checked against its header. */
 function trustedValidators(trusted: LightBlock): ValidatorSet {
