@@ -181,7 +181,7 @@ describe('lightsnap changeset diff / apply and append', () => {
 
 /**
  * Kills `changeset apply` (in place) at random moments, `CHANGESET_KILLS` times (default 2 in
- * npm test; `npm run kill:changeset` runs 25): after each kill the directory must hold a
+ * npm test; `npm run crash:changeset` runs 25): after each kill the directory must hold a
  * checkpoint that verifies against the old root or the new one.
  */
 describe('changeset apply killed at random points', () => {
