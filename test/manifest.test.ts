@@ -4,7 +4,8 @@ import {
 } from '../src/format/manifest.js';
 import { MAX_KEY_HASH, nextKeyHash } from '../src/tree/range/key-space.js';
 import { fromHex, toHex } from '../src/hex.js';
-import { ChangesetInvalid, InvalidArgument, ManifestInvalid, UnsupportedFormatVersion } from '../src/errors.js';
+import { ChangesetInvalid, InvalidArgument, ManifestInvalid, MigrationInvalid, UnsupportedFormatVersion } from '../src/errors.js';
+import { parseMigration } from '../src/migrate/metadata.js';
 import { parseStreamManifest } from '../src/format/stream-manifest.js';
 import { parseChangesetMetadata } from '../src/format/changeset.js';
 
@@ -107,6 +108,10 @@ describe('the manifest', () => {
     expect(() => parseStreamManifest(new TextEncoder().encode(stream))).toThrow(ManifestInvalid);
     const changeset = '{"format":"lightsnap/changeset","formatVersion":1,"height":' + deep + '}\n';
     expect(() => parseChangesetMetadata(new TextEncoder().encode(changeset))).toThrow(ChangesetInvalid);
+    const shallower = '['.repeat(30_000) + ']'.repeat(30_000); // migration.json is at most 64 KiB
+    const migration = '{"format":"lightsnap/migration","formatVersion":1,"declaration":' + shallower + '}\n';
+    expect(() => parseMigration(new TextEncoder().encode(migration))).toThrow(MigrationInvalid);
+    expect(() => parseMigration(new TextEncoder().encode(migration))).toThrow(/nests arrays and objects more than 16 deep/);
     // Nesting inside strings is only text.
     expect(() => parseManifest(new TextEncoder().encode(JSON.stringify({ ...sample(), root: '['.repeat(64) }) + '\n'))).toThrow(/root must be 64/);
   });

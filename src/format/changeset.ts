@@ -6,7 +6,7 @@
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { MAX_KEY_LENGTH } from './chunk.js';
-import { parseJsonBytes, preview } from './json-fields.js';
+import { HEX64, jsonFields, parseCanonicalJson, preview } from './json-fields.js';
 import type { Pair } from '../tree/pairs.js';
 import { ChangeTooLarge, ChangesetInvalid, InvalidArgument } from '../errors.js';
 import { assertArray, assertBytes, assertIterable, assertObject } from '../assert.js';
@@ -30,7 +30,6 @@ export const MAX_CHANGE_BYTES = MAX_PIECE_BYTES - PIECE_HEADER_BYTES - PUT_OVERH
 
 const OP_DELETE = 0;
 const OP_PUT = 1;
-const HEX64 = /^[0-9a-f]{64}$/;
 
 export interface PieceEntry {
   /** SHA-256 of the piece file, lowercase hex: the file is `pieces/<digest>`. */
@@ -222,50 +221,33 @@ export function encodeChangesetMetadata(m: ChangesetMetadata): Uint8Array {
 export function parseChangesetMetadata(bytes: Uint8Array, source?: string): ChangesetMetadata {
   assertBytes(bytes, 'bytes');
   let height: number | undefined;
-  const fail = (why: string, piece?: number): never => { throw new ChangesetInvalid(why, { height, piece, source }); };
-  if (bytes.length > MAX_CHANGESET_METADATA_BYTES) fail(`changeset metadata is ${bytes.length} bytes, over the limit of ${MAX_CHANGESET_METADATA_BYTES}`);
-  const value = parseJsonBytes(bytes, 'changeset metadata', (why) => fail(why));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('changeset metadata must be an object');
-  const m = value as Record<string, unknown>;
-  if (m.format !== CHANGESET_FORMAT) fail(`format must be ${JSON.stringify(CHANGESET_FORMAT)}, got ${preview(m.format)}`);
-  if (m.formatVersion !== CHANGESET_FORMAT_VERSION) {
-    fail(`changeset formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads ${CHANGESET_FORMAT_VERSION})`);
-  }
-  const int = (v: unknown, what: string, max: number, piece?: number): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) fail(`${what} must be an integer from 0 to ${max}, got ${preview(v)}`, piece);
-    return v as number;
+  const reject = (why: string, piece?: number): never => { throw new ChangesetInvalid(why, { height, piece, source }); };
+  const { int, hex64, hex64OrNull, object, array } = jsonFields(reject);
+  const validate = (value: unknown): ChangesetMetadata => {
+    const m = object(value, 'changeset metadata');
+    if (m.format !== CHANGESET_FORMAT) reject(`format must be ${JSON.stringify(CHANGESET_FORMAT)}, got ${preview(m.format)}`);
+    if (m.formatVersion !== CHANGESET_FORMAT_VERSION) {
+      reject(`changeset formatVersion ${preview(m.formatVersion)} is not supported (this lightsnap reads ${CHANGESET_FORMAT_VERSION})`);
+    }
+    height = int(m.height, 'height', 0, Number.MAX_SAFE_INTEGER);
+    const changes = int(m.changes, 'changes', 0, Number.MAX_SAFE_INTEGER);
+    const prevRoot = hex64OrNull(m.prevRoot, 'prevRoot');
+    const root = hex64OrNull(m.root, 'root');
+    let sum = 0;
+    const pieces = array(m.pieces, 'pieces', 0, MAX_PIECES).map((raw, i): PieceEntry => {
+      const p = object(raw, `pieces[${i}]`, i);
+      const digest = hex64(p.digest, 'digest', i);
+      const size = int(p.size, 'size', 0, MAX_PIECE_BYTES, i);
+      const count = int(p.changes, 'changes', 0, MAX_PIECE_BYTES, i);
+      if (count === 0) reject('a piece holds at least one change', i);
+      if (PIECE_HEADER_BYTES + count * (DELETE_OVERHEAD + 1) > size) reject(`${count} changes cannot fit in ${size} bytes`, i);
+      sum += count;
+      return { digest, size, changes: count };
+    });
+    if (sum !== changes) reject(`changes is ${changes} but the pieces hold ${sum}`);
+    return { format: CHANGESET_FORMAT, formatVersion: CHANGESET_FORMAT_VERSION, height, changes, prevRoot, root, pieces };
   };
-  const root = (v: unknown, what: string): string | null => {
-    if (v === null) return null;
-    if (typeof v !== 'string' || !HEX64.test(v)) fail(`${what} must be 64 lowercase hex digits or null`);
-    return v as string;
-  };
-  height = int(m.height, 'height', Number.MAX_SAFE_INTEGER);
-  const changes = int(m.changes, 'changes', Number.MAX_SAFE_INTEGER);
-  const prevRoot = root(m.prevRoot, 'prevRoot');
-  const after = root(m.root, 'root');
-  if (!Array.isArray(m.pieces) || m.pieces.length > MAX_PIECES) fail(`pieces must be an array of at most ${MAX_PIECES} entries`);
-  let sum = 0;
-  const pieces = (m.pieces as unknown[]).map((raw, i): PieceEntry => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`pieces[${i}] must be an object`, i);
-    const p = raw as Record<string, unknown>;
-    if (typeof p.digest !== 'string' || !HEX64.test(p.digest)) fail('digest must be 64 lowercase hex digits', i);
-    const size = int(p.size, 'size', MAX_PIECE_BYTES, i);
-    const count = int(p.changes, 'changes', MAX_PIECE_BYTES, i);
-    if (count === 0) fail('a piece holds at least one change', i);
-    if (PIECE_HEADER_BYTES + count * (DELETE_OVERHEAD + 1) > size) fail(`${count} changes cannot fit in ${size} bytes`, i);
-    sum += count;
-    return { digest: p.digest as string, size, changes: count };
-  });
-  if (sum !== changes) fail(`changes is ${changes} but the pieces hold ${sum}`);
-  const metadata: ChangesetMetadata = {
-    format: CHANGESET_FORMAT, formatVersion: CHANGESET_FORMAT_VERSION, height, changes, prevRoot, root: after, pieces,
-  };
-  const canonical = encodeChangesetMetadata(metadata);
-  if (canonical.length !== bytes.length || !canonical.every((b, i) => b === bytes[i])) {
-    fail('changeset metadata is not in canonical form (fields, order or whitespace differ from format 1)');
-  }
-  return metadata;
+  return parseCanonicalJson(bytes, 'changeset metadata', MAX_CHANGESET_METADATA_BYTES, validate, encodeChangesetMetadata, reject);
 }
 
 /**

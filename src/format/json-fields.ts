@@ -1,20 +1,16 @@
-// The checks every JSON manifest (manifest.json, stream.json) makes on untrusted bytes: a size
-// bound before parsing, each field's type and range, and canonical bytes (so a manifest's id,
-// the SHA-256 of its bytes, is well defined). Every failure is a ManifestInvalid naming the
-// field and, where it applies, the chunk. Every JSON file lightsnap reads goes through
-// parseJsonBytes (nesting bounded before parsing).
+// The checks every JSON file lightsnap reads (manifest.json, stream.json, changeset.json,
+// migration.json) makes on untrusted bytes: a size bound before parsing, nesting bounded before
+// parsing, each field's type and range, and canonical bytes (so a file's id, the SHA-256 of its
+// bytes, is well defined). Each file turns a failure into its own typed error through a
+// `Reject`; manifests' is ManifestInvalid naming the field and, where it applies, the chunk.
 import { ManifestInvalid } from '../errors.js';
 import { equalBytes } from '../bytes.js';
 
+/** Throws the caller's typed error for `why`; `item` is the index of the entry at fault, if any. */
+export type Reject = (why: string, item?: number) => never;
+
 export function fail(message: string, chunk?: number): never {
   throw new ManifestInvalid(message, { chunk });
-}
-
-export function int(value: unknown, what: string, min: number, max: number, chunk?: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    fail(`${what} must be an integer from ${min} to ${max}, got ${preview(value)}`, chunk);
-  }
-  return value;
 }
 
 /** A short description of an untrusted JSON value for a message: never the whole of a large one. */
@@ -65,34 +61,51 @@ export function parseJsonBytes(bytes: Uint8Array, what: string, reject: (why: st
   }
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
+export const HEX64 = /^[0-9a-f]{64}$/;
 
-export function hex64(value: unknown, what: string, chunk?: number): string {
-  if (typeof value !== 'string' || !HEX64.test(value)) fail(`${what} must be 64 lowercase hex digits`, chunk);
-  return value;
+/** The field checks, each failing through `reject`. */
+export function jsonFields(reject: Reject) {
+  return {
+    int(value: unknown, what: string, min: number, max: number, item?: number): number {
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+        reject(`${what} must be an integer from ${min} to ${max}, got ${preview(value)}`, item);
+      }
+      return value as number;
+    },
+    hex64(value: unknown, what: string, item?: number): string {
+      if (typeof value !== 'string' || !HEX64.test(value)) reject(`${what} must be 64 lowercase hex digits`, item);
+      return value as string;
+    },
+    /** A root that may be left unstated. */
+    hex64OrNull(value: unknown, what: string, item?: number): string | null {
+      if (value !== null && (typeof value !== 'string' || !HEX64.test(value))) reject(`${what} must be 64 lowercase hex digits or null`, item);
+      return value as string | null;
+    },
+    object(value: unknown, what: string, item?: number): Record<string, unknown> {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) reject(`${what} must be an object`, item);
+      return value as Record<string, unknown>;
+    },
+    array(value: unknown, what: string, min: number, max: number): unknown[] {
+      if (!Array.isArray(value) || value.length < min || value.length > max) reject(`${what} must be an array of ${min} to ${max} entries`);
+      return value as unknown[];
+    },
+  };
 }
 
-export function object(value: unknown, what: string, chunk?: number): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be an object`, chunk);
-  return value as Record<string, unknown>;
-}
-
-export function array(value: unknown, what: string, min: number, max: number): unknown[] {
-  if (!Array.isArray(value) || value.length < min || value.length > max) fail(`${what} must be an array of ${min} to ${max} entries`);
-  return value;
-}
+/** The manifests' field checks (ManifestInvalid). */
+export const { int, hex64, object, array } = jsonFields(fail);
 
 /**
  * Parses `bytes` as UTF-8 JSON (at most `maxBytes`), validates the value and accepts it only if
  * `encode` gives back exactly these bytes. `what` names the file in messages.
  */
 export function parseCanonicalJson<T>(bytes: Uint8Array, what: string, maxBytes: number,
-  validate: (value: unknown) => T, encode: (value: T) => Uint8Array): T {
-  if (bytes.length > maxBytes) fail(`${what} is ${bytes.length} bytes, over the limit of ${maxBytes}`);
-  const parsed = validate(parseJsonBytes(bytes, what));
+  validate: (value: unknown) => T, encode: (value: T) => Uint8Array, reject: Reject = fail): T {
+  if (bytes.length > maxBytes) reject(`${what} is ${bytes.length} bytes, over the limit of ${maxBytes}`);
+  const parsed = validate(parseJsonBytes(bytes, what, reject));
   const canonical = encode(parsed);
   if (!equalBytes(canonical, bytes)) {
-    fail(`${what} is not in canonical form (fields, order or whitespace differ from format 1)`);
+    reject(`${what} is not in canonical form (fields, order or whitespace differ from format 1)`);
   }
   return parsed;
 }

@@ -3,6 +3,7 @@
 // checked field by field; its statuses are Kwil's.
 import { MigrationInvalid } from '../errors.js';
 import { assertBytes } from '../assert.js';
+import { jsonFields, parseCanonicalJson } from '../format/json-fields.js';
 import { declarationId, endHeight, validateDeclaration, type MigrationDeclaration } from './declaration.js';
 
 export const MIGRATION_FORMAT = 'lightsnap/migration';
@@ -38,8 +39,6 @@ export interface MigrationMetadata {
   lastChangeset: number | null;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
 /** The canonical bytes: fixed key order, no whitespace, a final newline. */
 export function encodeMigration(m: MigrationMetadata): Uint8Array {
   validateMigration(m);
@@ -57,15 +56,11 @@ function fail(message: string): never {
   throw new MigrationInvalid(`migration.json: ${message}`);
 }
 
-function hex64(value: unknown, what: string): string {
-  if (typeof value !== 'string' || !HEX64.test(value)) fail(`${what} must be 64 lowercase hex digits`);
-  return value;
-}
+const { hex64, object } = jsonFields(fail);
 
 /** Checks every field and that they agree with each other (id, heights, status). */
 export function validateMigration(value: unknown): MigrationMetadata {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must be an object');
-  const m = value as Record<string, unknown>;
+  const m = object(value, 'the migration');
   if (m.format !== MIGRATION_FORMAT) fail(`format must be ${JSON.stringify(MIGRATION_FORMAT)}`);
   if (m.formatVersion !== MIGRATION_FORMAT_VERSION) {
     fail(`formatVersion ${JSON.stringify(m.formatVersion)} is not supported (this lightsnap reads ${MIGRATION_FORMAT_VERSION})`);
@@ -80,8 +75,7 @@ export function validateMigration(value: unknown): MigrationMetadata {
   if (!STATUSES.includes(status)) fail(`status must be one of ${STATUSES.join(', ')}`);
   let genesis: GenesisInfo | null = null;
   if (m.genesis !== null) {
-    const g = m.genesis as Record<string, unknown>;
-    if (typeof g !== 'object' || Array.isArray(g)) fail('genesis must be an object or null');
+    const g = object(m.genesis, 'genesis');
     if (typeof g.chunks !== 'number' || !Number.isSafeInteger(g.chunks) || g.chunks < 1) fail('genesis.chunks must be a positive integer');
     genesis = { root: hex64(g.root, 'genesis.root'), checkpointId: hex64(g.checkpointId, 'genesis.checkpointId'), chunks: g.chunks };
   }
@@ -104,17 +98,5 @@ export function validateMigration(value: unknown): MigrationMetadata {
 /** Parses migration.json bytes; they must be exactly the canonical encoding. */
 export function parseMigration(bytes: Uint8Array): MigrationMetadata {
   assertBytes(bytes, 'bytes');
-  if (bytes.length > MAX_MIGRATION_BYTES) fail(`${bytes.length} bytes is over the limit of ${MAX_MIGRATION_BYTES}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    fail(`not valid UTF-8 JSON: ${(err as Error).message}`);
-  }
-  const m = validateMigration(value);
-  const canonical = encodeMigration(m);
-  if (canonical.length !== bytes.length || !canonical.every((b, i) => b === bytes[i])) {
-    fail('not in canonical form (fields, order or whitespace differ from format 1)');
-  }
-  return m;
+  return parseCanonicalJson(bytes, 'the file', MAX_MIGRATION_BYTES, validateMigration, encodeMigration, fail);
 }
