@@ -2,10 +2,16 @@
 // with the built page (dist-web/) in headless Chromium — fetch, verify on the worker pool, write
 // to IndexedDB — and compares it with the floor: the same chunk and proof files fetched and
 // written to IndexedDB by the same page with no verification (one transaction per chunk, as the
-// restore writes them), same concurrency. LIGHTSNAP_BENCH_BROWSER_MB sets the size.
+// restore writes them), same concurrency. LIGHTSNAP_BENCH_BROWSER_MB sets the size,
+// LIGHTSNAP_BENCH_BROWSER_RUNS the runs of each (best of; default 2).
+//
+// Beside wall time, each run reports: the page's renderer process (the page, its workers and
+// their heaps) — its peak resident memory (VmHWM in /proc, Linux) and CPU seconds (Chromium's
+// SystemInfo.getProcessInfo); and whether the cost per chunk stays flat as the store fills —
+// milliseconds per chunk over the first and the last 10% of the chunks stored.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDirectory } from '../src/net/serve.js';
@@ -22,6 +28,7 @@ const FLOOR = `async ({ chunks, base, concurrency }) => {
   });
   const bytes = async (path) => new Uint8Array(await (await fetch(base + path)).arrayBuffer());
   const t0 = performance.now();
+  const stored = [];
   let next = 0;
   const lane = async () => {
     while (next < chunks.length) {
@@ -36,11 +43,40 @@ const FLOOR = `async ({ chunks, base, concurrency }) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
+      stored.push(performance.now());
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, stored };
 }`;
+
+// Runs in the page before the restore starts: the time each chunk count appears in the figures.
+const TIMELINE = `() => {
+  const el = document.getElementById('s-chunks');
+  window.stored = [];
+  new MutationObserver(() => {
+    const done = Number(el.textContent.split(' / ')[0]);
+    while (window.stored.length < done) window.stored.push(performance.now());
+  }).observe(el, { childList: true, characterData: true, subtree: true });
+}`;
+
+/** Milliseconds per chunk over the first and the last 10% of the chunks stored. */
+function flatness(stored: number[]): { first: number; last: number } {
+  const n = Math.max(2, Math.floor(stored.length / 10));
+  const per = (a: number, b: number) => (stored[b] - stored[a]) / (b - a);
+  return { first: per(0, n - 1), last: per(stored.length - n, stored.length - 1) };
+}
+
+interface Renderer { pid: number; cpuSeconds: number; peakMB: number }
+
+/** The busiest renderer process now (the page under test: its context is the only one open). */
+async function pageRenderer(cdp: { send(method: 'SystemInfo.getProcessInfo'): Promise<{ processInfo: Array<{ type: string; id: number; cpuTime: number }> }> }): Promise<Renderer> {
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  const renderer = processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime)[0];
+  const status = await readFile(`/proc/${renderer.id}/status`, 'utf8');
+  const peakKB = Number(/VmHWM:\s+(\d+)/.exec(status)![1]);
+  return { pid: renderer.id, cpuSeconds: renderer.cpuTime, peakMB: Math.round(peakKB / 1024) };
+}
 
 const megabytes = Number(process.env.LIGHTSNAP_BENCH_BROWSER_MB ?? 100);
 const work = await mkdtemp(join(tmpdir(), 'lightsnap-bench-browser-'));
@@ -51,17 +87,22 @@ try {
     String(megabytes * 100), '10000'], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { root: string; bytes: number; chunks: number };
   const { server, url } = await serveDirectory(work);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+  const cdp = await browser.newBrowserCDPSession();
+  const runs = Number(process.env.LIGHTSNAP_BENCH_BROWSER_RUNS ?? 2);
   try {
     const restore = async () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`${url}?url=${encodeURIComponent(`${url}sample/`)}&root=${made.root}`);
+      await page.evaluate(`(${TIMELINE})()`);
       const t0 = performance.now();
       await page.getByRole('button', { name: 'Restore into this browser' }).click();
-      await page.waitForSelector('body[data-done="restore"]', { timeout: 600_000 });
+      await page.waitForSelector('body[data-done="restore"]', { timeout: 1_800_000 });
       const seconds = (performance.now() - t0) / 1000;
       const workers = await page.evaluate(() => navigator.hardwareConcurrency);
+      const stored = await page.evaluate('window.stored') as number[];
+      const renderer = await pageRenderer(cdp);
       await page.context().close();
-      return { seconds, workers };
+      return { seconds, workers, ...flatness(stored), ...renderer };
     };
     const floor = async () => {
       const page = await (await browser.newContext()).newPage();
@@ -69,20 +110,30 @@ try {
       const manifest = await (await fetch(`${url}sample/manifest.json`)).json() as Manifest;
       const concurrency = await page.evaluate(() => 2 * (navigator.hardwareConcurrency || 2));
       const args = JSON.stringify({ chunks: manifest.chunks, base: `${url}sample/`, concurrency });
-      const seconds = await page.evaluate(`(${FLOOR})(${args})`) as number;
+      const { seconds, stored } = await page.evaluate(`(${FLOOR})(${args})`) as { seconds: number; stored: number[] };
+      const renderer = await pageRenderer(cdp);
       await page.context().close();
-      return seconds;
+      return { seconds, ...flatness(stored), ...renderer };
     };
-    const floors = [await floor(), await floor()];
-    const restores = [await restore(), await restore()];
-    const f = Math.min(...floors);
-    const r = Math.min(...restores.map((x) => x.seconds));
+    const load0 = loadavg()[0];
+    const floors = [];
+    const restores = [];
+    for (let i = 0; i < runs; i++) floors.push(await floor());
+    for (let i = 0; i < runs; i++) restores.push(await restore());
+    const load1 = loadavg()[0];
+    const best = <T extends { seconds: number }>(xs: T[]) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const f = best(floors);
+    const r = best(restores);
     const mb = made.bytes / 1e6;
-    console.log(`\n## Browser restore into IndexedDB: ${mb.toFixed(0)} MB, ${made.chunks} chunks, Chromium, ${restores[0].workers} workers (best of 2)\n`);
-    console.log('| run | seconds | MB/s | vs floor |');
-    console.log('| --- | ---: | ---: | ---: |');
-    console.log(`| floor: fetch + write to IndexedDB, no verification | ${f.toFixed(2)} | ${(mb / f).toFixed(0)} | 1.00× |`);
-    console.log(`| lightsnap page: fetch + verify in workers + write | ${r.toFixed(2)} | ${(mb / r).toFixed(0)} | ${(r / f).toFixed(2)}× |`);
+    const row = (name: string, x: typeof f) => `| ${name} | ${x.seconds.toFixed(2)} | ${x.cpuSeconds.toFixed(1)} | ${(mb / x.seconds).toFixed(0)} | `
+      + `${x.first.toFixed(2)} → ${x.last.toFixed(2)} | ${x.peakMB} | ${(x.seconds / f.seconds).toFixed(2)}× |`;
+    console.log(`\n## Browser restore into IndexedDB: ${mb.toFixed(0)} MB, ${made.chunks} chunks, Chromium, ${restores[0].workers} workers (best of ${runs})\n`);
+    console.log('| run | seconds | renderer CPU s | MB/s | ms per chunk, first → last 10% | renderer peak MB | vs floor |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(row('floor: fetch + write to IndexedDB, no verification', f));
+    console.log(row('lightsnap page: fetch + verify in workers + write', r));
+    console.log(`\nrenderer peak: floor ${floors.map((x) => x.peakMB).join(', ')} MB; restore ${restores.map((x) => x.peakMB).join(', ')} MB (VmHWM of the page's renderer process)`);
+    console.log(`load average (1 min): ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, on ${availableParallelism()} cores`);
   } finally {
     await browser.close();
     server.closeAllConnections();

@@ -3,7 +3,7 @@
 // completes with every chunk stored and a lookup proven, no chunk stored before a close is
 // requested again, and the chunks requested twice are at most those in flight at the closes.
 import { test, expect } from '@playwright/test';
-import { startSite, pageUrl, type Site } from './site.js';
+import { startSite, pageUrl, mapStates, countInMap, type Site } from './site.js';
 
 const CLOSES = Number(process.env.CRASH_PAGE_CLOSES ?? 3);
 /** Chunks the page's restore fetches at once (its concurrency), per close: what may be fetched twice. */
@@ -32,15 +32,15 @@ test(`closing the page mid-restore ${CLOSES} times: it resumes each time and com
     });
     await page.goto(pageUrl(site, ['sample']));
     if (k === 0) await page.getByRole('button', { name: 'Restore into this browser' }).click();
-    const stored = await page.locator('#map > i').first().waitFor().then(() => true, () => false);
-    if (!stored) throw new Error('the chunk map did not appear');
+    const shown = await page.waitForFunction(() => !!document.getElementById('map')?.dataset.states).then(() => true, () => false);
+    if (!shown) throw new Error('the chunk map did not appear');
     await page.waitForTimeout(150 + random(900));
     const done = await page.locator('body').getAttribute('data-done');
-    const states = await page.locator('#map > i').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.state));
+    const states = [...await mapStates(page)];
     await page.close({ runBeforeUnload: false });
     if (done) break; // finished before this close: nothing left to interrupt
     closes++;
-    storedAtClose.push({ stored: new Set(states.flatMap((s, i) => (s === 'stored' ? [i] : []))), logAt: site.log.length });
+    storedAtClose.push({ stored: new Set(states.flatMap((s, i) => (s.toLowerCase() === 's' ? [i] : []))), logAt: site.log.length });
   }
   expect(closes, 'closes that landed mid-restore').toBeGreaterThan(0);
   console.log(`close campaign: ${closes} of ${CLOSES} closes landed mid-restore, ${total} chunks`);
@@ -49,7 +49,7 @@ test(`closing the page mid-restore ${CLOSES} times: it resumes each time and com
   // Finished in this page ('restore') or in one of the closed ones ('restored-earlier').
   // (A resumed page re-checks every stored chunk first, so a large campaign needs minutes here.)
   await expect(page.locator('body')).toHaveAttribute('data-done', /^restore(d-earlier)?$/, { timeout: 90_000 + CLOSES * 6_000 });
-  await expect(page.locator('#map > i[data-state="stored"]')).toHaveCount(total);
+  await expect.poll(() => countInMap(page, 's')).toBe(total);
   const requests = site.log.slice(before).filter((r) => r.path.includes('/sample/chunks/'));
   let twice = 0;
   for (let i = 0; i < total; i++) {

@@ -5,6 +5,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { Page } from '@playwright/test';
 import { createCheckpoint } from '../src/checkpoint/create.js';
 import { fsStore } from '../src/store/fs.js';
 import { serveDirectory } from '../src/net/serve.js';
@@ -55,4 +56,14 @@ export function pageUrl(site: Site, mirrors: string[], root = site.root): string
   for (const m of mirrors) q.append('url', `${site.url}${m}/`);
   q.set('root', root);
   return `${site.url}?${q}`;
+}
+
+/** The chunk map's states, one letter per chunk (`data-states`, web/chunk-map.ts); '' before it is drawn. */
+export function mapStates(page: Page): Promise<string> {
+  return page.locator('#map').evaluate((el) => (el as HTMLElement).dataset.states ?? '');
+}
+
+/** Chunks the map shows in `state` (`w`, `f`, `v`, `s` or `b`), whether or not a bad copy came first. */
+export async function countInMap(page: Page, state: string): Promise<number> {
+  return [...await mapStates(page)].filter((c) => c.toLowerCase() === state).length;
 }
