@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryStore } from '../src/store/memory.js';
+import { fsStore } from '../src/store/fs.js';
 import { createCheckpoint } from '../src/checkpoint/create.js';
 import { sortPairs } from '../src/checkpoint/external-sort.js';
+import { sweepStaleSorts } from '../src/checkpoint/sort-space.js';
 import { InvalidArgument } from '../src/errors.js';
 import type { Pair } from '../src/tree/pairs.js';
 import type { Store } from '../src/store/store.js';
@@ -38,10 +43,13 @@ describe('the external merge sort of pairs', () => {
       const pairs = churn(seed, 600, 200);
       const store = memoryStore();
       const got: Array<{ key: string; value: string }> = [];
-      for await (const l of sortPairs(slowly(pairs), { store, runBytes, pieceBytes })) {
-        expect(hex(l.keyHash)).toBe(hex(refSha256(l.key)));
-        expect(hex(l.valueHash)).toBe(hex(refSha256(l.value)));
-        got.push({ key: hex(l.key), value: hex(l.value) });
+      for await (const batch of sortPairs(slowly(pairs), { store, runBytes, pieceBytes })) {
+        for (const l of batch) {
+          expect(hex(l.keyHash)).toBe(hex(refSha256(l.key!)));
+          expect(hex(l.valueHash)).toBe(hex(refSha256(l.value!)));
+          expect(l.size).toBe(l.key!.length + l.value!.length);
+          got.push({ key: hex(l.key!), value: hex(l.value!) });
+        }
       }
       expect(got, `run bytes ${runBytes}, piece bytes ${pieceBytes}`).toEqual(finalState(pairs));
       expect(await store.keys('')).toEqual([]);
@@ -57,7 +65,7 @@ describe('the external merge sort of pairs', () => {
     } };
     const pairs = churn(5, 3000, 2500);
     let n = 0;
-    for await (const _ of sortPairs(pairs, { store: watching, runBytes: 4096 })) n++;
+    for await (const batch of sortPairs(pairs, { store: watching, runBytes: 4096 })) n += batch.length;
     expect(n).toBe(finalState(pairs).length);
     expect(most).toBeGreaterThan(5);
     expect(await inner.keys('tmp/')).toEqual([]);
@@ -78,5 +86,65 @@ describe('the external merge sort of pairs', () => {
     await expect(createCheckpoint(pairs, { store, version: 1, sortRunBytes: 300 })).rejects.toThrow(/pair 321/);
     await expect(createCheckpoint([{ key: 'x' as unknown as Uint8Array, value: null }], { store, version: 1 })).rejects.toThrow(InvalidArgument);
     expect(await store.keys('tmp/')).toEqual([]);
+  });
+
+  it('leaves no tmp/ folder behind in a directory store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
+    const pairs = churn(8, 1500, 900);
+    const created = await createCheckpoint(pairs, { store: fsStore(dir), version: 1, sortRunBytes: 2048 });
+    expect(created.manifest.root).toBe(hex(refRoot(pairs)));
+    expect(existsSync(join(dir, 'tmp'))).toBe(false);
+  });
+
+  it('sweeps the runs of crashed creates (no lease, or a stale one), never those of a live one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
+    const store = fsStore(dir);
+    const piece = new Uint8Array(100);
+    const lease = (ms: number) => enc.encode(String(ms));
+    await store.put([
+      ['tmp/sort-old/0/0', piece], ['tmp/sort-old/1/0', piece], // an older version's runs: no lease
+      ['tmp/sort-stale/lease', lease(Date.now() - 10 * 60_000)], ['tmp/sort-stale/0/0', piece],
+      ['tmp/sort-live/lease', lease(Date.now())], ['tmp/sort-live/0/0', piece],
+    ]);
+    const pairs = churn(9, 300, 200);
+    const created = await createCheckpoint(pairs, { store, version: 1 }); // one run: no spill of its own
+    expect(created.manifest.root).toBe(hex(refRoot(pairs)));
+    expect((await store.keys('tmp/')).sort()).toEqual(['tmp/sort-live/0/0', 'tmp/sort-live/lease']);
+  });
+
+  it('runs two creates into one store at once, each with its own runs', async () => {
+    for (const store of [memoryStore(), fsStore(mkdtempSync(join(tmpdir(), 'lightsnap-sort-')))]) {
+      const a = churn(10, 2000, 1200);
+      const b = churn(11, 2000, 1200);
+      const [x, y] = await Promise.all([
+        createCheckpoint(slowly(a), { store, version: 1, sortRunBytes: 1024, maxChunkBytes: 4096 }),
+        createCheckpoint(slowly(b), { store, version: 2, sortRunBytes: 1024, maxChunkBytes: 4096 }),
+      ]);
+      expect(x.manifest.root).toBe(hex(refRoot(a)));
+      expect(y.manifest.root).toBe(hex(refRoot(b)));
+      expect(await store.keys('tmp/')).toEqual([]);
+    }
+  });
+
+  it('renews its lease while the merge waits on a slow consumer, so a later sweep keeps its runs', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const store = memoryStore();
+      const pairs = churn(12, 1000, 800);
+      const sorted = sortPairs(pairs, { store, runBytes: 2048 });
+      let n = (await sorted.next()).value!.length;
+      const runs = (await store.keys('tmp/')).filter((k) => !k.endsWith('/lease'));
+      expect(runs.length).toBeGreaterThan(5);
+      for (let minute = 0; minute < 5; minute++) {
+        await vi.advanceTimersByTimeAsync(60_000);
+        await sweepStaleSorts(store);
+      }
+      expect((await store.keys('tmp/')).filter((k) => !k.endsWith('/lease'))).toEqual(runs);
+      for await (const batch of sorted) n += batch.length;
+      expect(n).toBe(finalState(pairs).length);
+      expect(await store.keys('tmp/')).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

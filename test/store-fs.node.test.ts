@@ -44,6 +44,38 @@ describe('the filesystem store', () => {
     expect(existsSync(join(dir, `manifest.json.${dead}-3.partial`))).toBe(false);
   });
 
+  it('removes the folders a delete empties, up to its root, and writes into them again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-store-'));
+    const s = fsStore(join(dir, '.', 'store/'));
+    const one = new Uint8Array([1]);
+    await s.put([['tmp/sort-a/0/0', one], ['tmp/sort-a/0/1', one], ['tmp/sort-a/lease', one], ['tmp/sort-b/0/0', one], ['chunks/c', one]]);
+    await s.delete(['tmp/sort-a/0/0', 'tmp/sort-a/0/1', 'tmp/sort-a/lease']);
+    expect(readdirSync(join(dir, 'store', 'tmp'))).toEqual(['sort-b']);
+    await s.delete(['tmp/sort-b/0/0', 'missing/x']);
+    expect(readdirSync(join(dir, 'store')).sort()).toEqual(['chunks']);
+    await s.delete(['chunks/c']);
+    expect(readdirSync(join(dir, 'store'))).toEqual([]);
+    await s.put([['tmp/sort-a/0/0', one]]);
+    expect(await s.get('tmp/sort-a/0/0')).toEqual(one);
+  });
+
+  it('never fails a write because a concurrent delete removed its (then empty) folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-store-'));
+    const one = new Uint8Array([1]);
+    // Two writers share a folder, each deleting its own entry again: the folder empties and is
+    // removed over and over between the other's folder creation and its open.
+    const churn = async (name: string) => {
+      const s = fsStore(dir);
+      for (let i = 0; i < 300; i++) {
+        await s.put([[`tmp/shared/${name}`, one]]);
+        expect(await s.get(`tmp/shared/${name}`)).toEqual(one);
+        await s.delete([`tmp/shared/${name}`]);
+      }
+    };
+    await Promise.all([churn('a'), churn('b'), churn('c')]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('turns OS failures into StorageFailed naming the path', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lightsnap-store-')), 'a-file');
     writeFileSync(file, 'not a directory');

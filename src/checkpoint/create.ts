@@ -14,7 +14,7 @@ import { defaultChunking } from './splitter.js';
 import { switchManifest, writeChunks, type StreamLeaf } from './writer.js';
 import { assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
-import { sortPairs, type HashedLeaf } from './external-sort.js';
+import { LEAF_BATCH, sortPairs } from './external-sort.js';
 
 export interface CreateOptions {
   /** Where the checkpoint's files go (e.g. `fsStore(dir)`). */
@@ -36,8 +36,6 @@ export interface CreatedCheckpoint {
   id: string;
 }
 
-const HASH_BATCH = 4096;
-
 function checkVersion(version: unknown): number {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
     throw new InvalidArgument(`version must be a non-negative integer, got ${String(version)}`);
@@ -46,22 +44,23 @@ function checkVersion(version: unknown): number {
 }
 
 /** Hashes sorted leaves in batches and checks that key hashes strictly increase. */
-async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>): AsyncGenerator<HashedLeaf> {
+async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>): AsyncGenerator<StreamLeaf[]> {
   let batch: KeyValue[] = [];
   let previous: Uint8Array | undefined;
   let index = 0;
-  const flush = function* (): Generator<HashedLeaf> {
+  const hashed = (): StreamLeaf[] => {
     const digests = hashMany(batch.flatMap((l) => [l.key, l.value]));
-    for (let i = 0; i < batch.length; i++) {
-      const keyHash = digests.slice(i * 64, i * 64 + 32);
+    const out = batch.map(({ key, value }, i): StreamLeaf => {
+      const keyHash = digests.subarray(i * 64, i * 64 + 32);
       if (previous && compareBytes(previous, keyHash) >= 0) {
         throw new InvalidArgument(`leaf ${index} is out of key-hash order (sorted leaves must have strictly increasing SHA-256(key))`);
       }
       previous = keyHash;
       index++;
-      yield { ...batch[i], keyHash, valueHash: digests.slice(i * 64 + 32, i * 64 + 64) };
-    }
+      return { key, value, keyHash, valueHash: digests.subarray(i * 64 + 32, i * 64 + 64), size: key.length + value.length };
+    });
     batch = [];
+    return out;
   };
   for await (const leaf of leaves) {
     if (!(leaf?.key instanceof Uint8Array) || !(leaf.value instanceof Uint8Array)) {
@@ -69,9 +68,9 @@ async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>)
     }
     assertKeyLength(leaf.key, `leaf ${index + batch.length}`);
     batch.push(leaf);
-    if (batch.length === HASH_BATCH) yield* flush();
+    if (batch.length === LEAF_BATCH) yield hashed();
   }
-  yield* flush();
+  yield hashed();
 }
 
 /**
@@ -84,29 +83,16 @@ export async function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue>
   return writeCheckpoint(hashSorted(leaves), opts);
 }
 
-/** Writes the checkpoint of hashed leaves in strictly increasing key-hash order, and switches to it. */
-async function writeCheckpoint(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>,
+/** Writes the checkpoint of batches of hashed leaves in strictly increasing key-hash order, and switches to it. */
+async function writeCheckpoint(batches: AsyncIterable<StreamLeaf[]>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
   assertObject(opts, 'opts');
   assertStore(opts.store, 'opts.store');
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
-  const { manifest, manifestBytes, id } = await writeChunks(sized(leaves), { store: opts.store, version, chunking, onProgress: opts.onProgress });
+  const { manifest, manifestBytes, id } = await writeChunks(batches, { store: opts.store, version, chunking, onProgress: opts.onProgress });
   await switchManifest(opts.store, manifest, manifestBytes);
   return { manifest, manifestBytes, id };
-}
-
-/** The leaves with their sizes, in batches of HASH_BATCH. */
-async function* sized(leaves: AsyncIterable<HashedLeaf> | Iterable<HashedLeaf>): AsyncGenerator<StreamLeaf[]> {
-  let batch: StreamLeaf[] = [];
-  for await (const l of leaves) {
-    batch.push({ ...l, size: l.key.length + l.value.length });
-    if (batch.length === HASH_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  yield batch;
 }
 
 /**

@@ -1,18 +1,20 @@
 // Sorting a state given as pairs in any order by key hash, in bounded memory (an external
-// merge sort): pairs are copied into a run's arena and hashed in batches as they stream in;
-// each full run is sorted (later pair for a key wins inside it) and spilled to the store as
-// pieces under tmp/; the runs are then merged, the latest run winning for a key hash present in
-// several, and deletes (null values) dropped. A state that fits in one run never touches the
-// store. Memory: one run, plus one piece per run while merging.
+// merge sort): pairs are copied into a run's arena as records and hashed in batches as they
+// stream in; each full run is sorted (later pair for a key wins inside it) and spilled to the
+// store as pieces under tmp/sort-…/ (./sort-space.ts); the runs are then merged, the latest run
+// winning for a key hash present in several, and deletes (null values) dropped. A state that
+// fits in one run never touches the store. Memory: one run, plus one piece per run while merging.
+//
+// Records are word-aligned and move by words, and a piece holds whole records, so neither
+// spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
+// and only a kept leaf becomes an object (with views of its piece).
 import type { Store } from '../store/store.js';
-import { compareBytes } from '../bytes.js';
-import { assertKeyLength, type KeyValue } from '../format/chunk.js';
-import type { Leaf } from '../tree/hash.js';
+import { assertKeyLength, MAX_KEY_LENGTH } from '../format/chunk.js';
+import { StorageFailed } from '../errors.js';
 import { PairHasher, type Pair } from '../tree/pairs.js';
 import { sortedLatest } from '../tree/sort.js';
-
-/** A key and value with their hashes. */
-export type HashedLeaf = KeyValue & Leaf;
+import type { StreamLeaf } from './writer.js';
+import { SortSpace, sweepStaleSorts } from './sort-space.js';
 
 export interface SortOptions {
   /** Where runs are spilled (under tmp/sort-…/, deleted when the sort ends). */
@@ -25,232 +27,232 @@ export interface SortOptions {
 
 const DEFAULT_RUN_BYTES = 32 << 20;
 const DEFAULT_PIECE_BYTES = 1 << 20;
-/** Per-record header in a run: keyHash, valueHash, pair index (f64), key length, value length. */
-const HEADER = 80;
-/** Value length meaning "deleted". */
+/** Leaves per batch handed on (an await per leaf costs more than the leaf's own work). */
+export const LEAF_BATCH = 4096;
+/** Spilled pieces per store write (a store writes a batch in parallel). */
+const PUT_BATCH = 8;
+
+// A record: keyHash (8 words) ‖ valueHash (8) ‖ pair index (lo, hi) ‖ key length ‖ value length
+// (DELETED: a null value) ‖ key ‖ value ‖ zero padding to a word.
+const HEADER_WORDS = 20;
+const HEADER = 4 * HEADER_WORDS;
+const INDEX = 16;
+const KEY_LENGTH = 18;
+const VALUE_LENGTH = 19;
 const DELETED = 0xffffffff;
 
-/** A pair with its hashes and its index in the input (which names it in errors). */
-interface Rec {
-  keyHash: Uint8Array;
-  valueHash: Uint8Array;
-  index: number;
-  key: Uint8Array;
-  value: Uint8Array | null;
-}
+const recordWords = (keyLength: number, valueLength: number) => HEADER_WORDS + ((keyLength + valueLength + 3) >>> 2);
 
-/** One run in key-hash order: record i of the order. */
-interface SortedRun {
-  size: number;
-  record(i: number): Rec;
-}
-
-/**
- * The run being gathered: keys and values copied into one arena (so the caller's objects are
- * released at once), hashed in batches as they come.
- */
+/** The run being gathered: records in an arena reused from run to run. */
 class Run {
-  private arena = new Uint8Array(1 << 16);
+  private words: Uint32Array = new Uint32Array(1 << 14);
+  private bytes: Uint8Array = new Uint8Array(this.words.buffer);
   private used = 0;
-  /** Per pair: where its key starts in the arena, key length, value length (DELETED: null). */
-  private meta = new Uint32Array(3 * 1024);
-  private readonly hasher = new PairHasher();
+  private starts: Uint32Array = new Uint32Array(1 << 10);
+  private hasher = new PairHasher();
   count = 0;
+  first = 0;
 
-  constructor(readonly first: number) {}
+  /** `limit`: the run's size, past which the arena does not grow ahead (only to fit a record). */
+  constructor(private readonly limit: number) {}
 
-  /** What the run holds, counting a spilled record's header. */
-  get bytes(): number {
-    return this.used + HEADER * this.count;
+  /** Bytes held (what a spill writes). */
+  get size(): number {
+    return 4 * this.used;
   }
 
   add(p: Pair): void {
     this.hasher.add(p, this.first + this.count);
-    const size = p.key.length + (p.value?.length ?? 0);
-    if (this.used + size > this.arena.length) this.arena = grow(this.arena, this.used + size);
-    if (3 * (this.count + 1) > this.meta.length) this.meta = grow(this.meta, 3 * (this.count + 1));
-    const m = 3 * this.count;
-    this.meta[m] = this.used;
-    this.meta[m + 1] = p.key.length;
-    this.meta[m + 2] = p.value ? p.value.length : DELETED;
-    this.arena.set(p.key, this.used);
-    if (p.value) this.arena.set(p.value, this.used + p.key.length);
-    this.used += size;
-    this.count++;
+    const keyLength = p.key.length;
+    const valueLength = p.value ? p.value.length : 0;
+    const at = this.used;
+    const end = at + recordWords(keyLength, valueLength);
+    if (end > this.words.length) this.grow(end);
+    if (this.count === this.starts.length) this.starts = grown(this.starts, 2 * this.count);
+    const { words, bytes } = this;
+    const index = this.first + this.count;
+    words[at + INDEX] = index >>> 0;
+    words[at + INDEX + 1] = Math.floor(index / 2 ** 32);
+    words[at + KEY_LENGTH] = keyLength;
+    words[at + VALUE_LENGTH] = p.value ? valueLength : DELETED;
+    words[end - 1] = 0; // padding
+    bytes.set(p.key, 4 * at + HEADER);
+    if (p.value) bytes.set(p.value, 4 * at + HEADER + keyLength);
+    this.starts[this.count++] = at;
+    this.used = end;
   }
 
-  /** The run in key-hash order, the latest pair of each key hash kept. */
-  sort(): SortedRun {
-    const hashed = this.hasher.result();
-    const order = sortedLatest(hashed.keyHashes);
-    const { arena, meta, first } = this;
-    return {
-      size: order.length,
-      record: (i) => {
-        const j = order[i];
-        const at = meta[3 * j];
-        const keyEnd = at + meta[3 * j + 1];
-        const valueLen = meta[3 * j + 2];
-        return {
-          keyHash: hashed.keyHashes.subarray(j * 32, j * 32 + 32), valueHash: hashed.valueHashes.subarray(j * 32, j * 32 + 32),
-          index: first + j, key: arena.subarray(at, keyEnd),
-          value: valueLen === DELETED ? null : arena.subarray(keyEnd, keyEnd + valueLen),
-        };
-      },
-    };
+  /**
+   * Sorts the run and cuts it into pieces of whole records (about `pieceBytes` each), handed
+   * to `emit` in key-hash order; then empties the run for the next one.
+   */
+  async spill(pieceBytes: number, emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
+    const { keyHashes, valueHashes } = this.hasher.result();
+    const order = sortedLatest(keyHashes);
+    const keyWords = new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2);
+    const valueWords = new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2);
+    const { words, starts } = this;
+    const pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
+    let piece = new Uint32Array(pieceWords);
+    let at = 0;
+    for (let i = 0; i < order.length; i++) {
+      const j = order[i];
+      const from = starts[j];
+      const n = recordWords(words[from + KEY_LENGTH], words[from + VALUE_LENGTH] === DELETED ? 0 : words[from + VALUE_LENGTH]);
+      if (at + n > piece.length) {
+        if (at > 0) await emit(new Uint8Array(piece.buffer, 0, 4 * at));
+        piece = new Uint32Array(Math.max(pieceWords, n));
+        at = 0;
+      }
+      for (let w = 0; w < 8; w++) {
+        piece[at + w] = keyWords[8 * j + w];
+        piece[at + 8 + w] = valueWords[8 * j + w];
+      }
+      for (let w = INDEX; w < n; w++) piece[at + w] = words[from + w];
+      at += n;
+    }
+    if (at > 0) await emit(new Uint8Array(piece.buffer, 0, 4 * at));
+    this.first += this.count;
+    this.count = 0;
+    this.used = 0;
+    this.hasher = new PairHasher();
+  }
+
+  private grow(need: number): void {
+    const ahead = Math.min(2 * this.words.length, (this.limit >>> 2) + (1 << 16));
+    this.words = grown(this.words, Math.max(need, ahead));
+    this.bytes = new Uint8Array(this.words.buffer);
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array>(a: T, need: number): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+function grown(a: Uint32Array, size: number): Uint32Array {
+  const b = new Uint32Array(size);
   b.set(a);
   return b;
 }
 
-/** Writes a sorted run as pieces `prefix/<n>`; returns how many. */
-async function spill(store: Store, prefix: string, run: SortedRun, pieceBytes: number): Promise<number> {
-  let piece = new Uint8Array(pieceBytes);
-  let at = 0;
-  let pieces = 0;
-  const full: Array<[string, Uint8Array]> = [];
-  // A record may straddle pieces: bytes are written through, the reader joins them.
-  const write = (bytes: Uint8Array) => {
-    for (let done = 0; done < bytes.length;) {
-      if (at === piece.length) {
-        full.push([`${prefix}/${pieces++}`, piece]);
-        piece = new Uint8Array(pieceBytes);
-        at = 0;
-      }
-      const n = Math.min(bytes.length - done, piece.length - at);
-      piece.set(bytes.subarray(done, done + n), at);
-      at += n;
-      done += n;
-    }
-  };
-  const header = new Uint8Array(HEADER);
-  const view = new DataView(header.buffer);
-  for (let i = 0; i < run.size; i++) {
-    const r = run.record(i);
-    header.set(r.keyHash, 0);
-    header.set(r.valueHash, 32);
-    view.setFloat64(64, r.index, true);
-    view.setUint32(72, r.key.length, true);
-    view.setUint32(76, r.value ? r.value.length : DELETED, true);
-    write(header);
-    write(r.key);
-    if (r.value) write(r.value);
-    if (full.length) await store.put(full.splice(0));
-  }
-  if (at > 0) full.push([`${prefix}/${pieces++}`, piece.subarray(0, at)]);
-  if (full.length) await store.put(full);
-  return pieces;
-}
-
-/** Reads a spilled run back record by record, one piece at a time. */
+/** Reads a sorted run back, one piece at a time; `at` is the current record (a word offset). */
 class RunReader {
-  private buffer = new Uint8Array(0);
-  private at = 0;
+  words: Uint32Array = new Uint32Array(0);
+  bytes: Uint8Array = new Uint8Array(0);
+  at = 0;
+  /** The current record's key hash, first four bytes (big-endian): most comparisons end here. */
+  prefix = 0;
+  done = false;
   private next = 0;
-  current: Rec | null = null;
 
-  constructor(private readonly store: Store, private readonly prefix: string, private readonly pieces: number,
+  constructor(private readonly load: (i: number) => Promise<Uint8Array>, private readonly pieces: number,
     readonly run: number) {}
 
-  /** Advances to the next record (null at the end). */
-  async advance(): Promise<void> {
-    while (!this.advanceBuffered()) {
-      if (this.next === this.pieces) {
-        if (this.at !== this.buffer.length) throw new Error(`sort run ${this.prefix} is truncated`);
-        this.current = null;
-        return;
-      }
-      await this.load();
-    }
-  }
-
-  /** Advances if the next record is wholly buffered (the common case: no await). */
-  advanceBuffered(): boolean {
-    const left = this.buffer.length - this.at;
-    if (left < HEADER) return false;
-    const view = new DataView(this.buffer.buffer, this.buffer.byteOffset + this.at, HEADER);
-    const keyLen = view.getUint32(72, true);
-    const valueLen = view.getUint32(76, true);
-    const total = HEADER + keyLen + (valueLen === DELETED ? 0 : valueLen);
-    if (left < total) return false;
-    const b = this.buffer.subarray(this.at, this.at + total);
-    this.at += total;
-    this.current = {
-      keyHash: b.subarray(0, 32), valueHash: b.subarray(32, 64), index: view.getFloat64(64, true),
-      key: b.subarray(HEADER, HEADER + keyLen), value: valueLen === DELETED ? null : b.subarray(HEADER + keyLen),
-    };
+  /** Moves to the next record in the piece: false when the piece is used up (then `advance`). */
+  step(): boolean {
+    const { words } = this;
+    this.at += recordWords(words[this.at + KEY_LENGTH], words[this.at + VALUE_LENGTH] === DELETED ? 0 : words[this.at + VALUE_LENGTH]);
+    if (this.at === words.length) return false;
+    this.check();
     return true;
   }
 
-  /** Appends the next piece to the unread bytes. */
-  private async load(): Promise<void> {
-    const piece = await this.store.get(`${this.prefix}/${this.next++}`);
-    if (!piece) throw new Error(`sort run piece ${this.prefix}/${this.next - 1} is missing`);
-    const rest = this.buffer.subarray(this.at);
-    const joined = new Uint8Array(rest.length + piece.length);
-    joined.set(rest);
-    joined.set(piece, rest.length);
-    this.buffer = joined;
+  /** Loads the next piece (or ends the run). */
+  async advance(): Promise<void> {
+    if (this.next === this.pieces) {
+      this.done = true;
+      return;
+    }
+    let bytes = await this.load(this.next++);
+    if (bytes.length % 4 !== 0 || bytes.length === 0) throw this.corrupted();
+    if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
+    this.bytes = bytes;
+    this.words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
     this.at = 0;
+    this.check();
+  }
+
+  /** Checks the current record lies within its piece, and reads its prefix. */
+  private check(): void {
+    const { words, at } = this;
+    const keyLength = words[at + KEY_LENGTH];
+    const valueLength = words[at + VALUE_LENGTH];
+    if (at + HEADER_WORDS > words.length || at + recordWords(keyLength, valueLength === DELETED ? 0 : valueLength) > words.length) throw this.corrupted();
+    const b = this.bytes;
+    const p = 4 * at;
+    this.prefix = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  }
+
+  private corrupted(): StorageFailed {
+    return new StorageFailed(`piece ${this.next - 1} of sort run ${this.run} is corrupted`);
   }
 }
 
-/** A kept record as a leaf: checks its key's length (the pair's index names it). */
-function leafOf(r: Rec): HashedLeaf {
-  assertKeyLength(r.key, `pair ${r.index}`);
-  return { key: r.key, value: r.value!, keyHash: r.keyHash, valueHash: r.valueHash };
+/** Whether the key hashes at byte offsets `a` of `x` and `b` of `y` are equal from byte 4 on. */
+function compareRest(x: Uint8Array, a: number, y: Uint8Array, b: number): number {
+  for (let i = 4; i < 32; i++) {
+    const d = x[a + i] - y[b + i];
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
-/** Hashed leaves of `pairs` in strictly increasing key-hash order (later pair wins, null deletes). */
-export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: SortOptions): AsyncGenerator<HashedLeaf> {
+/** Batches of hashed leaves of `pairs` in strictly increasing key-hash order (later pair wins, null deletes). */
+export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: SortOptions): AsyncGenerator<StreamLeaf[]> {
+  const { store } = opts;
   const runBytes = opts.runBytes ?? DEFAULT_RUN_BYTES;
   const pieceBytes = opts.pieceBytes ?? DEFAULT_PIECE_BYTES;
-  const prefix = `tmp/sort-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const spilled: Array<{ prefix: string; pieces: number }> = [];
-  let run = new Run(0);
-  let count = 0;
+  const space = new SortSpace(store);
+  // What crashed creates left is swept now, even if this sort never spills.
+  await sweepStaleSorts(store);
+  const spilled: number[] = []; // pieces per run
+  let run: Run | undefined = new Run(runBytes);
   try {
+    let pending: Array<[string, Uint8Array]> = [];
+    const toStore = async (piece: Uint8Array) => {
+      const r = spilled.length - 1;
+      pending.push([`${space.prefix}${r}/${spilled[r]++}`, piece]);
+      if (pending.length === PUT_BATCH) {
+        await store.put(pending);
+        pending = [];
+      }
+    };
+    const spill = async () => {
+      await space.claim();
+      spilled.push(0);
+      await run!.spill(pieceBytes, toStore);
+      if (pending.length) await store.put(pending);
+      pending = [];
+    };
     for await (const p of pairs) {
       run.add(p);
-      count++;
-      if (run.bytes >= runBytes) {
-        const at = `${prefix}/${spilled.length}`;
-        spilled.push({ prefix: at, pieces: await spill(opts.store, at, run.sort(), pieceBytes) });
-        run = new Run(count);
-      }
+      if (run.size >= runBytes) await spill();
     }
+    let readers: RunReader[];
     if (spilled.length === 0) {
-      const sorted = run.sort();
-      for (let i = 0; i < sorted.size; i++) {
-        const r = sorted.record(i);
-        if (r.value) yield leafOf(r);
-      }
-      return;
+      const pieces: Uint8Array[] = [];
+      await run.spill(pieceBytes, async (piece) => { pieces.push(piece); });
+      readers = [new RunReader(async (i) => pieces[i], pieces.length, 0)];
+    } else {
+      if (run.count > 0) await spill();
+      readers = spilled.map((n, r) => new RunReader(async (i) => {
+        const key = `${space.prefix}${r}/${i}`;
+        const piece = await store.get(key);
+        if (!piece) throw new StorageFailed(`sort run piece ${key} is missing (was the store's tmp/ folder cleared during the create?)`);
+        return piece;
+      }, n, r));
     }
-    if (run.count > 0) {
-      const at = `${prefix}/${spilled.length}`;
-      spilled.push({ prefix: at, pieces: await spill(opts.store, at, run.sort(), pieceBytes) });
-    }
-    run = new Run(count); // the last run's memory is free for the merge
-    yield* merge(opts.store, spilled);
+    run = undefined; // its memory is free for the merge
+    yield* merge(readers);
   } finally {
-    const keys = await opts.store.keys(`${prefix}/`);
-    if (keys.length) await opts.store.delete(keys);
+    await space.release();
   }
 }
 
 /** K-way merge of sorted runs; for a key hash in several runs the latest run's record wins. */
-async function* merge(store: Store, runs: Array<{ prefix: string; pieces: number }>): AsyncGenerator<HashedLeaf> {
-  const readers = runs.map((r, i) => new RunReader(store, r.prefix, r.pieces, i));
+async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
   await Promise.all(readers.map((r) => r.advance()));
   // A binary min-heap of readers by (key hash, run); equal key hashes pop in run order.
-  const heap = readers.filter((r) => r.current);
+  const heap = readers.filter((r) => !r.done);
   const less = (a: RunReader, b: RunReader) => {
-    const c = compareBytes(a.current!.keyHash, b.current!.keyHash);
+    if (a.prefix !== b.prefix) return a.prefix < b.prefix;
+    const c = compareRest(a.bytes, 4 * a.at, b.bytes, 4 * b.at);
     return c < 0 || (c === 0 && a.run < b.run);
   };
   const down = (i: number) => {
@@ -266,20 +268,38 @@ async function* merge(store: Store, runs: Array<{ prefix: string; pieces: number
     }
   };
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  let batch: StreamLeaf[] = [];
   while (heap.length > 0) {
     // Pop every record with the smallest key hash; the last popped (latest run) wins.
-    let winner: Rec;
+    let words: Uint32Array;
+    let bytes: Uint8Array;
+    let at: number;
+    let prefix: number;
     for (;;) {
       const top = heap[0];
-      winner = top.current!;
-      if (!top.advanceBuffered()) await top.advance();
-      if (!top.current) {
+      ({ words, bytes, at, prefix } = top);
+      if (!top.step()) await top.advance();
+      if (top.done) {
         heap[0] = heap[heap.length - 1];
         heap.pop();
       }
       if (heap.length) down(0);
-      if (!heap.length || compareBytes(heap[0].current!.keyHash, winner.keyHash) !== 0) break;
+      if (!heap.length || heap[0].prefix !== prefix || compareRest(heap[0].bytes, 4 * heap[0].at, bytes, 4 * at) !== 0) break;
     }
-    if (winner.value) yield leafOf(winner);
+    const valueLength = words[at + VALUE_LENGTH];
+    if (valueLength === DELETED) continue;
+    const keyLength = words[at + KEY_LENGTH];
+    const p = 4 * at;
+    const key = bytes.subarray(p + HEADER, p + HEADER + keyLength);
+    if (keyLength === 0 || keyLength > MAX_KEY_LENGTH) assertKeyLength(key, `pair ${words[at + INDEX] + words[at + INDEX + 1] * 2 ** 32}`);
+    batch.push({
+      keyHash: bytes.subarray(p, p + 32), valueHash: bytes.subarray(p + 32, p + 64),
+      key, value: bytes.subarray(p + HEADER + keyLength, p + HEADER + keyLength + valueLength), size: keyLength + valueLength,
+    });
+    if (batch.length === LEAF_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length) yield batch;
 }

@@ -7,6 +7,7 @@
 import type { Store } from '../store/store.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
+import { sha256Whole } from '../hash/sha256.js';
 import { encodeChunk, type KeyValue } from '../format/chunk.js';
 import {
   encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
@@ -107,7 +108,7 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
       file = { digest: same.digest, size: same.size, leaves: same.leaves };
     } else {
       const bytes = encodeChunk(await materialize());
-      const digest = toHex(backend().sha256(bytes));
+      const digest = toHex(await sha256Whole(bytes));
       const entries: Array<[string, Uint8Array]> = [[`chunks/${digest}`, bytes]];
       if (opts.leafHashes) entries.push([leafHashesPath(digest), encodeLeafHashes(current)]);
       await put(entries);

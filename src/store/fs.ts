@@ -3,8 +3,8 @@
 // directories are synced by flush(), not after every rename: a crash can lose the latest
 // renames (the data is fetched again), never expose a partial file. Temporary files left by
 // killed processes are removed before the first write; every OS failure is a StorageFailed.
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Store } from './store.js';
 import { InvalidArgument, StorageFailed } from '../errors.js';
 
@@ -99,6 +99,38 @@ async function sweepTemporaries(root: string): Promise<void> {
   }
 }
 
+/**
+ * Opens `path` for writing, creating its folder; again if a concurrent delete removed the
+ * folder (or a parent, as empty) meanwhile.
+ */
+async function openInFolder(path: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return await open(path, 'w');
+    } catch (err) {
+      // Node's recursive mkdir reports a folder removed under it as ENOENT or ENOTDIR.
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt === 10) throw err;
+    }
+  }
+}
+
+/** Removes `folder` and its parents up to (not including) `root` while they are empty. */
+async function removeEmptyFolders(root: string, folder: string): Promise<void> {
+  const top = resolve(root);
+  for (let dir = resolve(folder); dir.startsWith(top + sep); dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue; // removed by a concurrent delete: its parent may be empty now
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return;
+      throw failed('remove the empty folder', dir, err);
+    }
+  }
+}
+
 export function fsStore(root: string): Store {
   const dirty = new Set<string>();
   // Temporary names are unique per write and carry the writer's pid, so two writers (two
@@ -124,8 +156,7 @@ export function fsStore(root: string): Store {
       // any write fails, every temporary file of the batch goes: nothing half-written is left.
       const writes = await Promise.allSettled(entries.map(async ([, value], i) => {
         try {
-          await mkdir(dirname(paths[i]), { recursive: true });
-          const handle = await open(temps[i], 'w');
+          const handle = await openInFolder(temps[i]);
           try {
             await handle.writeFile(value);
             await handle.sync();
@@ -149,13 +180,21 @@ export function fsStore(root: string): Store {
     async flush() {
       const dirs = [...dirty];
       dirty.clear();
-      await Promise.all(dirs.map((dir) => syncDir(dir).catch((err) => { throw failed('sync', dir, err); })));
+      // A folder removed since (emptied by a delete) has nothing left to make durable.
+      await Promise.all(dirs.map((dir) => syncDir(dir).catch((err) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw failed('sync', dir, err);
+      })));
     },
     async delete(keys) {
+      const folders = new Set<string>();
       for (const key of keys) {
         const path = pathFor(root, key);
         await rm(path, { force: true }).catch((err) => { throw failed('delete', path, err); });
+        folders.add(dirname(path));
       }
+      // Folders the deletes emptied go too (a sort's tmp/ runs, a pruned checkpoint's chunks/),
+      // deepest first; a folder a concurrent write just filled stays.
+      for (const folder of [...folders].sort((a, b) => b.length - a.length)) await removeEmptyFolders(root, folder);
     },
     async keys(prefix) {
       return (await listFiles(root)).filter((k) => k.startsWith(prefix) && !k.endsWith(TEMP_SUFFIX));
