@@ -1,9 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { memoryStore } from '../src/store/memory.js';
-import { fsStore } from '../src/store/fs.js';
 import { createCheckpoint } from '../src/checkpoint/create.js';
 import { sortPairs } from '../src/checkpoint/external-sort.js';
 import { sweepStaleSorts } from '../src/checkpoint/sort-space.js';
@@ -88,17 +84,8 @@ describe('the external merge sort of pairs', () => {
     expect(await store.keys('tmp/')).toEqual([]);
   });
 
-  it('leaves no tmp/ folder behind in a directory store', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
-    const pairs = churn(8, 1500, 900);
-    const created = await createCheckpoint(pairs, { store: fsStore(dir), version: 1, sortRunBytes: 2048 });
-    expect(created.manifest.root).toBe(hex(refRoot(pairs)));
-    expect(existsSync(join(dir, 'tmp'))).toBe(false);
-  });
-
   it('sweeps the runs of crashed creates (no lease, or a stale one), never those of a live one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
-    const store = fsStore(dir);
+    const store = memoryStore();
     const piece = new Uint8Array(100);
     const lease = (ms: number) => enc.encode(String(ms));
     await store.put([
@@ -110,20 +97,6 @@ describe('the external merge sort of pairs', () => {
     const created = await createCheckpoint(pairs, { store, version: 1 }); // one run: no spill of its own
     expect(created.manifest.root).toBe(hex(refRoot(pairs)));
     expect((await store.keys('tmp/')).sort()).toEqual(['tmp/sort-live/0/0', 'tmp/sort-live/lease']);
-  });
-
-  it('runs two creates into one store at once, each with its own runs', async () => {
-    for (const store of [memoryStore(), fsStore(mkdtempSync(join(tmpdir(), 'lightsnap-sort-')))]) {
-      const a = churn(10, 2000, 1200);
-      const b = churn(11, 2000, 1200);
-      const [x, y] = await Promise.all([
-        createCheckpoint(slowly(a), { store, version: 1, sortRunBytes: 1024, maxChunkBytes: 4096 }),
-        createCheckpoint(slowly(b), { store, version: 2, sortRunBytes: 1024, maxChunkBytes: 4096 }),
-      ]);
-      expect(x.manifest.root).toBe(hex(refRoot(a)));
-      expect(y.manifest.root).toBe(hex(refRoot(b)));
-      expect(await store.keys('tmp/')).toEqual([]);
-    }
   });
 
   it('renews its lease while the merge waits on a slow consumer, so a later sweep keeps its runs', async () => {
@@ -146,5 +119,18 @@ describe('the external merge sort of pairs', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('runs two creates into one store at once, each with its own runs', async () => {
+    const store = memoryStore();
+    const a = churn(10, 2000, 1200);
+    const b = churn(11, 2000, 1200);
+    const [x, y] = await Promise.all([
+      createCheckpoint(slowly(a), { store, version: 1, sortRunBytes: 1024, maxChunkBytes: 4096 }),
+      createCheckpoint(slowly(b), { store, version: 2, sortRunBytes: 1024, maxChunkBytes: 4096 }),
+    ]);
+    expect(x.manifest.root).toBe(hex(refRoot(a)));
+    expect(y.manifest.root).toBe(hex(refRoot(b)));
+    expect(await store.keys('tmp/')).toEqual([]);
   });
 });
