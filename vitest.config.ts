@@ -10,6 +10,7 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { include: ['comlink', 'idb-keyval'] },
   test: {
+    setupFiles: ['test/setup-cores.ts'],
     projects: [
       {
         extends: true,

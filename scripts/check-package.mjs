@@ -2,7 +2,10 @@
 // user gets it. publint and arethetypeswrong on the packed tarball; Node without a bundler
 // (self-reference imports, a default worker pool, `require()` of every entry, which Node
 // refuses for a module graph with top-level await); and a Vite app with no configuration, whose
-// bundle must hold no Node built-ins or globals. Prints the gzip size of that bundle.
+// bundle must hold no Node built-ins or globals, and whose main thread and worker load at most
+// BUNDLE_LIMIT (gzip -9) before any lazily loaded chunk: the scalar core and the wasm2js core
+// must be chunks of their own, fetched only where the SIMD core cannot run. Prints those sizes,
+// and the same for the project's own page (web/, built to a temporary directory).
 // Writes { passed, failed } to test-results/package-report.json for scripts/run-tests.mjs.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,9 @@ import { gzipSync } from 'node:zlib';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const results = [];
+/** Most gzip -9 bytes the Vite app's main thread and worker may load up front (issue #10). */
+const BUNDLE_LIMIT = 60 * 1024;
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 function check(name, fn) {
   let detail = '';
@@ -60,7 +66,7 @@ check('works in Node without a bundler: hashing, a default worker pool, every en
   run('node', ['--input-type=module', '--no-warnings', '-e', smoke]);
 });
 
-check('works in a Vite app with no configuration; no Node built-ins or globals in the bundle', () => {
+check(`works in a Vite app with no configuration; no Node built-ins or globals; main + worker ≤ ${kib(BUNDLE_LIMIT)} up front, fallback cores lazy`, () => {
   const app = mkdtempSync(join(tmpdir(), 'lightsnap-vite-app-'));
   try {
     mkdirSync(join(app, 'node_modules'));
@@ -75,24 +81,63 @@ check('works in a Vite app with no configuration; no Node built-ins or globals i
       '',
     ].join('\n'));
     run(bin('vite'), ['build', '--logLevel', 'error'], { cwd: app });
-    const assets = join(app, 'dist', 'assets');
-    const files = readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
-    const sizes = [];
-    let total = 0;
-    for (const f of files) {
-      const text = readFileSync(join(assets, f), 'utf8');
+    const b = measureBuild(join(app, 'dist'));
+    for (const [f, text] of b.texts) {
       const bad = text.match(/\bnode:[a-z_/]+|\bprocess\.(env|versions|nextTick)|\bBuffer\.|\brequire\(|__dirname|__filename/);
       if (bad) throw new Error(`${f} contains ${JSON.stringify(bad[0])}`);
-      const gz = gzipSync(readFileSync(join(assets, f)), { level: 9 }).length;
-      total += gz;
-      sizes.push(`${f.replace(/-[\w-]{8}\./, '.')} ${(gz / 1024).toFixed(1)} KiB`);
     }
-    if (!files.some((f) => f.startsWith('worker'))) throw new Error(`no worker chunk was emitted: ${files.join(', ')}`);
-    return `gzip: ${sizes.join(', ')}; total ${(total / 1024).toFixed(1)} KiB`;
+    if (!b.eager.some((f) => f.name.startsWith('worker'))) throw new Error(`no worker chunk was emitted: ${b.describe()}`);
+    for (const lazy of ['wasm-scalar.generated', 'core-js.generated']) {
+      if (!b.lazy.some((f) => f.name.startsWith(lazy))) throw new Error(`${lazy} is not a lazily loaded chunk: ${b.describe()}`);
+    }
+    if (b.eagerTotal > BUNDLE_LIMIT) throw new Error(`main thread and worker load ${kib(b.eagerTotal)}, over ${kib(BUNDLE_LIMIT)}: ${b.describe()}`);
+    return b.describe();
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
 });
+
+check("the page's bundles (web/, measured and recorded in BENCHMARKS.md)", () => {
+  const out = mkdtempSync(join(tmpdir(), 'lightsnap-web-'));
+  try {
+    run(bin('vite'), ['build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir']);
+    return measureBuild(out).describe();
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Sizes (gzip -9) of a Vite build's JS and WASM, split into what loads up front — the page's
+ * module scripts, the workers (Vite names them after their entry, worker*) and what they import
+ * statically — and what only `import()` or `new URL(…)` reaches (lazy).
+ */
+function measureBuild(dist) {
+  const assets = join(dist, 'assets');
+  const names = readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
+  const texts = new Map(names.map((f) => [f, readFileSync(join(assets, f), 'latin1')]));
+  const gz = (f) => gzipSync(readFileSync(join(assets, f)), { level: 9 }).length;
+  const html = readdirSync(dist).filter((f) => f.endsWith('.html')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+  const roots = names.filter((f) => f.startsWith('worker') || html.includes(`assets/${f}`));
+  const eagerNames = new Set();
+  const visit = (f) => {
+    if (eagerNames.has(f) || !texts.has(f)) return;
+    eagerNames.add(f);
+    for (const m of texts.get(f).matchAll(/(?:\bimport|\bfrom)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) visit(m[1]);
+  };
+  roots.forEach(visit);
+  const entry = (f) => ({ name: f.replace(/-[\w-]{8}\./, '.'), gz: gz(f) });
+  const eager = names.filter((f) => eagerNames.has(f)).map(entry);
+  const lazy = names.filter((f) => !eagerNames.has(f)).map(entry);
+  const sum = (list) => list.reduce((n, f) => n + f.gz, 0);
+  const eagerTotal = sum(eager);
+  const list = (l) => l.map((f) => `${f.name} ${kib(f.gz)}`).join(', ');
+  return {
+    texts, eager, lazy, eagerTotal,
+    describe: () => `gzip -9, loaded up front: ${list(eager)}; total ${kib(eagerTotal)}`
+      + ` | lazy: ${list(lazy) || 'none'}; total ${kib(sum(lazy))}`,
+  };
+}
 
 const passed = results.filter(Boolean).length;
 const failed = results.length - passed;

@@ -3,6 +3,7 @@
 // proofs checked against the root. The page orchestrates through the library's public API;
 // this file wires the parts: the form (form.ts), runs (run.ts), lookups (lookup.ts) and the
 // browser's storage (storage.ts).
+import { init } from '../src/core/load.js';
 import { createPool } from '../src/worker/pool.js';
 import { idbStore } from '../src/store/idb.js';
 import { Restorer } from '../src/checkpoint/restorer.js';
@@ -14,6 +15,11 @@ import { Runner } from './run.js';
 import { lookup } from './lookup.js';
 import { STORE_NAME, deleteAll, storageLine } from './storage.js';
 import { TrustPanel } from './trust.js';
+
+// The core first: where WebAssembly SIMD is refused or WebAssembly is forbidden (a strict CSP)
+// only init() can fetch the fallback, and lookups use the core synchronously. The workers are
+// handed the same core. `data-core` says which one runs (e2e/csp.spec.ts reads it).
+document.documentElement.dataset.core = await init();
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const buttons = { verify: $<HTMLButtonElement>('verify'), restore: $<HTMLButtonElement>('restore'),

@@ -2,6 +2,7 @@
 // "refetch, maybe elsewhere"), then the leaves against the root through the chunk's range
 // proof (a failure means the data is a lie). Pure: no I/O, so it runs in any thread.
 import { backend } from '../core/load.js';
+import type { Backend } from '../core/backend.js';
 import type { ChunkClaim, VerifiedLayout } from '../core/chunk.js';
 import { chunkVerdict } from '../core/status.js';
 import { toHex, fromHex } from '../hex.js';
@@ -35,15 +36,20 @@ export interface Verifier {
  * lying source.
  */
 export function verifyChunk(input: ChunkInput): void {
+  verifyChunkOn(backend(), input);
+}
+
+/** verifyChunk on the given core (a worker's, which it was handed: src/worker). */
+export function verifyChunkOn(core: Backend, input: ChunkInput): void {
   assertChunkInput(input);
-  check(input, backend().chunk.verify(input.chunk, claimOf(input)));
+  check(core, input, core.chunk.verify(input.chunk, claimOf(input)));
 }
 
 /** verifyChunk, returning the chunk's layout and leaf hashes (for queries). */
 export function verifyAndDecodeChunk(input: ChunkInput): VerifiedLayout {
   assertChunkInput(input);
   const result = backend().chunk.verifyAndDecode(input.chunk, claimOf(input));
-  if (typeof result === 'number') check(input, result);
+  if (typeof result === 'number') check(backend(), input, result);
   return result as VerifiedLayout;
 }
 
@@ -61,12 +67,12 @@ function claimOf({ root, entry, chunk, proof, index, source }: ChunkInput): Chun
 }
 
 /** Throws the typed error for a chunkVerify status other than 0. */
-function check({ entry, chunk, index, source }: ChunkInput, status: number): void {
+function check(core: Backend, { entry, chunk, index, source }: ChunkInput, status: number): void {
   const verdict = chunkVerdict(status);
   if (verdict.kind === 'ok') return;
   const where = { chunk: index, source };
   if (verdict.kind === 'proof-digest') throw new ChunkCorrupted('range-proof file does not match its digest', where);
-  if (toHex(backend().sha256(chunk)) !== entry.digest) throw new ChunkCorrupted('chunk file does not match its digest', where);
+  if (toHex(core.sha256(chunk)) !== entry.digest) throw new ChunkCorrupted('chunk file does not match its digest', where);
   const declared = chunk.length >= 8 ? new DataView(chunk.buffer, chunk.byteOffset + 4, 4).getUint32(0, true) : 0;
   throw new ChunkProofVerificationFailed(
     verdict.kind === 'layout' ? `chunk file is malformed: ${verdict.reason}`

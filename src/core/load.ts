@@ -1,11 +1,15 @@
-// Loads the WASM core once per thread. The SIMD build is used where the engine validates it,
-// the scalar build elsewhere, and the pure-TypeScript core where WebAssembly cannot be
-// compiled at all (a strict Content-Security-Policy). Nothing runs at import time.
+// Loads the core once per thread. Only the SIMD build is imported statically: every engine
+// lightsnap supports validates it. The scalar build (an engine without SIMD) and the wasm2js
+// translation (WebAssembly forbidden, e.g. a CSP without 'wasm-unsafe-eval') come from
+// ./fallback.ts through `await import()`, so only `init()` can load them; a synchronous first
+// use that needs one throws CoreUnavailable. Nothing runs at import time.
 import type { CoreExports } from './abi.js';
 import type { Backend, BackendKind } from './backend.js';
-import { createJsBackend } from './js-backend.js';
+import { decodeBase64 } from './base64.js';
+import { createJsBackend, fallbackFetched, fetchFallback, scalarWasmBytes } from './fallback.js';
+import type { CoreHandle } from './handoff.js';
 import { createWasmBackend } from './wasm-backend.js';
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
+import { SIMD_WASM_BASE64 } from './wasm-simd.generated.js';
 import { CoreUnavailable } from '../errors.js';
 
 export interface InitOptions {
@@ -13,37 +17,42 @@ export interface InitOptions {
   module?: WebAssembly.Module;
   /** The bytes of a core build, used instead of the embedded bytes. */
   bytes?: BufferSource;
-  /** Which core to use. `auto` (default): SIMD WASM, else scalar WASM, else TypeScript. */
+  /** Which core to use. `auto` (default): SIMD WASM, else scalar WASM, else JavaScript (wasm2js). */
   backend?: 'auto' | BackendKind;
 }
 
-let active: Backend | undefined;
-
-function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+/** A backend and, for a WASM core, its compiled module (what workers are handed). */
+interface Loaded {
+  backend: Backend;
+  module?: WebAssembly.Module;
 }
 
-function embeddedBytes(kind: 'wasm-simd' | 'wasm-scalar'): Uint8Array {
-  return decodeBase64(kind === 'wasm-simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
+let active: Loaded | undefined;
+let simdBytes: Uint8Array | undefined;
+
+/** The SIMD build's bytes, decoded on first use and kept. */
+function simdWasmBytes(): Uint8Array {
+  return (simdBytes ??= decodeBase64(SIMD_WASM_BASE64));
 }
 
-function simdSupported(): boolean {
-  return WebAssembly.validate(embeddedBytes('wasm-simd') as BufferSource);
+function hasWebAssembly(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly !== null;
 }
 
-/** The WASM builds to try, best first, for the given options. */
-function wasmCandidates(opts: InitOptions): Array<'wasm-simd' | 'wasm-scalar'> {
+/** The cores to try, best first. With `auto`, the JavaScript core follows a WASM core that fails to compile. */
+function candidates(opts: InitOptions): BackendKind[] {
   const want = opts.backend ?? 'auto';
-  if (want === 'js') return [];
-  if (want === 'wasm-simd' || want === 'wasm-scalar') return [want];
-  return simdSupported() ? ['wasm-simd', 'wasm-scalar'] : ['wasm-scalar'];
+  if (want !== 'auto') return [want];
+  if (!hasWebAssembly()) return ['js'];
+  return WebAssembly.validate(simdWasmBytes() as BufferSource) ? ['wasm-simd', 'js'] : ['wasm-scalar', 'js'];
 }
 
-function fromInstance(instance: WebAssembly.Instance, kind: BackendKind): Backend {
-  return createWasmBackend(instance.exports as unknown as CoreExports, kind);
+function wasmBytes(kind: 'wasm-simd' | 'wasm-scalar'): Uint8Array {
+  return kind === 'wasm-simd' ? simdWasmBytes() : scalarWasmBytes();
+}
+
+function fromModule(module: WebAssembly.Module, instance: WebAssembly.Instance, kind: BackendKind): Loaded {
+  return { backend: createWasmBackend(instance.exports as unknown as CoreExports, kind), module };
 }
 
 /** The kind a caller-supplied module or bytes are taken to be. */
@@ -51,68 +60,89 @@ function suppliedKind(opts: InitOptions): BackendKind {
   return opts.backend === 'wasm-scalar' ? 'wasm-scalar' : 'wasm-simd';
 }
 
-/** The TypeScript core when the options allow it, else the reason no WASM core loaded. */
-function fallbackOrThrow(errors: unknown[], opts: InitOptions): Backend {
-  if ((opts.backend ?? 'auto') === 'auto' || opts.backend === 'js') return createJsBackend();
-  throw new CoreUnavailable(`the ${opts.backend} core could not be loaded: ${String(errors[0])}`, { cause: errors[0] });
+function unavailable(opts: InitOptions, errors: unknown[]): CoreUnavailable {
+  const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+  return new CoreUnavailable(`no ${opts.backend && opts.backend !== 'auto' ? `${opts.backend} ` : ''}core could be loaded: ${reasons}`,
+    { cause: errors[0] });
 }
 
-/** Creates a core without making it the active one (used by tests and workers). */
-export function createBackendSync(opts: InitOptions = {}): Backend {
-  const errors: unknown[] = [];
+function loadSync(opts: InitOptions): Loaded {
   if (opts.module || opts.bytes) {
     const module = opts.module ?? new WebAssembly.Module(opts.bytes!);
-    return fromInstance(new WebAssembly.Instance(module, {}), suppliedKind(opts));
+    return fromModule(module, new WebAssembly.Instance(module, {}), suppliedKind(opts));
   }
-  for (const kind of wasmCandidates(opts)) {
+  const errors: unknown[] = [];
+  for (const kind of candidates(opts)) {
+    if (kind !== 'wasm-simd' && !fallbackFetched(kind)) {
+      errors.push(new CoreUnavailable(`the ${kind} core is loaded on demand: call \`await init()\` before the first synchronous use`));
+      continue;
+    }
     try {
-      const module = new WebAssembly.Module(embeddedBytes(kind) as BufferSource);
-      return fromInstance(new WebAssembly.Instance(module, {}), kind);
+      if (kind === 'js') return { backend: createJsBackend() };
+      const module = new WebAssembly.Module(wasmBytes(kind) as BufferSource);
+      return fromModule(module, new WebAssembly.Instance(module, {}), kind);
     } catch (err) {
       errors.push(err);
     }
   }
-  return fallbackOrThrow(errors, opts);
+  throw unavailable(opts, errors);
+}
+
+async function load(opts: InitOptions): Promise<Loaded> {
+  if (opts.module || opts.bytes) {
+    const module = opts.module ?? (await WebAssembly.compile(opts.bytes!));
+    return fromModule(module, await WebAssembly.instantiate(module, {}), suppliedKind(opts));
+  }
+  const errors: unknown[] = [];
+  for (const kind of candidates(opts)) {
+    try {
+      if (kind !== 'wasm-simd') await fetchFallback(kind);
+      if (kind === 'js') return { backend: createJsBackend() };
+      const module = await WebAssembly.compile(wasmBytes(kind) as BufferSource);
+      return fromModule(module, await WebAssembly.instantiate(module, {}), kind);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  throw unavailable(opts, errors);
 }
 
 /**
- * Loads the core synchronously (Node, workers). On a browser's main thread prefer `init()`:
- * engines refuse synchronous compilation of large modules there.
+ * Creates a core without making it the active one (tests, benchmarks). Throws CoreUnavailable
+ * when it needs a fallback that no `init()` or `createBackend()` has fetched yet.
+ */
+export function createBackendSync(opts: InitOptions = {}): Backend {
+  return loadSync(opts).backend;
+}
+
+/** Creates a core without making it the active one, fetching a fallback's code if needed. */
+export async function createBackend(opts: InitOptions = {}): Promise<Backend> {
+  return (await load(opts)).backend;
+}
+
+/**
+ * Loads the core synchronously (Node, workers). Throws CoreUnavailable where the SIMD build
+ * cannot run and `init()` has not fetched the fallback. On a browser's main thread prefer
+ * `init()`: engines refuse synchronous compilation of large modules there.
  */
 export function initSync(opts: InitOptions = {}): BackendKind {
-  active = createBackendSync(opts);
-  return active.kind;
+  active = loadSync(opts);
+  return active.backend.kind;
 }
 
-/** Loads the core asynchronously; resolves to the kind of core now in use. */
+/** Loads the core asynchronously, fetching the fallback if needed; resolves to the kind of core now in use. */
 export async function init(opts: InitOptions = {}): Promise<BackendKind> {
-  const errors: unknown[] = [];
-  if (opts.module || opts.bytes) {
-    const module = opts.module ?? (await WebAssembly.compile(opts.bytes!));
-    active = fromInstance(await WebAssembly.instantiate(module, {}), suppliedKind(opts));
-    return active.kind;
-  }
-  for (const kind of wasmCandidates(opts)) {
-    try {
-      const module = await WebAssembly.compile(embeddedBytes(kind) as BufferSource);
-      active = fromInstance(await WebAssembly.instantiate(module, {}), kind);
-      return active.kind;
-    } catch (err) {
-      errors.push(err);
-    }
-  }
-  active = fallbackOrThrow(errors, opts);
-  return active.kind;
+  active = await load(opts);
+  return active.backend.kind;
 }
 
-/** The active core, loading it synchronously on first use if `init()` was not awaited. */
+/** The active core, loaded synchronously on first use if `init()` was not awaited (CoreUnavailable if that cannot be done). */
 export function backend(): Backend {
-  if (!active) {
-    try {
-      initSync();
-    } catch {
-      active = createJsBackend();
-    }
-  }
-  return active!;
+  return (active ??= loadSync({})).backend;
+}
+
+/** The active core as a worker takes it over (./handoff.ts), loading it first if needed. */
+export async function coreHandle(): Promise<CoreHandle> {
+  active ??= await load({});
+  return { kind: active.backend.kind, module: active.module };
 }

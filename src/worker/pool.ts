@@ -12,7 +12,9 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { assertInteger } from '../assert.js';
 import { InvalidArgument, PoolClosed, WorkerFailed } from '../errors.js';
 import { installErrorTransfer } from './error-transfer.js';
-import { READY_KEY } from './protocol.js';
+import { CORE_KEY, READY_KEY } from './protocol.js';
+import { coreHandle } from '../core/load.js';
+import type { CoreHandle } from '../core/handoff.js';
 import type { WorkerApi } from './worker.js';
 import type { ChunkInput, Verifier } from '../checkpoint/verify.js';
 
@@ -102,7 +104,7 @@ function listen(w: WorkerLike, onMessage: (data: unknown) => void, onFailure: (w
   return w as Endpoint;
 }
 
-function startThread(w: WorkerLike, startTimeoutMs: number): Thread {
+function startThread(w: WorkerLike, startTimeoutMs: number, core: CoreHandle): Thread {
   let dead = false;
   let fail!: (err: WorkerDied) => void;
   const deadPromise = new Promise<never>((_, reject) => { fail = reject; });
@@ -123,6 +125,7 @@ function startThread(w: WorkerLike, startTimeoutMs: number): Thread {
       markReady();
     }
   }, die);
+  w.postMessage({ [CORE_KEY]: core }, []);
   const api = wrap<WorkerApi>(endpoint);
   return {
     api,
@@ -176,12 +179,12 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
     else busy--;
   }
 
-  function takeThread(): Thread {
+  function takeThread(core: CoreHandle): Thread {
     for (let t = idle.pop(); t; t = idle.pop()) {
       if (!t.isDead()) return t;
       threads.delete(t);
     }
-    const t = startThread(createWorker!(), startTimeoutMs);
+    const t = startThread(createWorker!(), startTimeoutMs, core);
     threads.add(t);
     return t;
   }
@@ -194,10 +197,12 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
   async function run<T>(task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
     await acquireSlot();
     try {
+      // The workers run the core this thread loaded (CoreUnavailable here if none can be).
+      const core = await coreHandle();
       let lastDeath: WorkerDied | undefined;
       for (let attempt = 0; attempt < 2; attempt++) {
         if (closed) throw new PoolClosed();
-        const t = takeThread();
+        const t = takeThread(core);
         try {
           const result = await Promise.race([t.ready.then(() => task(t.api)), t.dead, closing]);
           idle.push(t);

@@ -1,41 +1,55 @@
 // The lightsnap worker: one module that runs as a Web Worker (module type) and under
-// node:worker_threads. It loads the core once, exposes the API below through comlink, and
-// then posts the ready message: comlink drops calls that arrive before `expose` runs, so the
-// pool sends none until it has seen it (TOOLCHAIN.md, P4).
+// node:worker_threads. It takes over the core the pool's thread loaded (./protocol.ts), exposes
+// the API below through comlink, and then posts the ready message: comlink drops calls that
+// arrive before `expose` runs, so the pool sends none until it has seen it (TOOLCHAIN.md, P4).
+// It calls the core it was handed, never `backend()`, so no core bytes enter a worker bundle.
 //
 // As a Web Worker it starts by itself. Under worker_threads the thread's bootstrap imports it
 // and calls `startWorker(parentPort)` (see ./node.ts), so this module never imports a Node
 // built-in and stays the same file for both.
 import { expose, type Endpoint } from 'comlink';
 import nodeEndpoint, { type NodeEndpoint } from 'comlink/dist/esm/node-adapter.mjs';
-import { initSync } from '../core/load.js';
-import type { BackendKind } from '../core/backend.js';
-import { sha256 } from '../hash/sha256.js';
-import { verifyChunk, type ChunkInput } from '../checkpoint/verify.js';
+import type { Backend } from '../core/backend.js';
+import { backendFromHandle, type CoreHandle } from '../core/handoff.js';
+import { assertBytes } from '../assert.js';
+import { verifyChunkOn, type ChunkInput } from '../checkpoint/verify.js';
 import { installErrorTransfer } from './error-transfer.js';
-import { READY_KEY } from './protocol.js';
+import { CORE_KEY, READY_KEY } from './protocol.js';
+
+let core: Backend;
 
 export const workerApi = {
   /** Checks a chunk's digests and range proof against the root; throws the typed error. */
   verifyChunk(input: ChunkInput): void {
-    verifyChunk(input);
+    verifyChunkOn(core, input);
   },
   /** SHA-256 off the main thread (the pool transfers `data` here). */
   sha256(data: Uint8Array): Uint8Array {
-    return sha256(data);
+    assertBytes(data, 'data');
+    return core.sha256(data);
   },
 };
 
 export type WorkerApi = typeof workerApi;
 
-/** Serves the worker API on `port` (worker_threads' parentPort), or on the Web Worker's scope. */
-export function startWorker(port?: NodeEndpoint): BackendKind {
+/** Serves the worker API on `port` (worker_threads' parentPort), or on the Web Worker's scope, once the pool has handed over the core. */
+export function startWorker(port?: NodeEndpoint): void {
   installErrorTransfer();
-  const kind = initSync();
   const endpoint: Endpoint = port ? nodeEndpoint(port) : (globalThis as unknown as Endpoint);
-  expose(workerApi, endpoint);
-  endpoint.postMessage({ [READY_KEY]: kind });
-  return kind;
+  const onMessage = (event: MessageEvent): void => {
+    const handle = (event.data as Record<string, CoreHandle> | null)?.[CORE_KEY];
+    if (!handle) return;
+    endpoint.removeEventListener('message', onMessage as EventListener);
+    backendFromHandle(handle).then((b) => {
+      core = b;
+      expose(workerApi, endpoint);
+      endpoint.postMessage({ [READY_KEY]: b.kind });
+    }, (err) => {
+      // Thrown outside the promise, so the pool sees the worker fail rather than wait.
+      setTimeout(() => { throw err; });
+    });
+  };
+  endpoint.addEventListener('message', onMessage as EventListener);
 }
 
 declare const WorkerGlobalScope: (abstract new () => unknown) | undefined;
