@@ -2,7 +2,7 @@
 // to compile WebAssembly, so init() must fetch the wasm2js core (src/core/fallback.ts), hand it
 // to the workers, and verification must still tell good chunks from a corrupted copy.
 import { test, expect } from '@playwright/test';
-import { startSite, pageUrl, type Site } from './site.js';
+import { startSite, pageUrl, countInMap, type Site } from './site.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
@@ -27,7 +27,7 @@ test('with a CSP without wasm-unsafe-eval, verifies the checkpoint on the wasm2j
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.locator('body')).toHaveAttribute('data-done', 'verify');
   const total = site.manifest.chunks.length;
-  await expect(page.locator('#map > i[data-state="verified"]')).toHaveCount(total);
+  await expect.poll(() => countInMap(page, 'v')).toBe(total);
   await expect(page.locator('#status')).toContainText(`1 bad copy from ${site.url}bad/ was refused`);
   await expect(page.locator('#problems li')).toContainText(`A damaged copy of chunk ${site.badChunk} from ${site.url}bad/ was refused`);
 
