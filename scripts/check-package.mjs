@@ -66,35 +66,54 @@ check('works in Node without a bundler: hashing, a default worker pool, every en
   run('node', ['--input-type=module', '--no-warnings', '-e', smoke]);
 });
 
-check(`works in a Vite app with no configuration; no Node built-ins or globals; main + worker ≤ ${kib(BUNDLE_LIMIT)} up front, fallback cores lazy`, () => {
+/** Builds a Vite app with no configuration whose main.js is `lines`; returns its measured build (see measureBuild). */
+function viteApp(lines) {
   const app = mkdtempSync(join(tmpdir(), 'lightsnap-vite-app-'));
   try {
     mkdirSync(join(app, 'node_modules'));
     symlinkSync(root, join(app, 'node_modules', 'lightsnap'), 'dir');
     writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
-    writeFileSync(join(app, 'main.js'), [
-      "import { sha256 } from 'lightsnap';",
-      "import { createWorkerPool } from 'lightsnap/worker';",
-      "import { idbStore, storageReport } from 'lightsnap/idb';",
-      'const pool = createWorkerPool();',
-      "pool.sha256(new Uint8Array(1)).then((d) => console.log(sha256(d), idbStore('x'), storageReport()));",
-      '',
-    ].join('\n'));
+    writeFileSync(join(app, 'main.js'), [...lines, ''].join('\n'));
     run(bin('vite'), ['build', '--logLevel', 'error'], { cwd: app });
-    const b = measureBuild(join(app, 'dist'));
-    for (const [f, text] of b.texts) {
-      const bad = text.match(/\bnode:[a-z_/]+|\bprocess\.(env|versions|nextTick)|\bBuffer\.|\brequire\(|__dirname|__filename/);
-      if (bad) throw new Error(`${f} contains ${JSON.stringify(bad[0])}`);
-    }
-    if (!b.eager.some((f) => f.name.startsWith('worker'))) throw new Error(`no worker chunk was emitted: ${b.describe()}`);
-    for (const lazy of ['wasm-scalar.generated', 'core-js.generated']) {
-      if (!b.lazy.some((f) => f.name.startsWith(lazy))) throw new Error(`${lazy} is not a lazily loaded chunk: ${b.describe()}`);
-    }
-    if (b.eagerTotal > BUNDLE_LIMIT) throw new Error(`main thread and worker load ${kib(b.eagerTotal)}, over ${kib(BUNDLE_LIMIT)}: ${b.describe()}`);
-    return b.describe();
+    return measureBuild(join(app, 'dist'));
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
+}
+
+/** Throws unless the scalar and wasm2js cores are files that only `import()` / `new URL()` reach. */
+function assertFallbacksLazy(b) {
+  for (const lazy of ['wasm-scalar.generated', 'core-js.generated']) {
+    if (!b.lazy.some((f) => f.name.startsWith(lazy))) throw new Error(`${lazy} is not a lazily loaded chunk: ${b.describe()}`);
+  }
+}
+
+check(`works in a Vite app with no configuration; no Node built-ins or globals; main + worker ≤ ${kib(BUNDLE_LIMIT)} up front, fallback cores lazy`, () => {
+  const b = viteApp([
+    "import { sha256 } from 'lightsnap';",
+    "import { createWorkerPool } from 'lightsnap/worker';",
+    "import { idbStore, storageReport } from 'lightsnap/idb';",
+    'const pool = createWorkerPool();',
+    "pool.sha256(new Uint8Array(1)).then((d) => console.log(sha256(d), idbStore('x'), storageReport()));",
+  ]);
+  for (const [f, text] of b.texts) {
+    const bad = text.match(/\bnode:[a-z_/]+|\bprocess\.(env|versions|nextTick)|\bBuffer\.|\brequire\(|__dirname|__filename/);
+    if (bad) throw new Error(`${f} contains ${JSON.stringify(bad[0])}`);
+  }
+  if (!b.eager.some((f) => f.name.startsWith('worker'))) throw new Error(`no worker chunk was emitted: ${b.describe()}`);
+  assertFallbacksLazy(b);
+  if (b.eagerTotal > BUNDLE_LIMIT) throw new Error(`main thread and worker load ${kib(b.eagerTotal)}, over ${kib(BUNDLE_LIMIT)}: ${b.describe()}`);
+  return b.describe();
+});
+
+check('every browser entry, wholly imported by a Vite app, leaves the fallback cores lazy', () => {
+  const browserEntries = entries.filter((e) => e !== 'lightsnap/node');
+  const b = viteApp([
+    ...browserEntries.map((e, i) => `import * as m${i} from '${e}';`),
+    `console.log(${browserEntries.map((_, i) => `m${i}`).join(', ')});`,
+  ]);
+  assertFallbacksLazy(b);
+  return b.describe();
 });
 
 check("the page's bundles (web/, measured and recorded in BENCHMARKS.md)", () => {
