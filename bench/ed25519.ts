@@ -3,7 +3,7 @@
 // @noble/curves (the correctness oracle). Run: `npm run bench ed25519`.
 import sodium from 'libsodium-wrappers';
 import { ed25519 as noble } from '@noble/curves/ed25519.js';
-import { initSync, ed25519Verify, ed25519VerifyBatch, type Ed25519Item } from '../src/index.js';
+import { init, initSync, ed25519Verify, ed25519VerifyBatch, type Ed25519Item } from '../src/index.js';
 import { randomBytes, report, type Result } from './harness.js';
 
 const SIGNATURES = 300;
@@ -81,6 +81,8 @@ export async function run(): Promise<void> {
   console.log(`\nsingle: lightsnap = ${(rate(rows[0]) / sodiumRate).toFixed(2)}× libsodium (target ≥ 1×); ` +
     `batch: ${(rate(rows[1]) / sodiumRate).toFixed(2)}× libsodium one by one (target ≥ 2×)`);
 
+  await init({ backend: 'js' }); // fetches the wasm2js core, so initSync can switch to it below
+  initSync();
   const jsCore = measureInterleaved([['lightsnap js core ed25519Verify', PASSES * few.length, () => {
     initSync({ backend: 'js' });
     all((it) => ed25519Verify(it.publicKey, it.message, it.signature), few);

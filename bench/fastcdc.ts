@@ -3,7 +3,7 @@
 // registry list available here, so there is no peer row (BENCHMARKS.md says so).
 import { measure, randomBytes, report, type Result } from './harness.js';
 import { fastcdc, FastCdcChunker, fastcdcStream, sha256 } from '../src/index.js';
-import { createBackendSync } from '../src/core/load.js';
+import { createBackend } from '../src/core/load.js';
 import { availableParallelism, loadavg } from 'node:os';
 
 const SIZE = 256 << 20;
@@ -23,8 +23,8 @@ export async function run(): Promise<void> {
   const data = randomBytes(SIZE, 42);
   const bytes = { bytes: SIZE };
   const params = { ...OPTS, variant: 'v2020', level: 1, seed: 0n } as const;
-  const scalar = createBackendSync({ backend: 'wasm-scalar' });
-  const js = createBackendSync({ backend: 'js' });
+  const scalar = await createBackend({ backend: 'wasm-scalar' });
+  const js = await createBackend({ backend: 'js' });
   const results: Result[] = [
     await measure('lightsnap fastcdc() one-shot (wasm-simd core)', bytes, () => fastcdc(data, OPTS)),
     await measure('lightsnap FastCdcChunker, 1 MiB pushes', bytes, () => chunkInPieces(data)),

@@ -62,7 +62,7 @@ describe('errors crossing threads', () => {
   const samples: Record<string, () => LightsnapError> = {
     InvalidArgument: () => new errors.InvalidArgument('bad size'),
     JsonLinesError: () => new errors.JsonLinesError(7, 'not valid JSON'),
-    CoreUnavailable: () => new errors.CoreUnavailable('no WebAssembly'),
+    CoreUnavailable: () => new errors.CoreUnavailable('no core could be loaded: this engine has no WebAssembly SIMD; call `await init()` first'),
     CheckpointNotFound: () => new errors.CheckpointNotFound('no manifest', { source: 'https://a.example/' }),
     ChunkNotFound: () => new errors.ChunkNotFound('404', { chunk: 4, source: 'https://a.example/' }),
     ChunkCorrupted: () => new errors.ChunkCorrupted('digest mismatch', { chunk: 5 }),

@@ -60,10 +60,14 @@ function suppliedKind(opts: InitOptions): BackendKind {
   return opts.backend === 'wasm-scalar' ? 'wasm-scalar' : 'wasm-simd';
 }
 
-function unavailable(opts: InitOptions, errors: unknown[]): CoreUnavailable {
-  const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
-  return new CoreUnavailable(`no ${opts.backend && opts.backend !== 'auto' ? `${opts.backend} ` : ''}core could be loaded: ${reasons}`,
-    { cause: errors[0] });
+function unavailable(opts: InitOptions, errors: unknown[], unfetched: BackendKind[] = []): CoreUnavailable {
+  const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  if ((opts.backend ?? 'auto') === 'auto' && unfetched.includes('wasm-scalar')) reasons.push('this engine has no WebAssembly SIMD');
+  if (unfetched.length > 0) {
+    reasons.push(`the ${unfetched.join(' and the ')} core${unfetched.length > 1 ? 's load' : ' loads'} only from init(): call \`await init()\` before the first synchronous use`);
+  }
+  const which = opts.backend && opts.backend !== 'auto' ? `the ${opts.backend} core` : 'no core';
+  return new CoreUnavailable(`${which} could ${which === 'no core' ? '' : 'not '}be loaded: ${reasons.join('; ')}`, { cause: errors[0] });
 }
 
 function loadSync(opts: InitOptions): Loaded {
@@ -72,9 +76,10 @@ function loadSync(opts: InitOptions): Loaded {
     return fromModule(module, new WebAssembly.Instance(module, {}), suppliedKind(opts));
   }
   const errors: unknown[] = [];
+  const unfetched: BackendKind[] = [];
   for (const kind of candidates(opts)) {
     if (kind !== 'wasm-simd' && !fallbackFetched(kind)) {
-      errors.push(new CoreUnavailable(`the ${kind} core is loaded on demand: call \`await init()\` before the first synchronous use`));
+      unfetched.push(kind);
       continue;
     }
     try {
@@ -85,7 +90,7 @@ function loadSync(opts: InitOptions): Loaded {
       errors.push(err);
     }
   }
-  throw unavailable(opts, errors);
+  throw unavailable(opts, errors, unfetched);
 }
 
 async function load(opts: InitOptions): Promise<Loaded> {
