@@ -1,7 +1,7 @@
 // The apply step of the changeset benchmark, in its own process so its peak RSS is its own:
 //   tsx bench/changeset-step.ts apply DIR PAIRS HEIGHTS CHANGES FIRST_HEIGHT
-// DIR holds the checkpoint `checkpoint-step.ts create DIR PAIRS` wrote (keys: randomBytes(PAIRS ×
-// 32, 7)). Each height mixes overwrites of existing keys, new keys and deletes (1:1:1 after the
+// DIR holds the checkpoint `checkpoint-step.ts create DIR PAIRS` wrote (key i: randomBytes(32,
+// 2i + 7), so overwrites and deletes hit existing keys). Each height mixes overwrites of existing keys, new keys and deletes (1:1:1 after the
 // first key of each kind), applied with applyChangesets and checked against its stated prevRoot.
 // Prints one JSON line per height, then a summary line.
 import { applyChangesets, currentManifest } from '../src/checkpoint/apply.js';
@@ -16,13 +16,13 @@ if (step !== 'apply') {
   process.exit(2);
 }
 const n = Number(pairsArg);
-const keys = randomBytes(n * 32, 7);
+const existingKey = (i: number) => randomBytes(32, 2 * i + 7);
 const store = fsStore(dir);
 let next = 0;
 for (let h = Number(firstArg); h < Number(firstArg) + Number(heightsArg); h++) {
   const values = randomBytes(Number(changesArg) * 100, h);
   const changes: Pair[] = Array.from({ length: Number(changesArg) }, (_, i) => {
-    const pick = keys.subarray(((h * 7919 + i * 104_729) % n) * 32, ((h * 7919 + i * 104_729) % n) * 32 + 32);
+    const pick = existingKey((h * 7919 + i * 104_729) % n);
     const kind = i % 3;
     if (kind === 0) return { key: pick, value: values.subarray(i * 100, i * 100 + 100) };
     if (kind === 1) return { key: new TextEncoder().encode(`new-${h}-${next++}`), value: values.subarray(i * 100, i * 100 + 100) };

@@ -1,15 +1,14 @@
 // Moving a checkpoint forward without rebuilding it: applyChangesets (a new height per
 // changeset, Kwil's PreviousBlock check on each) and appendInPlace (a value set at the
-// checkpoint's own version, after Penumbra's append_value_set). Both stream the old leaves —
-// from the leaf-hash index (./leaf-hashes.ts) for chunks no change touches — merged with the
-// sorted changes through the same chunking pass as createCheckpoint (./writer.ts), so the result
-// is byte for byte the checkpoint a fresh create of the new state would write: chunk files that
-// come out unchanged are kept, not rewritten; every proof and the manifest are new. New files
+// checkpoint's own version, after Penumbra's append_value_set). Both re-chunk only where the
+// sorted changes fall (./rechunk.ts), with the same chunk splitter as createCheckpoint, so the
+// result is byte for byte the checkpoint a fresh create of the new state would write: chunk
+// files that come out unchanged are kept, not rewritten; every proof and the manifest are new. New files
 // go in beside the old ones, the manifest switches last (atomically), and only then are files no
 // kept manifest references collected: a crash leaves the old checkpoint or the new one.
 import type { Store } from '../store/store.js';
-import { compareBytes, equalBytes } from '../bytes.js';
-import { fromHex, toHex } from '../hex.js';
+import { equalBytes } from '../bytes.js';
+import { toHex } from '../hex.js';
 import { backend } from '../core/load.js';
 import { assertKeyLength } from '../format/chunk.js';
 import { parseManifest, MANIFEST_FILE, type Manifest } from '../format/manifest.js';
@@ -19,8 +18,10 @@ import { sortedLatest } from '../tree/sort.js';
 import {
   ChangesetRootMismatch, CheckpointNotFound, InvalidArgument, PrevRootMismatch,
 } from '../errors.js';
-import { loadLeafHashes, readChunkFile, leafHashesPath } from './leaf-hashes.js';
-import { switchManifest, writeChunks, type StreamLeaf, type WrittenCheckpoint } from './writer.js';
+import { leafHashesPath } from './leaf-hashes.js';
+import { chunkNodesPath } from './chunk-nodes.js';
+import { rechunk, type SortedChange } from './rechunk.js';
+import { switchManifest, type WrittenCheckpoint } from './writer.js';
 import { assertArray, assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
 
@@ -60,14 +61,6 @@ export async function currentManifest(store: Store): Promise<Manifest> {
   return parseManifest(bytes);
 }
 
-/** One change, hashed, in key-hash order. */
-interface SortedChange {
-  keyHash: Uint8Array;
-  key: Uint8Array;
-  value: Uint8Array | null;
-  valueHash: Uint8Array;
-}
-
 /** A height's changes in key-hash order, the last change to a key winning. */
 async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promise<SortedChange[]> {
   const pairs: Pair[] = [];
@@ -83,62 +76,7 @@ async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promi
 }
 
 /**
- * The leaves of `manifest`'s state with `changes` applied, in key-hash order, one batch per old
- * chunk. A chunk no change falls in is read from its leaf-hash index (never its file); a change
- * equal to the leaf it replaces keeps the leaf's reference, so its chunk can still be reused.
- */
-async function* mergedLeaves(store: Store, manifest: Manifest, changes: SortedChange[], readOnly: boolean): AsyncGenerator<StreamLeaf[]> {
-  let c = 0;
-  const newLeaf = (ch: SortedChange): StreamLeaf => ({ keyHash: ch.keyHash, valueHash: ch.valueHash, key: ch.key, value: ch.value!, size: ch.key.length + ch.value!.length });
-  for (const [k, entry] of manifest.chunks.entries()) {
-    const hi = fromHex(entry.hi);
-    const old = await loadLeafHashes(store, entry, k, readOnly);
-    const out: StreamLeaf[] = [];
-    const kept = (i: number): StreamLeaf => ({ keyHash: old[i].keyHash, valueHash: old[i].valueHash, size: old[i].size, from: { chunk: k, index: i } });
-    let i = 0;
-    while (i < old.length || (c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0)) {
-      const ch = c < changes.length && compareBytes(changes[c].keyHash, hi) <= 0 ? changes[c] : undefined;
-      const order = !ch ? 1 : i >= old.length ? -1 : compareBytes(ch.keyHash, old[i].keyHash);
-      if (order > 0) {
-        out.push(kept(i++));
-        continue;
-      }
-      c++;
-      if (order === 0) {
-        const unchanged = ch!.value && equalBytes(ch!.valueHash, old[i].valueHash) && ch!.key.length + ch!.value.length === old[i].size;
-        if (unchanged) out.push(kept(i));
-        else if (ch!.value) out.push(newLeaf(ch!));
-        i++;
-      } else if (ch!.value) {
-        out.push(newLeaf(ch!));
-      }
-    }
-    yield out;
-  }
-}
-
-/** The new checkpoint of `manifest` with `changes` at `version`: files written (unless dryRun), nothing switched. */
-async function rewrite(store: Store, manifest: Manifest, changes: SortedChange[], version: number, dryRun = false): Promise<WrittenCheckpoint> {
-  const cache = new Map<number, Awaited<ReturnType<typeof readChunkFile>>>();
-  return writeChunks(mergedLeaves(store, manifest, changes, dryRun), {
-    store, version, chunking: manifest.chunking, leafHashes: true, dryRun,
-    existing: {
-      chunks: manifest.chunks,
-      async load(i) {
-        let leaves = cache.get(i);
-        if (!leaves) {
-          cache.clear();
-          leaves = await readChunkFile(store, manifest.chunks[i], i);
-          cache.set(i, leaves);
-        }
-        return leaves;
-      },
-    },
-  });
-}
-
-/**
- * Deletes every chunk, proof and leaf-hash file that neither manifest.json nor any
+ * Deletes every chunk, proof, leaf-hash and node file that neither manifest.json nor any
  * manifests/*.json references (files of replaced checkpoints, or of an apply that failed).
  */
 export async function collectGarbage(store: Store): Promise<number> {
@@ -147,9 +85,12 @@ export async function collectGarbage(store: Store): Promise<number> {
   for (const key of [MANIFEST_FILE, ...await store.keys('manifests/')]) {
     const bytes = await store.get(key);
     if (!bytes) continue;
-    for (const c of parseManifest(bytes).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest));
+    for (const c of parseManifest(bytes).chunks) {
+      kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest)).add(chunkNodesPath(c.digest));
+    }
   }
-  const doomed = (await Promise.all(['chunks/', 'proofs/', 'leafhashes/'].map((p) => store.keys(p)))).flat().filter((k) => !kept.has(k));
+  const prefixes = ['chunks/', 'proofs/', 'leafhashes/', 'nodes/'];
+  const doomed = (await Promise.all(prefixes.map((p) => store.keys(p)))).flat().filter((k) => !kept.has(k));
   await store.delete(doomed);
   return doomed.length;
 }
@@ -197,7 +138,7 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
       if (metadata.prevRoot !== null && metadata.prevRoot !== manifest.root) {
         throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${manifest.version} has root ${manifest.root}`, { height });
       }
-      written = await rewrite(store, manifest, await sortChanges(changes), height);
+      written = await rechunk({ store, manifest, changes: await sortChanges(changes), version: height });
       manifest = written.manifest;
       if (metadata.root !== null && metadata.root !== manifest.root) {
         throw new ChangesetRootMismatch(`applying the changeset gives root ${manifest.root}, the changeset states ${metadata.root}`, { height });
@@ -240,7 +181,7 @@ export async function appendInPlace(store: Store, pairs: AsyncIterable<Pair> | I
   const changes = await sortChanges(pairs);
   let written: WrittenCheckpoint;
   try {
-    written = await rewrite(store, old, changes, old.version, opts.dryRun);
+    written = await rechunk({ store, manifest: old, changes, version: old.version, dryRun: opts.dryRun });
   } catch (err) {
     if (!opts.dryRun) await collectGarbage(store);
     throw err;

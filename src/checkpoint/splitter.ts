@@ -32,14 +32,22 @@ export class LeafSplitter {
 
   /** Adds a leaf; returns true when the chunk ends after it (a content-defined boundary). */
   add(leafBytes: number, keyHash: Uint8Array): boolean {
-    const bytes = LEAF_OVERHEAD + leafBytes;
-    this.size += bytes;
+    this.size += LEAF_OVERHEAD + leafBytes;
     this.count++;
-    if (this.size < this.params.minChunkBytes) return false;
+    return this.endsAfter(this.size, leafBytes, keyHash);
+  }
+
+  /**
+   * Whether a chunk of `chunkBytes` (encoded, its last leaf included) ends after its last leaf
+   * (`leafBytes`, `keyHash`) by content, whatever follows (false for a chunk cut at the size
+   * limit, which the next leaf decides).
+   */
+  endsAfter(chunkBytes: number, leafBytes: number, keyHash: Uint8Array): boolean {
+    if (chunkBytes < this.params.minChunkBytes) return false;
     // Key hash bytes 28..31 as a uniform fraction of 2^32: the boundary test is a coin with
     // probability bytes / avgChunkBytes that every creator flips the same way for this leaf.
     const coin = ((keyHash[28] << 24) | (keyHash[29] << 16) | (keyHash[30] << 8) | keyHash[31]) >>> 0;
-    return coin < (bytes / this.params.avgChunkBytes) * 2 ** 32;
+    return coin < ((LEAF_OVERHEAD + leafBytes) / this.params.avgChunkBytes) * 2 ** 32;
   }
 
   /** Starts a new chunk. */

@@ -13,7 +13,7 @@ import {
   encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
 } from '../format/manifest.js';
 import type { Leaf } from '../tree/hash.js';
-import { RangeProofBuilder } from '../tree/range/builder.js';
+import { RangeProofBuilder, type ChunkRange } from '../tree/range/builder.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
 import { encodeLeafHashes, leafHashesPath } from './leaf-hashes.js';
@@ -68,7 +68,7 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
   const { store, existing, chunking } = opts;
   const splitter = new LeafSplitter(chunking);
   const builder = new RangeProofBuilder();
-  const files: Array<Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>> = [];
+  const files: ChunkFile[] = [];
   let current: StreamLeaf[] = [];
   let bytesDone = 0;
   let chunksWritten = 0;
@@ -103,7 +103,7 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
 
   const endChunk = async (last: boolean) => {
     const same = reused();
-    let file: Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>;
+    let file: ChunkFile;
     if (same) {
       file = { digest: same.digest, size: same.size, leaves: same.leaves };
     } else {
@@ -140,10 +140,24 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
   await endChunk(true);
 
   const { root, chunks: ranges } = builder.finish();
+  return { ...await writeProofs(put, files, root, ranges, opts.version, chunking), chunksWritten, bytesWritten };
+}
+
+/** The chunk files of a checkpoint, in order. */
+export type ChunkFile = Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>;
+
+/**
+ * Writes the proof file of each chunk (with `put`) and returns the manifest of chunk `files`
+ * with their `ranges` (intervals and proofs) under `root`.
+ */
+export async function writeProofs(put: (entries: Array<[string, Uint8Array]>) => Promise<void>, files: readonly ChunkFile[],
+  root: Uint8Array, ranges: readonly ChunkRange[], version: number, chunking: ChunkingParams): Promise<{ manifest: Manifest; manifestBytes: Uint8Array; id: string }> {
+  if (ranges.length !== files.length) throw new Error(`${ranges.length} range proofs for ${files.length} chunks`);
   const chunks: ChunkEntry[] = [];
   // Proof files go in batches: a store writes (and syncs) a batch's entries in parallel, where
   // one at a time a checkpoint of hundreds of chunks waits for hundreds of fsyncs in a row.
   let batch: Array<[string, Uint8Array]> = [];
+  let leaves = 0;
   for (const [i, file] of files.entries()) {
     const { lo, hi, proof } = ranges[i];
     const proofDigest = toHex(backend().sha256(proof));
@@ -153,14 +167,14 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
       batch = [];
     }
     chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
+    leaves += file.leaves;
   }
   if (batch.length > 0) await put(batch);
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version: opts.version, root: toHex(root), leaves: builder.count,
-    chunking, chunks,
+    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves, chunking, chunks,
   };
   const manifestBytes = encodeManifest(manifest);
-  return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)), chunksWritten, bytesWritten };
+  return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)) };
 }
 
 /**

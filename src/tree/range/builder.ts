@@ -62,23 +62,29 @@ export class RangeProofBuilder {
    */
   finish(): { root: Uint8Array; chunks: ChunkRange[] } {
     const root = this.stream.finish();
-    const total = this.stream.count;
-    if (total === 0) {
-      return { root, chunks: [{ index: 0, first: 0, count: 0, lo: MIN_KEY_HASH, hi: MAX_KEY_HASH, proof: encodeRangeProof(MIN_KEY_HASH, MAX_KEY_HASH, []) }] };
-    }
-    const ends = this.ends.slice();
-    if (ends.length === 0 || ends.at(-1)!.index < total - 1) ends.push({ index: total - 1, leaf: this.lastLeaf!, siblings: [] });
-    const chunks = ends.map((end, i): ChunkRange => {
-      const prev = i > 0 ? ends[i - 1] : null;
-      const isLast = i === ends.length - 1;
-      const lo = prev ? nextKeyHash(prev.leaf.keyHash) : MIN_KEY_HASH;
-      const hi = isLast ? MAX_KEY_HASH : end.leaf.keyHash;
-      const first = prev ? prev.index + 1 : 0;
-      const boundary = [prev, isLast ? null : end].filter((p): p is WatchedPath => p !== null);
-      return { index: i, first, count: end.index + 1 - first, lo, hi, proof: encodeRangeProof(lo, hi, boundary) };
-    });
-    return { root, chunks };
+    return { root, chunks: chunkRanges(this.ends, this.lastLeaf, this.stream.count) };
   }
+}
+
+/**
+ * The chunks of a tree of `total` leaves cut after the leaves of `ended` (their proof paths, in
+ * order, none the last leaf), the final chunk ending with `lastLeaf`: intervals and range proofs.
+ */
+export function chunkRanges(ended: readonly WatchedPath[], lastLeaf: Leaf | null, total: number): ChunkRange[] {
+  if (total === 0) {
+    return [{ index: 0, first: 0, count: 0, lo: MIN_KEY_HASH, hi: MAX_KEY_HASH, proof: encodeRangeProof(MIN_KEY_HASH, MAX_KEY_HASH, []) }];
+  }
+  const ends = ended.slice();
+  if (ends.length === 0 || ends.at(-1)!.index < total - 1) ends.push({ index: total - 1, leaf: lastLeaf!, siblings: [] });
+  return ends.map((end, i): ChunkRange => {
+    const prev = i > 0 ? ends[i - 1] : null;
+    const isLast = i === ends.length - 1;
+    const lo = prev ? nextKeyHash(prev.leaf.keyHash) : MIN_KEY_HASH;
+    const hi = isLast ? MAX_KEY_HASH : end.leaf.keyHash;
+    const first = prev ? prev.index + 1 : 0;
+    const boundary = [prev, isLast ? null : end].filter((p): p is WatchedPath => p !== null);
+    return { index: i, first, count: end.index + 1 - first, lo, hi, proof: encodeRangeProof(lo, hi, boundary) };
+  });
 }
 
 /**

@@ -1,0 +1,151 @@
+// Chunk covers: a chunk's leaves summed up by the hashes of the largest subtrees that hold only
+// its leaves — its first and last leaf, and between them the maximal subtrees inside
+// (first, last), O(depth) of them. A subtree's hash depends only on the leaves under it, so a
+// chunk's cover stays true for as long as its leaves do, wherever its neighbours move; the root
+// and every chunk's range proof follow from the covers of all chunks (coverProofs), without a
+// leaf of any chunk. Applying a changeset (src/checkpoint/rechunk.ts) keeps them per chunk file,
+// so a height costs the changed chunks' leaves plus O(chunks × depth), not a pass over the state.
+import { PLACEHOLDER_HASH, bitAt, internalHash, leafHash, type Leaf } from '../hash.js';
+import { LeafStream } from '../leaf-stream.js';
+import type { WatchedPath } from '../watched-paths.js';
+import { chunkRanges, type ChunkRange } from './builder.js';
+
+/** A subtree holding only leaves of one chunk. */
+export interface CoverNode {
+  /** Depth of the subtree's root: its prefix is the first `depth` bits of `key`. */
+  depth: number;
+  /** The key hash of its first leaf. */
+  key: Uint8Array;
+  /** Leaves under it (a subtree of one leaf has that leaf's hash). */
+  count: number;
+  hash: Uint8Array;
+}
+
+export interface ChunkCover {
+  leaves: number;
+  /** The chunk's first and last leaves (one leaf for a one-leaf chunk, none for the empty tree's chunk). */
+  first?: Leaf;
+  last?: Leaf;
+  /** The maximal subtrees strictly between first and last, in key order. */
+  inner: CoverNode[];
+}
+
+/** Index of the first bit where two key hashes differ (256 when equal). */
+function commonPrefix(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const x = a[i] ^ b[i];
+    if (x !== 0) return i * 8 + Math.clz32(x) - 24;
+  }
+  return 256;
+}
+
+/** The hash of the subtree at `depth` holding `packed` leaves (n × 64 bytes, sorted). */
+function subtreeHash(depth: number, packed: Uint8Array): Uint8Array {
+  const stream = new LeafStream(depth);
+  stream.addPacked(packed);
+  return stream.finish();
+}
+
+/** The cover of a chunk's leaves (strictly increasing key hash). */
+export function coverOf(leaves: readonly Leaf[]): ChunkCover {
+  const n = leaves.length;
+  if (n === 0) return { leaves: 0, inner: [] };
+  const first = leaves[0];
+  const last = leaves[n - 1];
+  const inner: CoverNode[] = [];
+  if (n > 2) {
+    const packed = new Uint8Array((n - 2) * 64);
+    for (let i = 1; i < n - 1; i++) {
+      packed.set(leaves[i].keyHash, (i - 1) * 64);
+      packed.set(leaves[i].valueHash, (i - 1) * 64 + 32);
+    }
+    // Between first and last (which part at bit `split`), a leaf on first's side lies in the
+    // subtree where it leaves first's path, one level below their common prefix; on last's side
+    // likewise. Sorted leaves fall into those subtrees in runs.
+    const split = commonPrefix(first.keyHash, last.keyHash);
+    let start = 1;
+    let group = -1;
+    const close = (end: number) => {
+      if (end === start) return;
+      const depth = group >> 1;
+      const hash = end - start === 1 ? leafHash(leaves[start].keyHash, leaves[start].valueHash)
+        : subtreeHash(depth, packed.subarray((start - 1) * 64, (end - 1) * 64));
+      inner.push({ depth, key: leaves[start].keyHash, count: end - start, hash });
+    };
+    for (let i = 1; i < n - 1; i++) {
+      const k = leaves[i].keyHash;
+      const side = bitAt(k, split);
+      const depth = commonPrefix(side ? last.keyHash : first.keyHash, k) + 1;
+      if (depth * 2 + side !== group) {
+        close(i);
+        start = i;
+        group = depth * 2 + side;
+      }
+    }
+    close(n - 1);
+  }
+  return { leaves: n, first, last, inner };
+}
+
+interface Item {
+  depth: number;
+  key: Uint8Array;
+  count: number;
+  hash: Uint8Array;
+}
+
+/**
+ * The root of the tree whose chunks (in key order) have these covers, and each chunk's range
+ * and range proof: the same as a RangeProofBuilder fed every leaf and cut at the same chunks.
+ */
+export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; chunks: ChunkRange[] } {
+  const items: Item[] = [];
+  /** Item index of each non-final chunk's last leaf, and its proof path. */
+  const watched: number[] = [];
+  const ends: WatchedPath[] = [];
+  let total = 0;
+  for (const [c, cover] of covers.entries()) {
+    if (!cover.first || !cover.last) continue;
+    const leaf = (l: Leaf): Item => ({ depth: 256, key: l.keyHash, count: 1, hash: leafHash(l.keyHash, l.valueHash) });
+    items.push(leaf(cover.first));
+    for (const node of cover.inner) items.push(node);
+    if (cover.leaves > 1) items.push(leaf(cover.last));
+    total += cover.leaves;
+    if (c < covers.length - 1) {
+      watched.push(items.length - 1);
+      ends.push({ index: total - 1, leaf: cover.last, siblings: [] });
+    }
+  }
+
+  const lowerBound = (i: number): number => {
+    let lo = 0;
+    let hi = watched.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (watched[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // The hash of the node at `depth` holding items [i, j) (which share its prefix); the watched
+  // leaves among them get the sibling each split passes, bottom to root as a proof lists them.
+  const node = (depth: number, i: number, j: number): Uint8Array => {
+    if (i === j) return PLACEHOLDER_HASH;
+    if (j - i === 1 && (items[i].count === 1 || items[i].depth === depth)) return items[i].hash;
+    if (depth >= 256 || items[i].depth <= depth) throw new Error('chunk covers overlap');
+    let m = i;
+    let hi = j;
+    while (m < hi) {
+      const mid = (m + hi) >>> 1;
+      if (bitAt(items[mid].key, depth) === 0) m = mid + 1;
+      else hi = mid;
+    }
+    const left = node(depth + 1, i, m);
+    const right = node(depth + 1, m, j);
+    for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) ends[w].siblings.push(watched[w] < m ? right : left);
+    return internalHash(left, right);
+  };
+  const root = node(0, 0, items.length);
+  const final = covers.at(-1)?.last ?? null;
+  return { root, chunks: chunkRanges(ends, final, total) };
+}
