@@ -36,7 +36,7 @@ for (let h = Number(firstArg); h < Number(firstArg) + Number(heightsArg); h++) {
   const cpu = process.cpuUsage(cpu0);
   const checkpointBytes = r.manifest.chunks.reduce((s, c) => s + c.size + c.proofSize, 0);
   const row = JSON.stringify({
-    height: h, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    height: h, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, systemSeconds: cpu.system / 1e6,
     chunksWritten: r.heights[0].chunksWritten, chunks: r.manifest.chunks.length, bytesWritten: r.heights[0].bytesWritten, checkpointBytes,
   });
   console.log(row);

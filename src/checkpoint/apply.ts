@@ -19,7 +19,7 @@ import {
   ChangesetRootMismatch, CheckpointNotFound, InvalidArgument, PrevRootMismatch,
 } from '../errors.js';
 import { leafHashesPath } from './leaf-hashes.js';
-import { chunkNodesPath } from './chunk-nodes.js';
+import { coversPath } from './chunk-nodes.js';
 import { rechunk, type SortedChange } from './rechunk.js';
 import { switchManifest, type WrittenCheckpoint } from './writer.js';
 import { assertArray, assertIterable, assertObject } from '../assert.js';
@@ -76,7 +76,7 @@ async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promi
 }
 
 /**
- * Deletes every chunk, proof, leaf-hash and node file that neither manifest.json nor any
+ * Deletes every chunk, proof, leaf-hash and covers file that neither manifest.json nor any
  * manifests/*.json references (files of replaced checkpoints, or of an apply that failed).
  */
 export async function collectGarbage(store: Store): Promise<number> {
@@ -85,12 +85,12 @@ export async function collectGarbage(store: Store): Promise<number> {
   for (const key of [MANIFEST_FILE, ...await store.keys('manifests/')]) {
     const bytes = await store.get(key);
     if (!bytes) continue;
-    for (const c of parseManifest(bytes).chunks) {
-      kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest)).add(chunkNodesPath(c.digest));
-    }
+    kept.add(coversPath(toHex(backend().sha256(bytes))));
+    for (const c of parseManifest(bytes).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest));
   }
   const prefixes = ['chunks/', 'proofs/', 'leafhashes/', 'nodes/'];
-  const doomed = (await Promise.all(prefixes.map((p) => store.keys(p)))).flat().filter((k) => !kept.has(k));
+  // One listing of everything, not one per prefix: a directory store lists its whole tree each time.
+  const doomed = (await store.keys('')).filter((k) => prefixes.some((p) => k.startsWith(p)) && !kept.has(k));
   await store.delete(doomed);
   return doomed.length;
 }
@@ -127,6 +127,7 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
   if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
   const old = parseManifest(oldBytes);
   let manifest = old;
+  let id = toHex(backend().sha256(oldBytes));
   let written: WrittenCheckpoint | undefined;
   const heights: HeightApplied[] = [];
   try {
@@ -138,8 +139,8 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
       if (metadata.prevRoot !== null && metadata.prevRoot !== manifest.root) {
         throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${manifest.version} has root ${manifest.root}`, { height });
       }
-      written = await rechunk({ store, manifest, changes: await sortChanges(changes), version: height });
-      manifest = written.manifest;
+      written = await rechunk({ store, manifest, id, changes: await sortChanges(changes), version: height });
+      ({ manifest, id } = written);
       if (metadata.root !== null && metadata.root !== manifest.root) {
         throw new ChangesetRootMismatch(`applying the changeset gives root ${manifest.root}, the changeset states ${metadata.root}`, { height });
       }
@@ -154,7 +155,7 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
     await collectGarbage(store);
     throw err;
   }
-  if (!written) return { manifest: old, manifestBytes: oldBytes, id: toHex(backend().sha256(oldBytes)), heights };
+  if (!written) return { manifest: old, manifestBytes: oldBytes, id, heights };
   await commit(store, old, oldBytes, written);
   return { manifest: written.manifest, manifestBytes: written.manifestBytes, id: written.id, heights };
 }
@@ -181,7 +182,7 @@ export async function appendInPlace(store: Store, pairs: AsyncIterable<Pair> | I
   const changes = await sortChanges(pairs);
   let written: WrittenCheckpoint;
   try {
-    written = await rechunk({ store, manifest: old, changes, version: old.version, dryRun: opts.dryRun });
+    written = await rechunk({ store, manifest: old, id: toHex(backend().sha256(oldBytes)), changes, version: old.version, dryRun: opts.dryRun });
   } catch (err) {
     if (!opts.dryRun) await collectGarbage(store);
     throw err;

@@ -5,8 +5,9 @@
 // (its boundaries depend only on its own leaves, ./splitter.ts), so it is kept whole without
 // reading a leaf. Leaves come from the leaf-hash index (./leaf-hashes.ts); keys and values are
 // read only for the chunk files written. The root and every chunk's range proof come from the
-// chunks' covers (./chunk-nodes.ts, src/tree/range/cover.ts): a height costs the touched
-// chunks' leaves plus O(chunks × depth). Nothing is switched here (./apply.ts does that).
+// chunks' covers (one file per checkpoint, ./chunk-nodes.ts; src/tree/range/cover.ts): a height
+// costs the touched chunks' leaves plus O(chunks × depth). Nothing is switched here (./apply.ts
+// does that).
 import type { Store } from '../store/store.js';
 import { compareBytes, equalBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
@@ -16,7 +17,7 @@ import type { Manifest } from '../format/manifest.js';
 import { coverProofs } from '../tree/range/cover.js';
 import { LeafSplitter } from './splitter.js';
 import { encodeLeafHashes, leafHashesPath, loadLeafHashes, readChunkFile, type SizedLeaf } from './leaf-hashes.js';
-import { chunkNodesOf, chunkNodesPath, encodeChunkNodes, loadChunkNodes, type ChunkNodes } from './chunk-nodes.js';
+import { chunkNodesOf, coversPath, encodeCovers, loadCovers, type ChunkNodes } from './chunk-nodes.js';
 import { writeProofs, type ChunkFile, type WrittenCheckpoint } from './writer.js';
 
 /** One change, hashed, in key-hash order. */
@@ -79,8 +80,9 @@ function merge(chunk: number, old: readonly SizedLeaf[], changes: readonly Sorte
 
 export interface RechunkOptions {
   store: Store;
-  /** The checkpoint the store holds. */
+  /** The checkpoint the store holds, and its id. */
   manifest: Manifest;
+  id: string;
   /** Sorted by key hash, one per key. */
   changes: readonly SortedChange[];
   /** The new checkpoint's version. */
@@ -90,8 +92,9 @@ export interface RechunkOptions {
 }
 
 /** The new checkpoint: its chunk, index, node and proof files written (unless dryRun), nothing switched. */
-export async function rechunk({ store, manifest, changes, version, dryRun = false }: RechunkOptions): Promise<WrittenCheckpoint> {
+export async function rechunk({ store, manifest, id, changes, version, dryRun = false }: RechunkOptions): Promise<WrittenCheckpoint> {
   const old = manifest.chunks;
+  const covers = await loadCovers(store, manifest, id, dryRun);
   const splitter = new LeafSplitter(manifest.chunking);
   const spans = changeSpans(manifest, changes);
   const out: Array<{ file: ChunkFile; nodes: ChunkNodes }> = [];
@@ -139,13 +142,13 @@ export async function rechunk({ store, manifest, changes, version, dryRun = fals
     splitter.reset();
     const first = leaves[0]?.from;
     if (first && old[first.chunk].leaves === leaves.length && leaves.every((l, i) => l.from?.chunk === first.chunk && l.from.index === i)) {
-      out.push({ file: old[first.chunk], nodes: await loadChunkNodes(store, old[first.chunk], first.chunk, dryRun) });
+      out.push({ file: old[first.chunk], nodes: covers[first.chunk] });
       return;
     }
     const bytes = encodeChunk(await keyValues(leaves));
     const digest = toHex(backend().sha256(bytes));
     const nodes = chunkNodesOf(leaves);
-    queued.push([`chunks/${digest}`, bytes], [leafHashesPath(digest), encodeLeafHashes(leaves)], [chunkNodesPath(digest), encodeChunkNodes(digest, nodes)]);
+    queued.push([`chunks/${digest}`, bytes], [leafHashesPath(digest), encodeLeafHashes(leaves)]);
     chunksWritten++;
     out.push({ file: { digest, size: bytes.length, leaves: leaves.length }, nodes });
     await write(false);
@@ -156,7 +159,7 @@ export async function rechunk({ store, manifest, changes, version, dryRun = fals
     if (start === end && current.length === 0) {
       // At a boundary, an untouched chunk ends where it ended before if it ended by content, is
       // the last, or the leaf after it (the next chunk's first) is unchanged.
-      const nodes = await loadChunkNodes(store, entry, k, dryRun);
+      const nodes = covers[k];
       const { last } = nodes.cover;
       const next = spans[k + 1];
       if (!next || next[0] === next[1] || (last && splitter.endsAfter(entry.size, nodes.lastSize, last.keyHash))) {
@@ -176,5 +179,7 @@ export async function rechunk({ store, manifest, changes, version, dryRun = fals
 
   const { root, chunks: ranges } = coverProofs(out.map((c) => c.nodes.cover));
   const files = out.map(({ file }) => ({ digest: file.digest, size: file.size, leaves: file.leaves }));
-  return { ...await writeProofs(put, files, root, ranges, version, manifest.chunking), chunksWritten, bytesWritten };
+  const written = await writeProofs(put, files, root, ranges, version, manifest.chunking);
+  await put([[coversPath(written.id), encodeCovers(written.manifest.chunks, out.map((c) => c.nodes))]]);
+  return { ...written, chunksWritten, bytesWritten };
 }
