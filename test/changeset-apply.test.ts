@@ -8,7 +8,8 @@ import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
 import { writeChangeset, piecePath, openChangeset } from '../src/changeset/io.js';
 import { encodeChangeset, decodeChangesetPiece } from '../src/format/changeset.js';
-import { parseManifest } from '../src/format/manifest.js';
+import { parseManifest, type ChunkingParams } from '../src/format/manifest.js';
+import { decodeChunk } from '../src/format/chunk.js';
 import { sha256 } from '../src/hash/sha256.js';
 import {
   ChangesetPieceCorrupted, ChangesetPieceNotFound, ChangesetRootMismatch, PrevRootMismatch,
@@ -64,9 +65,9 @@ async function files(store: Store): Promise<Map<string, string>> {
   return out;
 }
 
-async function expectSameAsRebuild(store: Store, state: Map<string, Pair>, version: number, maxChunkBytes: number) {
+async function expectSameAsRebuild(store: Store, state: Map<string, Pair>, version: number, chunking: number | ChunkingParams) {
   const fresh = memoryStore();
-  const rebuilt = await createCheckpoint([...state.values()], { store: fresh, version, maxChunkBytes });
+  const rebuilt = await createCheckpoint([...state.values()], { store: fresh, version, ...typeof chunking === 'number' ? { maxChunkBytes: chunking } : { chunking } });
   const applied = parseManifest((await store.get('manifest.json'))!);
   expect(applied.root).toBe(hex(refRoot([...state.values()])));
   expect(hex((await store.get('manifest.json'))!)).toBe(hex(rebuilt.manifestBytes));
@@ -177,6 +178,136 @@ describe('applyChangesets', () => {
       expect(err).toBeInstanceOf(cls);
       expect(err).toMatchObject({ height: 2, piece: 3 });
       expect(await files(store)).toEqual(before);
+    }
+  });
+});
+
+describe('applyChangesets: the stored covers (nodes/<checkpoint id>)', () => {
+  /** A checkpoint of `size` random keys and a function applying one random height to it. */
+  async function setup(seed: number, size: number, maxChunkBytes: number | ChunkingParams, valueBytes: number) {
+    const r = rng(seed);
+    const state = new Map<string, Pair>();
+    applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`s${seed}-${i}`), value: r.bytes(1 + r.int(valueBytes)) })));
+    const store = memoryStore();
+    await createCheckpoint([...state.values()], { store, version: 1, ...typeof maxChunkBytes === 'number' ? { maxChunkBytes } : { chunking: maxChunkBytes } });
+    const clustered = clusteredKeys(seed, 10);
+    let height = 1;
+    const step = async (target: Store, changes: Pair[]) => {
+      const before = parseManifest((await target.get('manifest.json'))!);
+      return applyChangesets(target, [{ metadata: encodeChangeset(height + 1, changes, { prevRoot: before.root }).metadata, changes }]);
+    };
+    const next = async (count: number) => {
+      const changes = randomHeight(r, state, count, clustered, height + 1);
+      await step(store, changes);
+      applyTo(state, changes);
+      height++;
+      await expectSameAsRebuild(store, state, height, maxChunkBytes);
+    };
+    return { r, state, store, step, next, clustered, get height() { return height; }, set height(h: number) { height = h; } };
+  }
+
+  const coversOf = async (store: Store) => (await store.keys('nodes/')).sort();
+
+  it('one covers file, of the current checkpoint: ~2 KB per chunk against its leaves', async () => {
+    const t = await setup(21, 1500, 4096, 120);
+    await t.next(20);
+    const manifestBytes = (await t.store.get('manifest.json'))!;
+    const manifest = parseManifest(manifestBytes);
+    expect(await coversOf(t.store)).toEqual([`nodes/${hex(sha256(manifestBytes))}`]);
+    const size = (await t.store.get(`nodes/${hex(sha256(manifestBytes))}`))!.length;
+    // Each chunk's record: a 176-byte header and trailer plus 72 bytes per subtree, O(depth) subtrees.
+    expect(size).toBeLessThan(manifest.chunks.length * (176 + 72 * 2 * 16));
+    expect(size).toBeGreaterThanOrEqual(manifest.chunks.length * 176);
+  });
+
+  it('a missing, damaged, truncated or foreign covers file is recomputed; apply still equals rebuild', async () => {
+    const t = await setup(22, 1200, 2048, 100);
+    await t.next(10);
+    const damages: Array<[string, (b: Uint8Array) => Uint8Array | undefined]> = [
+      ['missing', () => undefined],
+      ['one bit flipped', (b) => b.map((x, i) => (i === b.length >> 1 ? x ^ 4 : x))],
+      ['truncated', (b) => b.subarray(0, b.length - 100)],
+      ['empty', () => new Uint8Array(0)],
+    ];
+    let foreign: Uint8Array | undefined;
+    for (const [what, damage] of [...damages, ['another checkpoint\'s', () => foreign] as [string, () => Uint8Array | undefined]]) {
+      const [key] = await coversOf(t.store);
+      const bytes = (await t.store.get(key))!;
+      foreign = bytes;
+      await t.store.delete([key]);
+      const damaged = damage(bytes);
+      if (damaged) await t.store.put([[key, damaged]]);
+      await t.next(1 + t.r.int(12));
+      expect(await coversOf(t.store), what).toHaveLength(1);
+    }
+  });
+
+  it('chunks cut at the size limit: an untouched chunk before a changed one is re-split exactly', async () => {
+    // A content boundary is rare against the size limit: most chunks end at the limit, which the
+    // next leaf decides. A small leaf inserted just before a chunk's first leaf may now fit in
+    // the untouched chunk before it.
+    const chunking = { maxChunkBytes: 1024, minChunkBytes: 128, avgChunkBytes: 8192 };
+    const t = await setup(23, 400, chunking, 100);
+    for (let round = 0; round < 5; round++) {
+      const manifest = parseManifest((await t.store.get('manifest.json'))!);
+      const k = 1 + t.r.int(manifest.chunks.length - 2);
+      const [firstOfNext] = decodeChunk((await t.store.get(`chunks/${manifest.chunks[k + 1].digest}`))!);
+      const lo = BigInt('0x' + manifest.chunks[k].hi);
+      const hi = BigInt('0x' + hex(sha256(firstOfNext.key)));
+      let key: Uint8Array;
+      for (let i = 0; ; i++) {
+        key = enc.encode(`gap-${round}-${i}`);
+        const at = BigInt('0x' + hex(sha256(key)));
+        if (at > lo && at < hi) break;
+      }
+      const changes = [{ key, value: new Uint8Array([round]) }];
+      await t.step(t.store, changes);
+      applyTo(t.state, changes);
+      t.height++;
+      await expectSameAsRebuild(t.store, t.state, t.height, chunking);
+    }
+  });
+
+  it('killed between any two writes: the old or the new checkpoint stays whole and verifies; applying again gives the rebuild', async () => {
+    const t = await setup(24, 700, 2048, 100);
+    await t.next(5);
+    const changes = randomHeight(t.r, t.state, 30, t.clustered, t.height + 1);
+    // Count the writes one apply makes, on a copy.
+    const copy = async () => {
+      const c = memoryStore();
+      for (const k of await t.store.keys('')) await c.put([[k, (await t.store.get(k))!]]);
+      return c;
+    };
+    let puts = 0;
+    const counting = await copy();
+    await t.step({ ...counting, put: async (e) => { puts++; return counting.put(e); } }, changes);
+    expect(puts).toBeGreaterThan(3);
+    const oldRoot = parseManifest((await t.store.get('manifest.json'))!).root;
+    const state = new Map(t.state);
+    applyTo(state, changes);
+    const newRoot = hex(refRoot([...state.values()]));
+    for (let crashAt = 0; crashAt <= puts; crashAt++) {
+      const target = await copy();
+      let n = 0;
+      // Dead after `crashAt` writes: nothing more reaches the store, not even the cleanup.
+      const dying: Store = {
+        get: (k) => target.get(k), keys: (p) => target.keys(p),
+        put: async (e) => { if (n++ >= crashAt) throw new Error('killed'); return target.put(e); },
+        delete: async (k) => { if (n >= crashAt) throw new Error('killed'); return target.delete(k); },
+      };
+      const err = await t.step(dying, changes).then(() => undefined, (e) => e);
+      expect(err?.message, `crash after ${crashAt} writes`).toBe('killed');
+      // The old checkpoint, or (killed after the switch, before the cleanup) the new one: whole either way.
+      const { root } = parseManifest((await target.get('manifest.json'))!);
+      expect([oldRoot, newRoot]).toContain(root);
+      await verifyCheckpoint({ sources: [storeSource(target, 'crashed')], root });
+      if (root === oldRoot) await t.step(target, changes);
+      else {
+        // What the killed apply had left to do: drop the replaced version's manifest, collect.
+        await target.delete([`manifests/${t.height}.json`]);
+        await collectGarbage(target);
+      }
+      await expectSameAsRebuild(target, state, t.height + 1, 2048);
     }
   });
 });
