@@ -1,9 +1,7 @@
-// The one chunking pass of a checkpoint: leaves in key-hash order → content-defined chunks →
-// chunk files, range proofs, manifest. createCheckpoint feeds it every leaf; applying a
-// changeset feeds it the old leaves (by reference: their hashes and sizes, read from the
-// leaf-hash index) merged with the changes. Both go through exactly this code, so an applied
-// checkpoint is byte for byte the checkpoint a fresh create of the same state writes; and a
-// chunk whose leaves come out exactly as an existing chunk file's is that file, not rewritten.
+// The chunking pass of createCheckpoint: leaves in key-hash order → content-defined chunks
+// (./splitter.ts) → chunk files, range proofs, manifest. Applying a changeset (./rechunk.ts)
+// cuts with the same splitter and writes proofs and manifest with the same writeProofs, so an
+// applied checkpoint is byte for byte the checkpoint a fresh create of the same state writes.
 import type { Store } from '../store/store.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
@@ -16,36 +14,19 @@ import type { Leaf } from '../tree/hash.js';
 import { RangeProofBuilder, type ChunkRange } from '../tree/range/builder.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
-import { encodeLeafHashes, leafHashesPath } from './leaf-hashes.js';
 
 const PROOF_BATCH = 64;
 
-/** A leaf on its way into a chunk: new (key and value given) or a leaf of an existing chunk file. */
-export interface StreamLeaf extends Leaf {
+/** A leaf on its way into a chunk. */
+export interface StreamLeaf extends KeyValue, Leaf {
   /** key length + value length. */
   size: number;
-  key?: Uint8Array;
-  value?: Uint8Array;
-  /** Where an existing leaf sits: chunk `chunk` of `existing.chunks`, position `index`. */
-  from?: { chunk: number; index: number };
-}
-
-/** The checkpoint the `from` references point into. */
-export interface ExistingChunks {
-  chunks: readonly ChunkEntry[];
-  /** The decoded leaves of existing chunk `i`. */
-  load(i: number): Promise<KeyValue[]>;
 }
 
 export interface WriteOptions {
   store: Store;
   version: number;
   chunking: ChunkingParams;
-  existing?: ExistingChunks;
-  /** Also write each new chunk's leaf-hash index (./leaf-hashes.ts), for later applies. */
-  leafHashes?: boolean;
-  /** Compute everything, write nothing. */
-  dryRun?: boolean;
   onProgress?: ProgressListener;
 }
 
@@ -65,59 +46,25 @@ export interface WrittenCheckpoint {
  */
 export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
   opts: WriteOptions): Promise<WrittenCheckpoint> {
-  const { store, existing, chunking } = opts;
+  const { store, chunking } = opts;
   const splitter = new LeafSplitter(chunking);
   const builder = new RangeProofBuilder();
   const files: ChunkFile[] = [];
   let current: StreamLeaf[] = [];
   let bytesDone = 0;
-  let chunksWritten = 0;
   let bytesWritten = 0;
   const put = async (entries: Array<[string, Uint8Array]>) => {
-    if (!opts.dryRun) await store.put(entries);
+    await store.put(entries);
     for (const [, bytes] of entries) bytesWritten += bytes.length;
   };
 
-  /** The existing chunk `current` reproduces exactly (same leaves, same order, nothing else), if any. */
-  const reused = (): ChunkEntry | undefined => {
-    const first = current[0]?.from;
-    const entry = first && existing?.chunks[first.chunk];
-    if (!entry || entry.leaves !== current.length) return undefined;
-    return current.every((l, i) => l.from?.chunk === first.chunk && l.from.index === i) ? entry : undefined;
-  };
-
-  const materialize = async (): Promise<KeyValue[]> => {
-    const out: KeyValue[] = [];
-    let loaded: { chunk: number; leaves: KeyValue[] } | undefined;
-    for (const l of current) {
-      if (l.key && l.value) {
-        out.push({ key: l.key, value: l.value });
-        continue;
-      }
-      const { chunk, index } = l.from!;
-      if (loaded?.chunk !== chunk) loaded = { chunk, leaves: await existing!.load(chunk) };
-      out.push(loaded.leaves[index]);
-    }
-    return out;
-  };
-
   const endChunk = async (last: boolean) => {
-    const same = reused();
-    let file: ChunkFile;
-    if (same) {
-      file = { digest: same.digest, size: same.size, leaves: same.leaves };
-    } else {
-      const bytes = encodeChunk(await materialize());
-      const digest = toHex(await sha256Whole(bytes));
-      const entries: Array<[string, Uint8Array]> = [[`chunks/${digest}`, bytes]];
-      if (opts.leafHashes) entries.push([leafHashesPath(digest), encodeLeafHashes(current)]);
-      await put(entries);
-      chunksWritten++;
-      file = { digest, size: bytes.length, leaves: current.length };
-    }
+    const bytes = encodeChunk(current);
+    const digest = toHex(await sha256Whole(bytes));
+    await put([[`chunks/${digest}`, bytes]]);
     if (!last) builder.endChunk();
-    files.push(file);
-    bytesDone += file.size;
+    files.push({ digest, size: bytes.length, leaves: current.length });
+    bytesDone += bytes.length;
     current = [];
     opts.onProgress?.({ phase: 'create', chunksDone: files.length, bytesDone });
   };
@@ -140,7 +87,7 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
   await endChunk(true);
 
   const { root, chunks: ranges } = builder.finish();
-  return { ...await writeProofs(put, files, root, ranges, opts.version, chunking), chunksWritten, bytesWritten };
+  return { ...await writeProofs(put, files, root, ranges, opts.version, chunking), chunksWritten: files.length, bytesWritten };
 }
 
 /** The chunk files of a checkpoint, in order. */
