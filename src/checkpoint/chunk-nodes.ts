@@ -1,116 +1,121 @@
 // The covers of a checkpoint's chunks (`nodes/<checkpoint id>`, docs/FORMAT.md): per chunk, in
-// manifest order, its cover (first and last leaf and the maximal subtrees between them,
-// src/tree/range/cover.ts) and its last leaf's size. Applying a changeset reads this one file
-// instead of every chunk's leaves: the root and every range proof follow from the covers, and
-// whether an untouched chunk ends by content follows from its last leaf. Local bookkeeping like
-// the leaf-hash index: written by the node that applies changesets, never served. A missing or
-// damaged record (each is bound to its chunk's digest) is recomputed from the leaf-hash index.
+// manifest order, its cover (first and last leaf, the maximal subtrees between them and the
+// larger subtrees inside those, src/tree/range/cover.ts) and its last leaf's size. Applying a
+// changeset reads this one file instead of every chunk's leaves: the root and every range proof
+// follow from the covers, whether an untouched chunk ends by content follows from its last
+// leaf, and a chunk a change falls in rehashes only the subtrees on the change's path. Local
+// bookkeeping like the leaf-hash index: written by the node that applies changesets, never
+// served. A file that is missing, damaged or not this checkpoint's (its trailer binds it to the
+// checkpoint id) is recomputed from the leaf-hash index.
 import type { Store } from '../store/store.js';
-import { backend } from '../core/load.js';
 import { concatBytes, equalBytes } from '../bytes.js';
 import { fromHex } from '../hex.js';
+import { sha256Whole } from '../hash/sha256.js';
 import type { ChunkEntry, Manifest } from '../format/manifest.js';
-import { coverOf, type ChunkCover } from '../tree/range/cover.js';
+import { coverOf, type CoverNode, type KnownSubtree } from '../tree/range/cover.js';
 import { loadLeafHashes, type SizedLeaf } from './leaf-hashes.js';
 
 export const coversPath = (checkpointId: string): string => `nodes/${checkpointId}`;
 
-const MAGIC = 0x314e534c; // "LSN1" little-endian
-const HEADER = 4 + 4 + 4 + 128 + 4; // magic, leaves, last leaf size, first and last leaf, node count
+const MAGIC = new Uint8Array([0x4c, 0x53, 0x4e, 0x31]); // "LSN1"
+const HEADER = 4 + 4 + 128 + 4 + 4; // leaves, last leaf size, first and last leaf, inner and cached node counts
 const NODE = 72; // depth u32, count u32, key hash, hash
-const TRAILER = 32; // SHA-256 of the chunk digest and the record: a record of another chunk, or damaged, is refused
+const TRAILER = 32; // SHA-256 of the checkpoint id and everything before
 
 /** A chunk's cover and the size (key + value bytes) of its last leaf. */
 export interface ChunkNodes {
-  cover: ChunkCover;
+  cover: ReturnType<typeof coverOf>;
   lastSize: number;
+  /** The record as read, written again as it is while the chunk is kept. */
+  record?: Uint8Array;
 }
 
-/** The node file of the chunk with these leaves. */
-export function chunkNodesOf(leaves: readonly SizedLeaf[]): ChunkNodes {
-  return { cover: coverOf(leaves), lastSize: leaves.at(-1)?.size ?? 0 };
+/** The node record of the chunk with these leaves; subtrees `known` answers for are not hashed again. */
+export function chunkNodesOf(leaves: readonly SizedLeaf[], known?: KnownSubtree): ChunkNodes {
+  return { cover: coverOf(leaves, known), lastSize: leaves.at(-1)?.size ?? 0 };
 }
 
-/** One chunk's record. */
-function encodeChunkNodes(chunkDigest: string, { cover, lastSize }: ChunkNodes): Uint8Array {
-  const body = HEADER + cover.inner.length * NODE;
-  const out = new Uint8Array(body + TRAILER);
+function encodeRecord({ cover, lastSize }: ChunkNodes): Uint8Array {
+  const nodes = [...cover.inner, ...cover.cache];
+  const out = new Uint8Array(HEADER + nodes.length * NODE);
   const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, cover.leaves, true);
-  view.setUint32(8, lastSize, true);
+  view.setUint32(0, cover.leaves, true);
+  view.setUint32(4, lastSize, true);
   if (cover.first && cover.last) {
-    out.set(cover.first.keyHash, 12);
-    out.set(cover.first.valueHash, 44);
-    out.set(cover.last.keyHash, 76);
-    out.set(cover.last.valueHash, 108);
+    out.set(cover.first.keyHash, 8);
+    out.set(cover.first.valueHash, 40);
+    out.set(cover.last.keyHash, 72);
+    out.set(cover.last.valueHash, 104);
   }
-  view.setUint32(140, cover.inner.length, true);
-  cover.inner.forEach((n, i) => {
+  view.setUint32(136, cover.inner.length, true);
+  view.setUint32(140, cover.cache.length, true);
+  nodes.forEach((n, i) => {
     const at = HEADER + i * NODE;
     view.setUint32(at, n.depth, true);
     view.setUint32(at + 4, n.count, true);
     out.set(n.key, at + 8);
     out.set(n.hash, at + 40);
   });
-  out.set(trailer(chunkDigest, out.subarray(0, body)), body);
   return out;
 }
 
-function trailer(chunkDigest: string, body: Uint8Array): Uint8Array {
-  const message = new Uint8Array(32 + body.length);
-  message.set(fromHex(chunkDigest, 'chunk digest'));
-  message.set(body, 32);
-  return backend().sha256(message);
+/** The record of `entry` at `at` in `bytes`, or undefined unless it fits and agrees with the entry. */
+function decodeRecord(bytes: Uint8Array, at: number, entry: ChunkEntry): ChunkNodes | undefined {
+  if (at + HEADER > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, bytes.length - at);
+  const innerCount = view.getUint32(136, true);
+  const cacheCount = view.getUint32(140, true);
+  if (view.getUint32(0, true) !== entry.leaves || innerCount > entry.leaves || cacheCount > entry.leaves) return undefined;
+  const length = HEADER + (innerCount + cacheCount) * NODE;
+  if (at + length > bytes.length) return undefined;
+  const node = (i: number): CoverNode => {
+    const p = HEADER + i * NODE;
+    return { depth: view.getUint32(p, true), count: view.getUint32(p + 4, true), key: bytes.subarray(at + p + 8, at + p + 40), hash: bytes.subarray(at + p + 40, at + p + 72) };
+  };
+  const inner = Array.from({ length: innerCount }, (_, i) => node(i));
+  const cache = Array.from({ length: cacheCount }, (_, i) => node(innerCount + i));
+  const nodes = { lastSize: view.getUint32(4, true), record: bytes.subarray(at, at + length) };
+  if (entry.leaves === 0) return innerCount + cacheCount === 0 ? { cover: { leaves: 0, inner, cache }, ...nodes } : undefined;
+  const leaf = (p: number) => ({ keyHash: bytes.subarray(at + p, at + p + 32), valueHash: bytes.subarray(at + p + 32, at + p + 64) });
+  return { cover: { leaves: entry.leaves, first: leaf(8), last: leaf(72), inner, cache }, ...nodes };
 }
 
-/** The record of `entry` at the start of `bytes` and its length, or undefined unless it is whole, of this chunk and consistent. */
-function decodeChunkNodes(bytes: Uint8Array, entry: ChunkEntry): { nodes: ChunkNodes; length: number } | undefined {
-  if (bytes.length < HEADER + TRAILER) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint32(140, true);
-  const body = HEADER + count * NODE;
-  if (view.getUint32(0, true) !== MAGIC || bytes.length < body + TRAILER || view.getUint32(4, true) !== entry.leaves) return undefined;
-  if (!equalBytes(trailer(entry.digest, bytes.subarray(0, body)), bytes.subarray(body, body + TRAILER))) return undefined;
-  const copy = (at: number) => bytes.slice(at, at + 32);
-  const inner = Array.from({ length: count }, (_, i) => {
-    const at = HEADER + i * NODE;
-    return { depth: view.getUint32(at, true), count: view.getUint32(at + 4, true), key: copy(at + 8), hash: copy(at + 40) };
-  });
-  const lastSize = view.getUint32(8, true);
-  const length = body + TRAILER;
-  if (entry.leaves === 0) return count === 0 ? { nodes: { cover: { leaves: 0, inner }, lastSize }, length } : undefined;
-  const first = { keyHash: copy(12), valueHash: copy(44) };
-  const last = { keyHash: copy(76), valueHash: copy(108) };
-  return { nodes: { cover: { leaves: entry.leaves, first, last, inner }, lastSize }, length };
+async function trailer(checkpointId: string, body: Uint8Array): Promise<Uint8Array> {
+  return sha256Whole(concatBytes([fromHex(checkpointId, 'checkpoint id'), body]));
 }
 
-/** The covers file of a checkpoint whose chunks are `chunks` with these node records. */
-export function encodeCovers(chunks: readonly ChunkEntry[], nodes: readonly ChunkNodes[]): Uint8Array {
-  return concatBytes(chunks.map((c, i) => encodeChunkNodes(c.digest, nodes[i])));
+/** The covers file of the checkpoint `id` whose chunks have these node records, in manifest order. */
+export async function encodeCovers(id: string, nodes: readonly ChunkNodes[]): Promise<Uint8Array> {
+  const body = concatBytes([MAGIC, ...nodes.map((n) => n.record ?? encodeRecord(n))]);
+  return concatBytes([body, await trailer(id, body)]);
+}
+
+/** The records of a covers file, or undefined unless it is whole, this checkpoint's and agrees with its manifest. */
+async function decodeCovers(bytes: Uint8Array, manifest: Manifest, id: string): Promise<ChunkNodes[] | undefined> {
+  if (bytes.length < MAGIC.length + TRAILER || !equalBytes(bytes.subarray(0, MAGIC.length), MAGIC)) return undefined;
+  const body = bytes.subarray(0, bytes.length - TRAILER);
+  if (!equalBytes(await trailer(id, body), bytes.subarray(body.length))) return undefined;
+  const out: ChunkNodes[] = [];
+  let at = MAGIC.length;
+  for (const entry of manifest.chunks) {
+    const record = decodeRecord(body, at, entry);
+    if (!record) return undefined;
+    out.push(record);
+    at += record.record!.length;
+  }
+  return at === body.length ? out : undefined;
 }
 
 /**
  * The node records of every chunk of the checkpoint `manifest` (id `id`): from its covers file
- * where whole; a missing or damaged record (and every one after it) is computed from the
- * chunk's leaf hashes, and the file rewritten unless `readOnly`.
+ * when sound, else computed from the chunks' leaf hashes and the file written, unless `readOnly`.
  */
 export async function loadCovers(store: Store, manifest: Manifest, id: string, readOnly = false): Promise<ChunkNodes[]> {
-  const bytes = await store.get(coversPath(id)) ?? new Uint8Array(0);
+  const bytes = await store.get(coversPath(id));
+  const stored = bytes && await decodeCovers(bytes, manifest, id);
+  if (stored) return stored;
   const out: ChunkNodes[] = [];
-  let at = 0;
-  let rebuilt = false;
-  for (const [i, entry] of manifest.chunks.entries()) {
-    const record = at < 0 ? undefined : decodeChunkNodes(bytes.subarray(at), entry);
-    if (record) {
-      out.push(record.nodes);
-      at += record.length;
-      continue;
-    }
-    at = -1;
-    rebuilt = true;
-    out.push(chunkNodesOf(await loadLeafHashes(store, entry, i, readOnly)));
-  }
-  if (rebuilt && !readOnly) await store.put([[coversPath(id), encodeCovers(manifest.chunks, out)]]);
+  for (const [i, entry] of manifest.chunks.entries()) out.push(chunkNodesOf(await loadLeafHashes(store, entry, i, readOnly)));
+  if (!readOnly) await store.put([[coversPath(id), await encodeCovers(id, out)]]);
   return out;
 }

@@ -11,10 +11,10 @@
 import type { Store } from '../store/store.js';
 import { compareBytes, equalBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
-import { backend } from '../core/load.js';
+import { sha256Whole } from '../hash/sha256.js';
 import { encodeChunk, type KeyValue } from '../format/chunk.js';
 import type { Manifest } from '../format/manifest.js';
-import { coverProofs } from '../tree/range/cover.js';
+import { cachedSubtree, coverProofs, type KnownSubtree } from '../tree/range/cover.js';
 import { LeafSplitter } from './splitter.js';
 import { encodeLeafHashes, leafHashesPath, loadLeafHashes, readChunkFile, type SizedLeaf } from './leaf-hashes.js';
 import { chunkNodesOf, coversPath, encodeCovers, loadCovers, type ChunkNodes } from './chunk-nodes.js';
@@ -135,6 +135,30 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
     return kv;
   };
 
+  // A subtree an old chunk's cover cached, with exactly its old leaves, unchanged, need not be
+  // hashed again: a changed chunk rehashes only the subtrees on its changes' paths.
+  const cacheIndexes = new Map<number, Map<string, number>>();
+  const cacheIndex = (chunk: number) => {
+    let index = cacheIndexes.get(chunk);
+    if (!index) {
+      index = new Map(covers[chunk].cover.cache.map((node, i) => [`${node.depth}:${toHex(node.key)}`, i]));
+      cacheIndexes.set(chunk, index);
+    }
+    return index;
+  };
+  const knownIn = (leaves: readonly NewLeaf[]): KnownSubtree => {
+    const added = new Uint32Array(leaves.length + 1);
+    leaves.forEach((l, i) => { added[i + 1] = added[i] + (l.from ? 0 : 1); });
+    return (depth, start, end) => {
+      // Only old leaves, and as many as the cached subtree at this prefix held: the same leaves.
+      if (added[end] !== added[start]) return undefined;
+      const { chunk } = leaves[start].from!;
+      const i = cacheIndex(chunk).get(`${depth}:${toHex(leaves[start].keyHash)}`);
+      const cache = covers[chunk].cover.cache;
+      return i !== undefined && cache[i].count === end - start ? cachedSubtree(cache, i) : undefined;
+    };
+  };
+
   let current: NewLeaf[] = [];
   const endChunk = async () => {
     const leaves = current;
@@ -146,8 +170,8 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
       return;
     }
     const bytes = encodeChunk(await keyValues(leaves));
-    const digest = toHex(backend().sha256(bytes));
-    const nodes = chunkNodesOf(leaves);
+    const digest = toHex(await sha256Whole(bytes));
+    const nodes = chunkNodesOf(leaves, knownIn(leaves));
     queued.push([`chunks/${digest}`, bytes], [leafHashesPath(digest), encodeLeafHashes(leaves)]);
     chunksWritten++;
     out.push({ file: { digest, size: bytes.length, leaves: leaves.length }, nodes });
@@ -180,6 +204,6 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
   const { root, chunks: ranges } = coverProofs(out.map((c) => c.nodes.cover));
   const files = out.map(({ file }) => ({ digest: file.digest, size: file.size, leaves: file.leaves }));
   const written = await writeProofs(put, files, root, ranges, version, manifest.chunking);
-  await put([[coversPath(written.id), encodeCovers(written.manifest.chunks, out.map((c) => c.nodes))]]);
+  await put([[coversPath(written.id), await encodeCovers(written.id, out.map((c) => c.nodes))]]);
   return { ...written, chunksWritten, bytesWritten };
 }

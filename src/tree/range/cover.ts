@@ -6,7 +6,8 @@
 // leaf of any chunk. Applying a changeset (src/checkpoint/rechunk.ts) keeps them per chunk file,
 // so a height costs the changed chunks' leaves plus O(chunks × depth), not a pass over the state.
 import { PLACEHOLDER_HASH, bitAt, internalHash, leafHash, type Leaf } from '../hash.js';
-import { LeafStream } from '../leaf-stream.js';
+import { backend } from '../../core/load.js';
+import { UnsortedLeaves } from '../../errors.js';
 import type { WatchedPath } from '../watched-paths.js';
 import { chunkRanges, type ChunkRange } from './builder.js';
 
@@ -28,7 +29,22 @@ export interface ChunkCover {
   last?: Leaf;
   /** The maximal subtrees strictly between first and last, in key order. */
   inner: CoverNode[];
+  /**
+   * Every subtree of more than CACHED_ABOVE leaves within the inner ones (those included), in
+   * pre-order: when a change falls in the chunk, only the subtrees on its path are hashed again.
+   */
+  cache: CoverNode[];
 }
+
+/** Subtrees of more leaves than this are kept in a cover's cache; smaller ones are hashed from their leaves. */
+export const CACHED_ABOVE = 64;
+
+/**
+ * The cached subtree at `depth` holding exactly leaves [start, end) of the chunk being covered,
+ * if those leaves are unchanged since it was cached: the subtree first, then its cached
+ * descendants, in pre-order.
+ */
+export type KnownSubtree = (depth: number, start: number, end: number) => CoverNode[] | undefined;
 
 /** Index of the first bit where two key hashes differ (256 when equal). */
 function commonPrefix(a: Uint8Array, b: Uint8Array): number {
@@ -41,24 +57,54 @@ function commonPrefix(a: Uint8Array, b: Uint8Array): number {
 
 /** The hash of the subtree at `depth` holding `packed` leaves (n × 64 bytes, sorted). */
 function subtreeHash(depth: number, packed: Uint8Array): Uint8Array {
-  const stream = new LeafStream(depth);
-  stream.addPacked(packed);
+  // The core's stream directly: a LeafStream's per-leaf buffers are not needed for packed leaves.
+  const stream = backend().jmt.rootStream(depth);
+  if (stream.feed(packed) !== 0) throw new UnsortedLeaves(stream.errorIndex);
   return stream.finish();
 }
 
-/** The cover of a chunk's leaves (strictly increasing key hash). */
-export function coverOf(leaves: readonly Leaf[]): ChunkCover {
+/**
+ * The cover of a chunk's leaves (strictly increasing key hash). Subtrees `known` answers for are
+ * not hashed again.
+ */
+export function coverOf(leaves: readonly Leaf[], known?: KnownSubtree): ChunkCover {
   const n = leaves.length;
-  if (n === 0) return { leaves: 0, inner: [] };
+  if (n === 0) return { leaves: 0, inner: [], cache: [] };
   const first = leaves[0];
   const last = leaves[n - 1];
   const inner: CoverNode[] = [];
+  const cache: CoverNode[] = [];
   if (n > 2) {
     const packed = new Uint8Array((n - 2) * 64);
     for (let i = 1; i < n - 1; i++) {
       packed.set(leaves[i].keyHash, (i - 1) * 64);
       packed.set(leaves[i].valueHash, (i - 1) * 64 + 32);
     }
+    // The hash of the subtree at `depth` holding leaves [s, e): small ones from their leaves,
+    // large ones from their halves (and cached), unless known.
+    const hashRun = (depth: number, s: number, e: number): Uint8Array => {
+      if (e - s === 1) return leafHash(leaves[s].keyHash, leaves[s].valueHash);
+      if (e - s <= CACHED_ABOVE) return subtreeHash(depth, packed.subarray((s - 1) * 64, (e - 1) * 64));
+      const reused = known?.(depth, s, e);
+      if (reused) {
+        for (const node of reused) cache.push(node);
+        return reused[0].hash;
+      }
+      const at = cache.length;
+      cache.push(undefined as unknown as CoverNode);
+      let m = s;
+      let hi = e;
+      while (m < hi) {
+        const mid = (m + hi) >>> 1;
+        if (bitAt(leaves[mid].keyHash, depth) === 0) m = mid + 1;
+        else hi = mid;
+      }
+      const left = m > s ? hashRun(depth + 1, s, m) : PLACEHOLDER_HASH;
+      const right = m < e ? hashRun(depth + 1, m, e) : PLACEHOLDER_HASH;
+      const hash = internalHash(left, right);
+      cache[at] = { depth, key: leaves[s].keyHash, count: e - s, hash };
+      return hash;
+    };
     // Between first and last (which part at bit `split`), a leaf on first's side lies in the
     // subtree where it leaves first's path, one level below their common prefix; on last's side
     // likewise. Sorted leaves fall into those subtrees in runs.
@@ -68,9 +114,7 @@ export function coverOf(leaves: readonly Leaf[]): ChunkCover {
     const close = (end: number) => {
       if (end === start) return;
       const depth = group >> 1;
-      const hash = end - start === 1 ? leafHash(leaves[start].keyHash, leaves[start].valueHash)
-        : subtreeHash(depth, packed.subarray((start - 1) * 64, (end - 1) * 64));
-      inner.push({ depth, key: leaves[start].keyHash, count: end - start, hash });
+      inner.push({ depth, key: leaves[start].keyHash, count: end - start, hash: hashRun(depth, start, end) });
     };
     for (let i = 1; i < n - 1; i++) {
       const k = leaves[i].keyHash;
@@ -84,7 +128,15 @@ export function coverOf(leaves: readonly Leaf[]): ChunkCover {
     }
     close(n - 1);
   }
-  return { leaves: n, first, last, inner };
+  return { leaves: n, first, last, inner, cache };
+}
+
+/** The subtree of cache[i] within `cache` (pre-order): it and the entries under its prefix that follow. */
+export function cachedSubtree(cache: readonly CoverNode[], i: number): CoverNode[] {
+  const top = cache[i];
+  let j = i + 1;
+  while (j < cache.length && cache[j].depth > top.depth && commonPrefix(cache[j].key, top.key) >= top.depth) j++;
+  return cache.slice(i, j);
 }
 
 interface Item {
