@@ -55,6 +55,18 @@ function commonPrefix(a: Uint8Array, b: Uint8Array): number {
   return 256;
 }
 
+/** The first of the sorted keys [start, end) (sharing their bits above `depth`) whose bit `depth` is 1. */
+function splitAt(keyAt: (i: number) => Uint8Array, depth: number, start: number, end: number): number {
+  let lo = start;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bitAt(keyAt(mid), depth) === 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The hash of the subtree at `depth` holding `packed` leaves (n × 64 bytes, sorted). */
 function subtreeHash(depth: number, packed: Uint8Array): Uint8Array {
   // The core's stream directly: a LeafStream's per-leaf buffers are not needed for packed leaves.
@@ -92,13 +104,7 @@ export function coverOf(leaves: readonly Leaf[], known?: KnownSubtree): ChunkCov
       }
       const at = cache.length;
       cache.push(undefined as unknown as CoverNode);
-      let m = s;
-      let hi = e;
-      while (m < hi) {
-        const mid = (m + hi) >>> 1;
-        if (bitAt(leaves[mid].keyHash, depth) === 0) m = mid + 1;
-        else hi = mid;
-      }
+      const m = splitAt((i) => leaves[i].keyHash, depth, s, e);
       const left = m > s ? hashRun(depth + 1, s, m) : PLACEHOLDER_HASH;
       const right = m < e ? hashRun(depth + 1, m, e) : PLACEHOLDER_HASH;
       const hash = internalHash(left, right);
@@ -185,13 +191,7 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     if (i === j) return PLACEHOLDER_HASH;
     if (j - i === 1 && (items[i].count === 1 || items[i].depth === depth)) return items[i].hash;
     if (depth >= 256 || items[i].depth <= depth) throw new Error('chunk covers overlap');
-    let m = i;
-    let hi = j;
-    while (m < hi) {
-      const mid = (m + hi) >>> 1;
-      if (bitAt(items[mid].key, depth) === 0) m = mid + 1;
-      else hi = mid;
-    }
+    const m = splitAt((k) => items[k].key, depth, i, j);
     const left = node(depth + 1, i, m);
     const right = node(depth + 1, m, j);
     for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) ends[w].siblings.push(watched[w] < m ? right : left);
