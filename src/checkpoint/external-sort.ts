@@ -15,6 +15,7 @@ import { PairHasher, type Pair } from '../tree/pairs.js';
 import { sortedLatest } from '../tree/sort.js';
 import type { StreamLeaf } from './writer.js';
 import { SortSpace, sweepStaleSorts } from './sort-space.js';
+import { WriteWindow } from '../store/write-window.js';
 
 export interface SortOptions {
   /** Where runs are spilled (under tmp/sort-…/, deleted when the sort ends). */
@@ -42,6 +43,14 @@ const VALUE_LENGTH = 19;
 const DELETED = 0xffffffff;
 
 const recordWords = (keyLength: number, valueLength: number) => HEADER_WORDS + ((keyLength + valueLength + 3) >>> 2);
+
+/** A run in key-hash order, being cut into pieces: `order[next]` is the next record. */
+interface Sorted {
+  order: Uint32Array;
+  next: number;
+  keyWords: Uint32Array;
+  valueWords: Uint32Array;
+}
 
 /** The run being gathered: records in an arena reused from run to run. */
 class Run {
@@ -88,34 +97,48 @@ class Run {
    */
   async spill(pieceBytes: number, emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
     const { keyHashes, valueHashes } = this.hasher.result();
-    const order = sortedLatest(keyHashes);
-    const keyWords = new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2);
-    const valueWords = new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2);
-    const { words, starts } = this;
+    const sorted: Sorted = {
+      order: sortedLatest(keyHashes), next: 0,
+      keyWords: new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2),
+      valueWords: new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2),
+    };
     const pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
-    let piece = new Uint32Array(pieceWords);
-    let at = 0;
-    for (let i = 0; i < order.length; i++) {
-      const j = order[i];
-      const from = starts[j];
-      const n = recordWords(words[from + KEY_LENGTH], words[from + VALUE_LENGTH] === DELETED ? 0 : words[from + VALUE_LENGTH]);
-      if (at + n > piece.length) {
-        if (at > 0) await emit(new Uint8Array(piece.buffer, 0, 4 * at));
-        piece = new Uint32Array(Math.max(pieceWords, n));
-        at = 0;
-      }
-      for (let w = 0; w < 8; w++) {
-        piece[at + w] = keyWords[8 * j + w];
-        piece[at + 8 + w] = valueWords[8 * j + w];
-      }
-      for (let w = INDEX; w < n; w++) piece[at + w] = words[from + w];
-      at += n;
-    }
-    if (at > 0) await emit(new Uint8Array(piece.buffer, 0, 4 * at));
+    while (sorted.next < sorted.order.length) await emit(this.piece(sorted, pieceWords));
     this.first += this.count;
     this.count = 0;
     this.used = 0;
     this.hasher = new PairHasher();
+  }
+
+  /**
+   * The next piece: records from `sorted.next` on, as many as fit in `pieceWords` (at least
+   * one). Synchronous, so the copy loop is plain optimized code (not an async function's).
+   */
+  private piece(sorted: Sorted, pieceWords: number): Uint8Array {
+    const { words, starts } = this;
+    const { order, keyWords, valueWords } = sorted;
+    const recordAt = (i: number) => {
+      const from = starts[order[i]];
+      const valueLength = words[from + VALUE_LENGTH];
+      return recordWords(words[from + KEY_LENGTH], valueLength === DELETED ? 0 : valueLength);
+    };
+    const piece = new Uint32Array(Math.max(pieceWords, recordAt(sorted.next)));
+    let at = 0;
+    let i = sorted.next;
+    for (; i < order.length; i++) {
+      const n = recordAt(i);
+      if (at + n > piece.length) break;
+      const j = order[i];
+      const from = starts[j];
+      for (let w = 0; w < 8; w++) {
+        piece[at + w] = keyWords[8 * j + w];
+        piece[at + 8 + w] = valueWords[8 * j + w];
+      }
+      piece.set(words.subarray(from + INDEX, from + n), at + INDEX);
+      at += n;
+    }
+    sorted.next = i;
+    return new Uint8Array(piece.buffer, 0, 4 * at);
   }
 
   private grow(need: number): void {
@@ -203,13 +226,15 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
   await sweepStaleSorts(store);
   const spilled: number[] = []; // pieces per run
   let run: Run | undefined = new Run(runBytes);
+  // Pieces are written PUT_BATCH at a time while the next are cut (two batches in flight).
+  const writes = new WriteWindow(store, 2);
   try {
     let pending: Array<[string, Uint8Array]> = [];
     const toStore = async (piece: Uint8Array) => {
       const r = spilled.length - 1;
       pending.push([`${space.prefix}${r}/${spilled[r]++}`, piece]);
       if (pending.length === PUT_BATCH) {
-        await store.put(pending);
+        await writes.put(pending);
         pending = [];
       }
     };
@@ -217,7 +242,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
       await space.claim();
       spilled.push(0);
       await run!.spill(pieceBytes, toStore);
-      if (pending.length) await store.put(pending);
+      if (pending.length) await writes.put(pending);
       pending = [];
     };
     for await (const p of pairs) {
@@ -231,6 +256,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
       readers = [new RunReader(async (i) => pieces[i], pieces.length, 0)];
     } else {
       if (run.count > 0) await spill();
+      await writes.drain();
       readers = spilled.map((n, r) => new RunReader(async (i) => {
         const key = `${space.prefix}${r}/${i}`;
         const piece = await store.get(key);
@@ -241,6 +267,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
     run = undefined; // its memory is free for the merge
     yield* merge(readers);
   } finally {
+    await writes.drain().catch(() => {}); // nothing lands after the runs are deleted
     await space.release();
   }
 }

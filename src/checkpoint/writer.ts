@@ -14,6 +14,7 @@ import type { Leaf } from '../tree/hash.js';
 import { RangeProofBuilder, type ChunkRange } from '../tree/range/builder.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
+import { WriteWindow } from '../store/write-window.js';
 
 const PROOF_BATCH = 64;
 
@@ -46,7 +47,21 @@ export interface WrittenCheckpoint {
  */
 export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
   opts: WriteOptions): Promise<WrittenCheckpoint> {
-  const { store, chunking } = opts;
+  const writes = new WriteWindow(opts.store);
+  let written: WrittenCheckpoint;
+  try {
+    written = await cutChunks(batches, opts, writes);
+  } catch (err) {
+    await writes.drain().catch(() => {}); // thrown no earlier than every write in flight has settled
+    throw err;
+  }
+  await writes.drain();
+  return written;
+}
+
+async function cutChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
+  opts: WriteOptions, writes: WriteWindow): Promise<WrittenCheckpoint> {
+  const { chunking } = opts;
   const splitter = new LeafSplitter(chunking);
   const builder = new RangeProofBuilder();
   const files: ChunkFile[] = [];
@@ -54,7 +69,7 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
   let bytesDone = 0;
   let bytesWritten = 0;
   const put = async (entries: Array<[string, Uint8Array]>) => {
-    await store.put(entries);
+    await writes.put(entries);
     for (const [, bytes] of entries) bytesWritten += bytes.length;
   };
 

@@ -2,6 +2,7 @@
 // `0x` is hex bytes and any other string is UTF-8 text; `"value": null` deletes the key; a
 // later line for a key overrides an earlier one. Read as a stream; every error names its line.
 import { JsonLinesError } from '../errors.js';
+import { decodeHexInto } from '../hex.js';
 import { MAX_KEY_LENGTH } from './chunk.js';
 import type { Pair } from '../tree/pairs.js';
 import { assertBytes, assertIterable, assertString } from '../assert.js';
@@ -16,11 +17,10 @@ export function decodeBytesString(s: string, what: string, line = 0): Uint8Array
   assertString(s, 'the string');
   if (!s.startsWith('0x')) return utf8.encode(s);
   const digits = s.slice(2);
-  if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
+  const out = new Uint8Array(digits.length >>> 1);
+  if (digits.length % 2 !== 0 || decodeHexInto(digits, out) >= 0) {
     throw new JsonLinesError(line, `${what} starts with 0x but is not whole bytes of hex`);
   }
-  const out = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
