@@ -76,6 +76,15 @@ describe('the filesystem store', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('lets two stores of one process write the same key at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-store-'));
+    const [a, b] = [fsStore(dir), fsStore(dir)];
+    for (let i = 0; i < 50; i++) {
+      await Promise.all([a.put([['manifest.json', new Uint8Array([1])]]), b.put([['manifest.json', new Uint8Array([2])]])]);
+    }
+    expect(readdirSync(dir)).toEqual(['manifest.json']);
+  });
+
   it('turns OS failures into StorageFailed naming the path', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lightsnap-store-')), 'a-file');
     writeFileSync(file, 'not a directory');

@@ -50,6 +50,7 @@ async function writeSynced(fd: number, bytes: Uint8Array): Promise<void> {
   }
 }
 
+/** Writes of this process so far: numbers its temporary files. */
 let atomicWrites = 0;
 
 /**
@@ -152,9 +153,9 @@ async function removeEmptyFolders(root: string, folder: string): Promise<void> {
 export function fsStore(root: string): Store {
   const dirty = new Set<string>();
   // Temporary names are unique per write and carry the writer's pid, so two writers (two
-  // processes restoring into the same directory) never rename or sweep each other's files.
-  let writes = 0;
-  const tempFor = (path: string) => `${path}.${process.pid}-${writes++}${TEMP_SUFFIX}`;
+  // processes restoring into the same directory, or two stores of one process writing the same
+  // key) never rename or sweep each other's files.
+  const tempFor = (path: string) => `${path}.${process.pid}-${atomicWrites++}${TEMP_SUFFIX}`;
   let swept: Promise<void> | undefined;
   return {
     async get(key) {
