@@ -1,7 +1,7 @@
 // JMT hashing (SPECS.md §1.1–1.3): leaf and internal node hashes, the placeholder, key-hash
 // bits and order. Key hashes are 32 bytes read most-significant bit first.
 import { sha256Into } from './sha256';
-import { hashVarBatch } from './sha256_batch';
+import { copy16, copy32 } from './copy';
 
 /** `SPARSE_MERKLE_PLACEHOLDER_HASH__`: the hash of an empty subtree (not a hash of anything). */
 export const PLACEHOLDER: usize = memory.data<u8>([
@@ -9,8 +9,8 @@ export const PLACEHOLDER: usize = memory.data<u8>([
   65, 67, 69, 72, 79, 76, 68, 69, 82, 95, 72, 65, 83, 72, 95, 95,
 ], 16);
 
-/** `JMT::LeafNode` (13 bytes). */
-const LEAF_PREFIX: usize = memory.data<u8>([74, 77, 84, 58, 58, 76, 101, 97, 102, 78, 111, 100, 101]);
+/** `JMT::LeafNode` (13 bytes; padded to 16 for copy16, the key hash overwrites the rest). */
+const LEAF_PREFIX: usize = memory.data<u8>([74, 77, 84, 58, 58, 76, 101, 97, 102, 78, 111, 100, 101, 0, 0, 0]);
 /** `JMT::IntrnalNode` (16 bytes; the vowel is dropped upstream to fit 16). */
 const INTERNAL_PREFIX: usize = memory.data<u8>([74, 77, 84, 58, 58, 73, 110, 116, 114, 110, 97, 108, 78, 111, 100, 101]);
 
@@ -19,16 +19,16 @@ export const INTERNAL_MESSAGE_LEN: usize = 80;
 
 /** Writes `"JMT::LeafNode" || keyHash || valueHash` (77 bytes) at `dst`. */
 export function writeLeafMessage(dst: usize, keyHash: usize, valueHash: usize): void {
-  memory.copy(dst, LEAF_PREFIX, 13);
-  memory.copy(dst + 13, keyHash, 32);
-  memory.copy(dst + 45, valueHash, 32);
+  copy16(dst, LEAF_PREFIX);
+  copy32(dst + 13, keyHash);
+  copy32(dst + 45, valueHash);
 }
 
 /** Writes `"JMT::IntrnalNode" || left || right` (80 bytes) at `dst`. */
 export function writeInternalMessage(dst: usize, left: usize, right: usize): void {
-  memory.copy(dst, INTERNAL_PREFIX, 16);
-  memory.copy(dst + 16, left, 32);
-  memory.copy(dst + 48, right, 32);
+  copy16(dst, INTERNAL_PREFIX);
+  copy32(dst + 16, left);
+  copy32(dst + 48, right);
 }
 
 const MESSAGE: usize = memory.data(80, 16);
@@ -43,18 +43,6 @@ export function leafHashInto(keyHash: usize, valueHash: usize, out: usize): void
 export function internalHashInto(left: usize, right: usize, out: usize): void {
   writeInternalMessage(MESSAGE, left, right);
   sha256Into(MESSAGE, INTERNAL_MESSAGE_LEN, out);
-}
-
-const BATCH_MAX: usize = 8192;
-const OFFSETS: usize = memory.data(<i32>(BATCH_MAX + 1) << 2, 16);
-
-/** Hashes `n` messages of `len` bytes laid back to back at `src`; digests back to back at `out`. */
-export function hashFixedBatch(src: usize, len: usize, n: usize, out: usize): void {
-  for (let done: usize = 0; done < n; done += BATCH_MAX) {
-    const m = min(BATCH_MAX, n - done);
-    for (let i: usize = 0; i <= m; i++) store<u32>(OFFSETS + (i << 2), <u32>(i * len));
-    hashVarBatch(src + done * len, OFFSETS, m, out + (done << 5));
-  }
 }
 
 /** Bit `i` (0 = most significant) of the 32-byte key hash at `k`. */

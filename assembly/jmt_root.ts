@@ -16,8 +16,10 @@
 // one leaf, in order, are exactly its SparseMerkleProof siblings, bottom to root.
 import {
   PLACEHOLDER, LEAF_MESSAGE_LEN, INTERNAL_MESSAGE_LEN, writeLeafMessage, writeInternalMessage,
-  hashFixedBatch, bitAt, commonPrefixBits, compare32,
+  bitAt, commonPrefixBits, compare32,
 } from './jmt_hash';
+import { hashFixedStrided } from './sha256_batch';
+import { copy16, copy32 } from './copy';
 
 const STACK_MAX: i32 = 258;
 const WINDOW_LEAVES: i32 = 4096;
@@ -88,17 +90,17 @@ let eventsUsed: i32 = 0;
 @inline function entry(i: i32): usize { return work + W_STACK + <usize>i * 20; }
 
 function beginWindow(st: usize): void {
-  memory.copy(slotAt(0), PLACEHOLDER, 32);
+  copy32(slotAt(0), PLACEHOLDER);
   setHeight(0, 0);
   stackLen = load<i32>(st + ST_LEN);
   for (let i = 0; i < stackLen; i++) {
     const src = st + ST_STACK + <usize>i * ST_ENTRY;
     const slot = <u32>(1 + i);
-    memory.copy(slotAt(slot), src, 32);
+    copy32(slotAt(slot), src);
     setHeight(slot, 0);
     const e = entry(i);
     store<u32>(e, slot);
-    memory.copy(e + 4, src + 32, 16);
+    copy16(e + 4, src + 32);
   }
   opCount = 0;
   leafCount = 0;
@@ -180,7 +182,7 @@ function reduce(target: i32, key: usize): void {
 
 /** Executes the window's hashing: leaves in one batch, then ops one height at a time. */
 function runOps(): void {
-  hashFixedBatch(work + W_MSG, LEAF_MESSAGE_LEN, <usize>leafCount, slotAt(LEAF_SLOTS));
+  hashFixedStrided(work + W_MSG, LEAF_MESSAGE_LEN, <usize>leafCount, slotAt(LEAF_SLOTS), 32);
   if (opCount == 0) return;
   let maxHeight: u32 = 0;
   for (let i = 0; i < opCount; i++) {
@@ -215,10 +217,10 @@ function runOps(): void {
       const o = work + W_OPS + (<usize>load<u32>(work + W_ORDER + (<usize>(start + j) << 2))) * 12;
       writeInternalMessage(work + W_MSG + <usize>j * INTERNAL_MESSAGE_LEN, slotAt(load<u32>(o, 4)), slotAt(load<u32>(o, 8)));
     }
-    hashFixedBatch(work + W_MSG, INTERNAL_MESSAGE_LEN, <usize>n, work + W_DIGESTS);
+    hashFixedStrided(work + W_MSG, INTERNAL_MESSAGE_LEN, <usize>n, work + W_DIGESTS, 32);
     for (let j: u32 = 0; j < n; j++) {
       const o = work + W_OPS + (<usize>load<u32>(work + W_ORDER + (<usize>(start + j) << 2))) * 12;
-      memory.copy(slotAt(load<u32>(o)), work + W_DIGESTS + (<usize>j << 5), 32);
+      copy32(slotAt(load<u32>(o)), work + W_DIGESTS + (<usize>j << 5));
     }
     start = end;
   }
@@ -229,16 +231,16 @@ function endWindow(st: usize): void {
   for (let i = 0; i < pendingEvents; i++) {
     const p = work + W_EVENTS + <usize>i * 20;
     const out = eventsOut + <usize>eventsUsed * EVENT_SIZE;
-    memory.copy(out, p, 16);
-    memory.copy(out + 16, slotAt(load<u32>(p, 16)), 32);
+    copy16(out, p);
+    copy32(out + 16, slotAt(load<u32>(p, 16)));
     eventsUsed++;
   }
   store<i32>(st + ST_LEN, stackLen);
   for (let i = 0; i < stackLen; i++) {
     const e = entry(i);
     const dst = st + ST_STACK + <usize>i * ST_ENTRY;
-    memory.copy(dst, slotAt(load<u32>(e)), 32);
-    memory.copy(dst + 32, e + 4, 16);
+    copy32(dst, slotAt(load<u32>(e)));
+    copy16(dst + 32, e + 4);
   }
 }
 
@@ -346,7 +348,7 @@ export function leafHashes(workArea: usize, leaves: usize, n: i32, out: usize): 
       const leaf = leaves + (<usize>(done + j) << 6);
       writeLeafMessage(msg + <usize>j * LEAF_MESSAGE_LEN, leaf, leaf + 32);
     }
-    hashFixedBatch(msg, LEAF_MESSAGE_LEN, <usize>m, out + (<usize>done << 5));
+    hashFixedStrided(msg, LEAF_MESSAGE_LEN, <usize>m, out + (<usize>done << 5), 32);
   }
 }
 
@@ -359,6 +361,6 @@ export function internalHashes(workArea: usize, pairs: usize, n: i32, out: usize
       const pair = pairs + (<usize>(done + j) << 6);
       writeInternalMessage(msg + <usize>j * INTERNAL_MESSAGE_LEN, pair, pair + 32);
     }
-    hashFixedBatch(msg, INTERNAL_MESSAGE_LEN, <usize>m, out + (<usize>done << 5));
+    hashFixedStrided(msg, INTERNAL_MESSAGE_LEN, <usize>m, out + (<usize>done << 5), 32);
   }
 }

@@ -185,22 +185,41 @@ export function writeDigest(state: usize, out: usize): void {
 }
 
 /**
- * Writes the padded last block(s) of a message of `total` bytes (exact below 2^53) whose last
- * `tailLen` (< 64) bytes are at `tail` to `dst` (128 bytes); returns how many blocks (1 or 2).
+ * Writes the padding of a message of `total` bytes (exact below 2^53) whose last `tailLen`
+ * (< 64) bytes go at the start of `dst` (128 bytes): zeros, 0x80 after the tail, the bit
+ * length. Leaves the first `tailLen` bytes zero for copyTail; returns the blocks (1 or 2).
  */
-export function padTail(dst: usize, tail: usize, tailLen: usize, total: f64): usize {
+export function padFrame(dst: usize, tailLen: usize, total: f64): usize {
   const blocks: usize = tailLen < 56 ? 1 : 2;
   const end = blocks << 6;
   // Word-sized stores instead of memory.fill/memory.copy: engines call out for those, which
   // costs more than the copy itself at these sizes, and this runs once per message.
   for (let i: usize = 0; i < end; i += 8) store<u64>(dst + i, 0);
+  store<u8>(dst + tailLen, 0x80);
+  // The bit length as a big-endian u64 in two u32 words (exact while total < 2^53). No f64 `%`:
+  // it compiles to a software fmod, which cost more than the rest of the padding. No f64 to u64
+  // conversion either: wasm2js cannot lower it.
+  const hi = <u32>Math.floor(total / 4294967296.0);
+  const lo = <u32>(total - <f64>hi * 4294967296.0);
+  store<u32>(dst + end - 8, bswap<u32>((hi << 3) | (lo >>> 29)));
+  store<u32>(dst + end - 4, bswap<u32>(lo << 3));
+  return blocks;
+}
+
+/** Copies a message's last `tailLen` (< 64) bytes from `tail` into its padded frame at `dst`. */
+export function copyTail(dst: usize, tail: usize, tailLen: usize): void {
   let i: usize = 0;
   for (; i + 8 <= tailLen; i += 8) store<u64>(dst + i, load<u64>(tail + i, 0, 1));
   for (; i < tailLen; i++) store<u8>(dst + i, load<u8>(tail + i));
-  store<u8>(dst + tailLen, 0x80);
-  // The bit length as a big-endian u64, split in two u32 words (exact while total < 2^53).
-  store<u32>(dst + end - 8, bswap<u32>(<u32>Math.floor(total / 536870912.0)));
-  store<u32>(dst + end - 4, bswap<u32>(<u32>(total % 536870912.0) << 3));
+}
+
+/**
+ * Writes the padded last block(s) of a message of `total` bytes (exact below 2^53) whose last
+ * `tailLen` (< 64) bytes are at `tail` to `dst` (128 bytes); returns how many blocks (1 or 2).
+ */
+export function padTail(dst: usize, tail: usize, tailLen: usize, total: f64): usize {
+  const blocks = padFrame(dst, tailLen, total);
+  copyTail(dst, tail, tailLen);
   return blocks;
 }
 

@@ -43,7 +43,7 @@ export function hashVarBatch(data: usize, offsets: usize, n: usize, out: usize):
  * value hashes of a chunk's leaves) writes them in place instead of copying afterwards.
  */
 export function hashVarBatchStrided(data: usize, offsets: usize, n: usize, out: usize, stride: usize): void {
-  if (ASC_FEATURE_SIMD && n >= 4) {
+  if (ASC_FEATURE_SIMD && n >= 2) {
     // Messages of one length back to back (tree nodes, fixed-size keys or values) skip the
     // per-lane bookkeeping of the variable-length kernel.
     const first = <usize>load<u32>(offsets, 0, 1);
@@ -51,8 +51,7 @@ export function hashVarBatchStrided(data: usize, offsets: usize, n: usize, out: 
     let uniform = true;
     for (let i: usize = 2; i <= n && uniform; i++) uniform = <usize>load<u32>(offsets + (i << 2), 0, 1) - first == i * len;
     if (uniform) {
-      const data0 = data + first;
-      for (let i = hashFixed4(data0, len, n, out, stride); i < n; i++) sha256Into(data0 + i * len, len, out + i * stride);
+      hashFixedStrided(data + first, len, n, out, stride);
       return;
     }
     hashVarBatch4(data, offsets, n, out, stride);
@@ -63,4 +62,11 @@ export function hashVarBatchStrided(data: usize, offsets: usize, n: usize, out: 
     const end = <usize>load<u32>(offsets + (i << 2), 4, 1);
     sha256Into(data + start, end - start, out + i * stride);
   }
+}
+
+/** SHA-256 of `n` messages of `len` bytes, message i at `src + i × len`, digest i at `out + i × stride`. */
+export function hashFixedStrided(src: usize, len: usize, n: usize, out: usize, stride: usize): void {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) i = hashFixed4(src, len, n, out, stride);
+  for (; i < n; i++) sha256Into(src + i * len, len, out + i * stride);
 }

@@ -1,7 +1,7 @@
 // Four-lane SHA-256 for the SIMD build: each v128 holds the same state or schedule word of
 // four independent messages (lane j = message j), so one pass of the rounds hashes four
 // messages. Only code behind `ASC_FEATURE_SIMD` calls into this module.
-import { compressBlocks, IV, padTail, roundConstants, writeDigest } from './sha256';
+import { compressBlocks, copyTail, IV, padFrame, padTail, roundConstants, writeDigest } from './sha256';
 
 // @ts-ignore: decorator
 @inline function rotr4(x: v128, n: i32): v128 { return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n)); }
@@ -16,35 +16,69 @@ import { compressBlocks, IV, padTail, roundConstants, writeDigest } from './sha2
 // @ts-ignore: decorator
 @inline function sigma1(x: v128): v128 { return xor3(rotr4(x, 17), rotr4(x, 19), i32x4.shr_u(x, 10)); }
 
-/** T1 of round `i` of a group of eight: h + Σ1(e) + Ch(e, f, g) + K[i] + W[i]. */
+/**
+ * T1 of round `i` of a group of eight: h + Σ1(e) + Ch(e, f, g) + K[i] + W[i]. With `expand`,
+ * W[i] (i ≥ 16) is first computed from the earlier words and stored: the schedule is extended
+ * as the rounds go, which keeps more of it in flight than a separate pass. With `addK` false the
+ * schedule already holds W[i] + K[i] (a constant block's, computed once).
+ */
 // @ts-ignore: decorator
-@inline function t1(e: v128, f: v128, g: v128, h: v128, wp: usize, kp: usize, i: usize): v128 {
-  const wk = i32x4.add(v128.load(wp + (i << 4)), v128.load32_splat(kp + (i << 2)));
+@inline function t1(e: v128, f: v128, g: v128, h: v128, wp: usize, kp: usize, i: usize, addK: bool, expand: bool): v128 {
+  const q = wp + (i << 4);
+  let w: v128;
+  if (expand) {
+    w = i32x4.add(i32x4.add(sigma1(v128.load(q - 32)), v128.load(q - 112)), i32x4.add(sigma0(v128.load(q - 240)), v128.load(q - 256)));
+    v128.store(q, w);
+  } else {
+    w = v128.load(q);
+  }
+  const wk = addK ? i32x4.add(w, v128.load32_splat(kp + (i << 2))) : w;
   return i32x4.add(i32x4.add(h, bigSigma1(e)), i32x4.add(v128.bitselect(f, g, e), wk));
 }
 
-/** T2: Σ0(a) + Maj(a, b, c), with Maj as one bit select (c where a and b differ, else a). */
+/**
+ * T2: Σ0(a) + Maj(a, b, c), with Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)): `ab` is a ^ b, and
+ * `bc` = b ^ c is the previous round's a ^ b, so Maj costs two operations instead of four.
+ */
 // @ts-ignore: decorator
-@inline function t2(a: v128, b: v128, c: v128): v128 {
-  return i32x4.add(bigSigma0(a), v128.bitselect(c, a, v128.xor(a, b)));
+@inline function t2(a: v128, b: v128, ab: v128, bc: v128): v128 {
+  return i32x4.add(bigSigma0(a), v128.xor(b, v128.and(ab, bc)));
 }
 
-/** The 64 rounds over the schedule `w` (64 v128), added into the transposed `state` (8 v128). */
-function rounds4(state: usize, w: usize): void {
+/**
+ * The 64 rounds over the schedule at `w` (64 v128, W[0..15] filled), added into the transposed
+ * `state` (8 v128). Inlined into its two callers, so `addK` and `expand` are constants and their
+ * branches fold away. Rounds 0..15 and 16..63 are two loops because only the second extends the
+ * schedule (a run-time test per round cost ~5%); the working variables are renamed round by
+ * round, so a loop body is eight rounds.
+ */
+// @ts-ignore: decorator
+@inline function roundsWith(state: usize, w: usize, addK: bool, expand: bool): void {
   let a = v128.load(state, 0), b = v128.load(state, 16), c = v128.load(state, 32), d = v128.load(state, 48);
   let e = v128.load(state, 64), f = v128.load(state, 80), g = v128.load(state, 96), h = v128.load(state, 112);
   const k = roundConstants();
-  let t: v128;
-  for (let i: usize = 0; i < 64; i += 8) {
+  let t: v128, x0: v128, x1 = v128.xor(b, c);
+  for (let i: usize = 0; i < 16; i += 8) {
     const wp = w + (i << 4), kp = k + (i << 2);
-      t = t1(e, f, g, h, wp, kp, 0); d = i32x4.add(d, t); h = i32x4.add(t, t2(a, b, c));
-      t = t1(d, e, f, g, wp, kp, 1); c = i32x4.add(c, t); g = i32x4.add(t, t2(h, a, b));
-      t = t1(c, d, e, f, wp, kp, 2); b = i32x4.add(b, t); f = i32x4.add(t, t2(g, h, a));
-      t = t1(b, c, d, e, wp, kp, 3); a = i32x4.add(a, t); e = i32x4.add(t, t2(f, g, h));
-      t = t1(a, b, c, d, wp, kp, 4); h = i32x4.add(h, t); d = i32x4.add(t, t2(e, f, g));
-      t = t1(h, a, b, c, wp, kp, 5); g = i32x4.add(g, t); c = i32x4.add(t, t2(d, e, f));
-      t = t1(g, h, a, b, wp, kp, 6); f = i32x4.add(f, t); b = i32x4.add(t, t2(c, d, e));
-      t = t1(f, g, h, a, wp, kp, 7); e = i32x4.add(e, t); a = i32x4.add(t, t2(b, c, d));
+    t = t1(e, f, g, h, wp, kp, 0, addK, false); d = i32x4.add(d, t); x0 = v128.xor(a, b); h = i32x4.add(t, t2(a, b, x0, x1));
+    t = t1(d, e, f, g, wp, kp, 1, addK, false); c = i32x4.add(c, t); x1 = v128.xor(h, a); g = i32x4.add(t, t2(h, a, x1, x0));
+    t = t1(c, d, e, f, wp, kp, 2, addK, false); b = i32x4.add(b, t); x0 = v128.xor(g, h); f = i32x4.add(t, t2(g, h, x0, x1));
+    t = t1(b, c, d, e, wp, kp, 3, addK, false); a = i32x4.add(a, t); x1 = v128.xor(f, g); e = i32x4.add(t, t2(f, g, x1, x0));
+    t = t1(a, b, c, d, wp, kp, 4, addK, false); h = i32x4.add(h, t); x0 = v128.xor(e, f); d = i32x4.add(t, t2(e, f, x0, x1));
+    t = t1(h, a, b, c, wp, kp, 5, addK, false); g = i32x4.add(g, t); x1 = v128.xor(d, e); c = i32x4.add(t, t2(d, e, x1, x0));
+    t = t1(g, h, a, b, wp, kp, 6, addK, false); f = i32x4.add(f, t); x0 = v128.xor(c, d); b = i32x4.add(t, t2(c, d, x0, x1));
+    t = t1(f, g, h, a, wp, kp, 7, addK, false); e = i32x4.add(e, t); x1 = v128.xor(b, c); a = i32x4.add(t, t2(b, c, x1, x0));
+  }
+  for (let i: usize = 16; i < 64; i += 8) {
+    const wp = w + (i << 4), kp = k + (i << 2);
+    t = t1(e, f, g, h, wp, kp, 0, addK, expand); d = i32x4.add(d, t); x0 = v128.xor(a, b); h = i32x4.add(t, t2(a, b, x0, x1));
+    t = t1(d, e, f, g, wp, kp, 1, addK, expand); c = i32x4.add(c, t); x1 = v128.xor(h, a); g = i32x4.add(t, t2(h, a, x1, x0));
+    t = t1(c, d, e, f, wp, kp, 2, addK, expand); b = i32x4.add(b, t); x0 = v128.xor(g, h); f = i32x4.add(t, t2(g, h, x0, x1));
+    t = t1(b, c, d, e, wp, kp, 3, addK, expand); a = i32x4.add(a, t); x1 = v128.xor(f, g); e = i32x4.add(t, t2(f, g, x1, x0));
+    t = t1(a, b, c, d, wp, kp, 4, addK, expand); h = i32x4.add(h, t); x0 = v128.xor(e, f); d = i32x4.add(t, t2(e, f, x0, x1));
+    t = t1(h, a, b, c, wp, kp, 5, addK, expand); g = i32x4.add(g, t); x1 = v128.xor(d, e); c = i32x4.add(t, t2(d, e, x1, x0));
+    t = t1(g, h, a, b, wp, kp, 6, addK, expand); f = i32x4.add(f, t); x0 = v128.xor(c, d); b = i32x4.add(t, t2(c, d, x0, x1));
+    t = t1(f, g, h, a, wp, kp, 7, addK, expand); e = i32x4.add(e, t); x1 = v128.xor(b, c); a = i32x4.add(t, t2(b, c, x1, x0));
   }
   v128.store(state, i32x4.add(v128.load(state, 0), a), 0);
   v128.store(state, i32x4.add(v128.load(state, 16), b), 16);
@@ -56,7 +90,13 @@ function rounds4(state: usize, w: usize): void {
   v128.store(state, i32x4.add(v128.load(state, 112), h), 112);
 }
 
-/** Extends W[0..15] at `w` to the full 64-word schedule. */
+/** The 64 rounds of a block whose W[0..15] are at `w` (64 v128 of room: the schedule is extended there). */
+function rounds4(state: usize, w: usize): void { roundsWith(state, w, true, true); }
+
+/** The 64 rounds over a full, constant schedule that already includes the round constants (W[i] + K[i]). */
+function roundsPreadded4(state: usize, wk: usize): void { roundsWith(state, wk, false, false); }
+
+/** Extends W[0..15] at `w` to the full 64-word schedule (for schedules computed once). */
 function schedule4(w: usize): void {
   for (let p = w + 256, end = w + 1024; p < end; p += 16) {
     const x = i32x4.add(sigma1(v128.load(p - 32)), v128.load(p - 112));
@@ -85,13 +125,12 @@ function schedule4(w: usize): void {
 const W4: usize = memory.data(64 * 16, 16);
 const STATE4: usize = memory.data(8 * 16, 16);
 
-/** Loads one 64-byte block of each of four messages into W4 and expands the schedule. */
+/** Loads one 64-byte block of each of four messages into W4 (rounds4 extends the schedule). */
 function loadBlocks4(p0: usize, p1: usize, p2: usize, p3: usize): void {
   for (let r: usize = 0; r < 64; r += 16) {
     const d = W4 + (r << 2);
     transpose4(v128.load(p0 + r), v128.load(p1 + r), v128.load(p2 + r), v128.load(p3 + r), d, d + 16, d + 32, d + 48);
   }
-  schedule4(W4);
 }
 
 /** Writes the four lanes' digests to o0..o3. */
@@ -102,7 +141,7 @@ function writeDigests4(o0: usize, o1: usize, o2: usize, o3: usize): void {
 }
 
 // The second block of every 64-byte message is the same padding (0x80, zeros, bit length 512):
-// its schedule, broadcast to four lanes, is computed once.
+// its schedule plus the round constants, broadcast to four lanes, is computed once.
 const PAD64_SCHEDULE: usize = memory.data(64 * 16, 16);
 let pad64Ready = false;
 
@@ -111,6 +150,11 @@ function preparePad64(): void {
   v128.store(PAD64_SCHEDULE, i32x4.splat(0x80000000), 0);
   v128.store(PAD64_SCHEDULE, i32x4.splat(512), 15 * 16);
   schedule4(PAD64_SCHEDULE);
+  const k = roundConstants();
+  for (let i: usize = 0; i < 64; i++) {
+    const p = PAD64_SCHEDULE + (i << 4);
+    v128.store(p, i32x4.add(v128.load(p), v128.load32_splat(k + (i << 2))));
+  }
   pad64Ready = true;
 }
 
@@ -123,7 +167,7 @@ export function hash64x4(src: usize, out: usize): void {
   loadBlocks4(src, src + 64, src + 128, src + 192);
   for (let i: usize = 0; i < 8; i++) v128.store(STATE4 + (i << 4), v128.load32_splat(IV + (i << 2)));
   rounds4(STATE4, W4);
-  rounds4(STATE4, PAD64_SCHEDULE);
+  roundsPreadded4(STATE4, PAD64_SCHEDULE);
   writeDigests4(out, out + 32, out + 64, out + 96);
 }
 
@@ -230,24 +274,37 @@ function laneOrIdle(j: usize): usize {
   return lane(LANE_BLOCKS, j) != 0 ? laneBlock(j) : IDLE_BLOCK;
 }
 
+// Where the digests of lanes with no message of their own go (a partial last group).
+const DISCARD: usize = memory.data(32, 16);
+
 /**
  * SHA-256 of messages of the same `len` bytes, message i at `src + i × len`, digest i at
  * `out + i × stride`, four at a time: equal lengths need no lane bookkeeping (every lane is at
  * the same block), so each group is the message's whole blocks read in place and the padded
- * tail blocks. Returns how many messages it hashed (n rounded down to a multiple of four).
+ * tail blocks, whose padding is written once per call. A last group of two or three messages
+ * still runs in the four lanes (the spare ones repeat a message): cheaper than the scalar code
+ * from two messages on. Returns how many messages it hashed (all but a lone last one).
  */
 export function hashFixed4(src: usize, len: usize, n: usize, out: usize, stride: usize): usize {
   const full = len >>> 6;
   const tailLen = len & 63;
+  let tailBlocks: usize = 0;
+  for (let j: usize = 0; j < 4; j++) tailBlocks = padFrame(LANE_TAIL + (j << 7), tailLen, <f64>len);
   let i: usize = 0;
-  for (; i + 4 <= n; i += 4) {
-    const m = src + i * len;
-    let tailBlocks: usize = 0;
-    for (let j: usize = 0; j < 4; j++) tailBlocks = padTail(LANE_TAIL + (j << 7), m + j * len + (full << 6), tailLen, <f64>len);
+  for (; i + 2 <= n; i += 4) {
+    const last = min<usize>(n - i, 4) - 1;
+    const m0 = src + i * len, m1 = m0 + min<usize>(1, last) * len;
+    const m2 = m0 + min<usize>(2, last) * len, m3 = m0 + last * len;
+    const o0 = out + i * stride, o1 = o0 + stride;
+    const o2 = last >= 2 ? o1 + stride : DISCARD, o3 = last == 3 ? o1 + 2 * stride : DISCARD;
+    const tail = full << 6;
+    copyTail(LANE_TAIL, m0 + tail, tailLen);
+    copyTail(LANE_TAIL + 128, m1 + tail, tailLen);
+    copyTail(LANE_TAIL + 256, m2 + tail, tailLen);
+    copyTail(LANE_TAIL + 384, m3 + tail, tailLen);
     for (let w: usize = 0; w < 8; w++) v128.store(STATE4 + (w << 4), v128.load32_splat(IV + (w << 2)));
-    for (let b: usize = 0; b < full; b++) {
-      const at = m + (b << 6);
-      loadBlocks4(at, at + len, at + 2 * len, at + 3 * len);
+    for (let b: usize = 0; b < tail; b += 64) {
+      loadBlocks4(m0 + b, m1 + b, m2 + b, m3 + b);
       rounds4(STATE4, W4);
     }
     for (let b: usize = 0; b < tailBlocks; b++) {
@@ -255,8 +312,7 @@ export function hashFixed4(src: usize, len: usize, n: usize, out: usize, stride:
       loadBlocks4(t, t + 128, t + 256, t + 384);
       rounds4(STATE4, W4);
     }
-    const o = out + i * stride;
-    writeDigests4(o, o + stride, o + 2 * stride, o + 3 * stride);
+    writeDigests4(o0, o1, o2, o3);
   }
-  return i;
+  return min(i, n);
 }
