@@ -3,6 +3,8 @@
 // Messages and digests may sit at any address: their accesses carry alignment 1, which WASM
 // ignores but wasm2js (the JavaScript fallback) needs to read unaligned words correctly.
 
+import { compressBlocksHybrid } from './sha256_hybrid';
+
 // @ts-ignore: decorator
 @lazy const K: StaticArray<u32> = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -22,15 +24,15 @@ export function roundConstants(): usize {
 
 // The functions of FIPS 180-4 §4.1.2; `choose` in its shortest form (Maj is inlined in the rounds).
 // @ts-ignore: decorator
-@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+@inline export function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
 // @ts-ignore: decorator
-@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+@inline export function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
 // @ts-ignore: decorator
 @inline function sigma0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
 // @ts-ignore: decorator
 @inline function sigma1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
 // @ts-ignore: decorator
-@inline function choose(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
+@inline export function choose(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
 // @ts-ignore: decorator
 @inline function word(p: usize, i: usize): u32 { return bswap<u32>(load<u32>(p + (i << 2), 0, 1)); }
 
@@ -49,8 +51,13 @@ export function initState(state: usize): void {
  * Compresses `blocks` consecutive 64-byte blocks at `src` into `state`. Fully unrolled, with the
  * round constants inline, the working variables renamed round by round instead of shifted and
  * the 16-word message schedule held in locals, so the engine can keep everything in registers.
+ * The SIMD build computes the schedule in vector registers instead (sha256_hybrid.ts).
  */
 export function compressBlocks(state: usize, src: usize, blocks: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    compressBlocksHybrid(state, src, blocks);
+    return;
+  }
   let h0 = load<u32>(state, 0), h1 = load<u32>(state, 4), h2 = load<u32>(state, 8), h3 = load<u32>(state, 12);
   let h4 = load<u32>(state, 16), h5 = load<u32>(state, 20), h6 = load<u32>(state, 24), h7 = load<u32>(state, 28);
   for (let p = src, end = src + (blocks << 6); p < end; p += 64) {

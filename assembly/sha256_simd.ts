@@ -2,19 +2,7 @@
 // four independent messages (lane j = message j), so one pass of the rounds hashes four
 // messages. Only code behind `ASC_FEATURE_SIMD` calls into this module.
 import { compressBlocks, copyTail, IV, padFrame, padTail, roundConstants, writeDigest } from './sha256';
-
-// @ts-ignore: decorator
-@inline function rotr4(x: v128, n: i32): v128 { return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n)); }
-// @ts-ignore: decorator
-@inline function xor3(x: v128, y: v128, z: v128): v128 { return v128.xor(v128.xor(x, y), z); }
-// @ts-ignore: decorator
-@inline function bigSigma0(x: v128): v128 { return xor3(rotr4(x, 2), rotr4(x, 13), rotr4(x, 22)); }
-// @ts-ignore: decorator
-@inline function bigSigma1(x: v128): v128 { return xor3(rotr4(x, 6), rotr4(x, 11), rotr4(x, 25)); }
-// @ts-ignore: decorator
-@inline function sigma0(x: v128): v128 { return xor3(rotr4(x, 7), rotr4(x, 18), i32x4.shr_u(x, 3)); }
-// @ts-ignore: decorator
-@inline function sigma1(x: v128): v128 { return xor3(rotr4(x, 17), rotr4(x, 19), i32x4.shr_u(x, 10)); }
+import { bigSigma0x4 as bigSigma0, bigSigma1x4 as bigSigma1, sigma0x4 as sigma0, sigma1x4 as sigma1 } from './sha256_x4';
 
 /**
  * T1 of round `i` of a group of eight: h + Σ1(e) + Ch(e, f, g) + K[i] + W[i]. With `expand`,
