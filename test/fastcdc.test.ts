@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind, FastCdcParams } from '../src/core/backend.js';
-import { fastcdc, fastcdcStream, FastCdcChunker, InvalidArgument, type CdcChunk } from '../src/index.js';
+import { fastcdc, fastcdcStream, FastCdcChunker, InvalidArgument, type CdcChunk, type CdcChunkData } from '../src/index.js';
 import vectors from './vectors/fastcdc/v2020.json';
 import ronomon from './vectors/fastcdc/ronomon.json';
 import sekienUrl from './vectors/fastcdc/SekienAkashita.jpg?inline';
@@ -109,6 +109,38 @@ describe('fastcdc() and the streaming chunker', () => {
       expect(plain(got), `round ${round}`).toEqual(want);
       const wrong = got.filter((c) => !sameBytes(c.bytes, data.subarray(c.offset, c.offset + c.length)));
       expect(wrong.map((c) => c.offset)).toEqual([]);
+    }
+  });
+
+  it('chunks stay right after the caller reuses its buffer; transient ones until the next push', () => {
+    const r = rng(33);
+    const data = r.bytes(3_000_000);
+    const o = { minSize: 2048, avgSize: 8192, maxSize: 32768, level: 1 };
+    const want = fastcdc(data, o);
+    const reused = new Uint8Array(100_000);
+    for (const transient of [false, true]) {
+      const chunker = new FastCdcChunker(o, transient);
+      const kept: CdcChunkData[] = [];
+      const wrongAtOnce: number[] = [];
+      const take = (chunks: CdcChunkData[]) => {
+        for (const c of chunks) {
+          if (!sameBytes(c.bytes, data.subarray(c.offset, c.offset + c.length))) wrongAtOnce.push(c.offset);
+          kept.push(c);
+        }
+      };
+      for (let pos = 0; pos < data.length;) {
+        const step = Math.min(data.length - pos, 1 + r.int(reused.length));
+        reused.set(data.subarray(pos, pos + step));
+        take(chunker.push(reused.subarray(0, step)));
+        reused.fill(0xee); // the caller's buffer, overwritten before the next push
+        pos += step;
+      }
+      take(chunker.finish());
+      expect(plain(kept)).toEqual(want);
+      expect(wrongAtOnce, `transient ${transient}`).toEqual([]);
+      // Kept chunks stay right, except views of the caller's buffer (documented as such).
+      const wrongLater = kept.filter((c) => c.bytes.buffer !== reused.buffer && !sameBytes(c.bytes, data.subarray(c.offset, c.offset + c.length)));
+      if (!transient) expect(wrongLater.map((c) => c.offset)).toEqual([]);
     }
   });
 

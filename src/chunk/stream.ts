@@ -8,8 +8,19 @@ import type { FastCdcOptions } from './options.js';
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 /** Chunks a stream of bytes; the chunks equal `fastcdc()` over the concatenated input. */
-export async function* fastcdcStream(source: ByteSource, options?: FastCdcOptions): AsyncGenerator<CdcChunkData, void, undefined> {
-  const chunker = new FastCdcChunker(options);
+export function fastcdcStream(source: ByteSource, options?: FastCdcOptions): AsyncGenerator<CdcChunkData, void, undefined> {
+  return chunked(source, new FastCdcChunker(options));
+}
+
+/**
+ * `fastcdcStream` whose chunks' bytes are valid only until the next chunk is asked for: for a
+ * caller that hashes and stores each chunk at once (the chunker then reuses its memory).
+ */
+export function fastcdcTransient(source: ByteSource, options?: FastCdcOptions): AsyncGenerator<CdcChunkData, void, undefined> {
+  return chunked(source, new FastCdcChunker(options, true));
+}
+
+async function* chunked(source: ByteSource, chunker: FastCdcChunker): AsyncGenerator<CdcChunkData, void, undefined> {
   for await (const piece of pieces(source)) yield* chunker.push(piece);
   yield* chunker.finish();
 }

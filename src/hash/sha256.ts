@@ -84,15 +84,25 @@ export function sha256BatchPacked(data: Uint8Array, offsets: Uint32Array): Uint8
 const NATIVE_FROM = 16 << 10;
 const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle;
 
+type NodeCrypto = { createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(): Uint8Array } } };
 /**
- * SHA-256 of one whole message (a chunk, a file), through Web Crypto where the platform has it
- * (Node and secure browser pages: native SHA-256, with SHA-NI where the CPU has it, run off the
- * calling thread) and the core otherwise or for small messages. The same digest either way.
+ * node:crypto where the platform is Node (found at run time, so no bundle carries an import of
+ * it): OpenSSL's SHA-256 on the caller's bytes, where Web Crypto copies them for its thread.
+ */
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
+  ?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+
+/**
+ * SHA-256 of one whole message (a chunk, a file), natively where the platform has it (Node:
+ * node:crypto; secure browser pages: Web Crypto; with SHA-NI where the CPU has it) and by the
+ * core otherwise or for small messages. The same digest either way.
  */
 export async function sha256Whole(data: Uint8Array): Promise<Uint8Array> {
   assertBytes(data, 'data');
+  if (data.length < NATIVE_FROM) return backend().sha256(data);
+  if (nodeCrypto) return new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest());
   // Web Crypto refuses views of shared memory: those go to the core.
-  if (subtle && data.length >= NATIVE_FROM && data.buffer instanceof ArrayBuffer) {
+  if (subtle && data.buffer instanceof ArrayBuffer) {
     return new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
   }
   return backend().sha256(data);

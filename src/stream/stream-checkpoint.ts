@@ -6,7 +6,7 @@
 import type { Store } from '../store/store.js';
 import type { Source } from '../net/source.js';
 import type { ProgressListener } from '../progress.js';
-import { fastcdcStream, type ByteSource } from '../chunk/stream.js';
+import { fastcdcTransient, type ByteSource } from '../chunk/stream.js';
 import { fixedChunks } from '../chunk/fixed.js';
 import { merkleProof, merkleRoot, verifyMerkleProof, type MerkleProof } from '../merkle/tree.js';
 import { backend } from '../core/load.js';
@@ -31,12 +31,12 @@ export interface CreateStreamOptions {
 
 const DEFAULT_CHUNKER: StreamChunker = { kind: 'fastcdc', minSize: 1 << 18, avgSize: 1 << 20, maxSize: 1 << 22 };
 
-/** The chunks of `source` as `chunker` cuts them (FastCDC's may be views into the source's pieces). */
+/** The chunks of `source` as `chunker` cuts them (FastCDC's are views, valid until the next is asked for). */
 function cut(source: ByteSource, chunker: StreamChunker): AsyncIterable<Uint8Array> {
   if (chunker.kind === 'fixed') return fixedChunks(source, chunker.size);
   if (chunker?.kind !== 'fastcdc') throw new InvalidArgument(`chunker.kind must be 'fixed' or 'fastcdc', got ${String((chunker as { kind?: unknown })?.kind)}`);
   const { minSize, avgSize, maxSize } = chunker;
-  return bytesOf(fastcdcStream(source, { minSize, avgSize, maxSize }));
+  return bytesOf(fastcdcTransient(source, { minSize, avgSize, maxSize }));
 }
 
 async function* bytesOf(chunks: AsyncIterable<{ bytes: Uint8Array }>): AsyncGenerator<Uint8Array> {
