@@ -7,7 +7,7 @@
 //
 // Records are word-aligned and move by words, and a piece holds whole records, so neither
 // spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
-// and only a kept leaf becomes an object (with views of its piece).
+// and only a kept leaf becomes an object (with views of its batch's buffer).
 import type { Store } from '../store/store.js';
 import { assertKeyLength, MAX_KEY_LENGTH } from '../format/chunk.js';
 import { StorageFailed } from '../errors.js';
@@ -22,14 +22,16 @@ export interface SortOptions {
   store: Store;
   /** Bytes gathered per run before it is sorted and spilled (default 32 MiB). */
   runBytes?: number;
-  /** Bytes per spilled piece, what the merge holds of each run (default 1 MiB). */
+  /** Bytes per spilled piece, what the merge holds of each run (default 512 KiB). */
   pieceBytes?: number;
 }
 
 const DEFAULT_RUN_BYTES = 32 << 20;
-const DEFAULT_PIECE_BYTES = 1 << 20;
+const DEFAULT_PIECE_BYTES = 1 << 19;
 /** Leaves per batch handed on (an await per leaf costs more than the leaf's own work). */
-export const LEAF_BATCH = 4096;
+export const LEAF_BATCH = 1024;
+/** Words of the buffer a batch of kept leaves is copied into. */
+const BATCH_WORDS = 1 << 16;
 /** Spilled pieces per store write (a store writes a batch in parallel). */
 const PUT_BATCH = 8;
 
@@ -295,7 +297,13 @@ async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
     }
   };
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  // Kept records are copied into the batch's own buffer, so a piece is released as soon as
+  // its run moves past it (views of pieces held by the writer's chunk would keep a piece of
+  // every run alive, and a state of many runs would hold several times the merge's memory).
   let batch: StreamLeaf[] = [];
+  let out = new Uint32Array(BATCH_WORDS);
+  let outBytes = new Uint8Array(out.buffer);
+  let used = 0;
   while (heap.length > 0) {
     // Pop every record with the smallest key hash; the last popped (latest run) wins.
     let words: Uint32Array;
@@ -316,16 +324,31 @@ async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
     const valueLength = words[at + VALUE_LENGTH];
     if (valueLength === DELETED) continue;
     const keyLength = words[at + KEY_LENGTH];
-    const p = 4 * at;
-    const key = bytes.subarray(p + HEADER, p + HEADER + keyLength);
-    if (keyLength === 0 || keyLength > MAX_KEY_LENGTH) assertKeyLength(key, `pair ${words[at + INDEX] + words[at + INDEX + 1] * 2 ** 32}`);
+    if (keyLength === 0 || keyLength > MAX_KEY_LENGTH) {
+      assertKeyLength(bytes.subarray(4 * at + HEADER, 4 * at + HEADER + keyLength), `pair ${words[at + INDEX] + words[at + INDEX + 1] * 2 ** 32}`);
+    }
+    const n = recordWords(keyLength, valueLength);
+    if (used + n > out.length) {
+      if (batch.length) yield batch;
+      batch = [];
+      out = new Uint32Array(Math.max(BATCH_WORDS, n));
+      outBytes = new Uint8Array(out.buffer);
+      used = 0;
+    }
+    for (let w = 0; w < n; w++) out[used + w] = words[at + w];
+    const p = 4 * used;
+    used += n;
     batch.push({
-      keyHash: bytes.subarray(p, p + 32), valueHash: bytes.subarray(p + 32, p + 64),
-      key, value: bytes.subarray(p + HEADER + keyLength, p + HEADER + keyLength + valueLength), size: keyLength + valueLength,
+      keyHash: outBytes.subarray(p, p + 32), valueHash: outBytes.subarray(p + 32, p + 64),
+      key: outBytes.subarray(p + HEADER, p + HEADER + keyLength),
+      value: outBytes.subarray(p + HEADER + keyLength, p + HEADER + keyLength + valueLength), size: keyLength + valueLength,
     });
     if (batch.length === LEAF_BATCH) {
       yield batch;
       batch = [];
+      out = new Uint32Array(BATCH_WORDS);
+      outBytes = new Uint8Array(out.buffer);
+      used = 0;
     }
   }
   if (batch.length) yield batch;
