@@ -37,6 +37,7 @@ for (let h = Number(firstArg); h < Number(firstArg) + Number(heightsArg); h++) {
   const checkpointBytes = r.manifest.chunks.reduce((s, c) => s + c.size + c.proofSize, 0);
   const row = JSON.stringify({
     height: h, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, systemSeconds: cpu.system / 1e6,
+    heapMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
     chunksWritten: r.heights[0].chunksWritten, chunks: r.manifest.chunks.length, bytesWritten: r.heights[0].bytesWritten, checkpointBytes,
   });
   console.log(row);

@@ -81,16 +81,20 @@ async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promi
  */
 export async function collectGarbage(store: Store): Promise<number> {
   assertStore(store, 'store');
+  // One listing of everything, not one per prefix: a directory store lists its whole tree each time.
+  const all = await store.keys('');
   const kept = new Set<string>();
-  for (const key of [MANIFEST_FILE, ...await store.keys('manifests/')]) {
+  const seen: Uint8Array[] = [];
+  for (const key of [MANIFEST_FILE, ...all.filter((k) => k.startsWith('manifests/'))]) {
     const bytes = await store.get(key);
-    if (!bytes) continue;
+    // manifests/<version>.json is usually manifest.json again: read once.
+    if (!bytes || seen.some((b) => equalBytes(b, bytes))) continue;
+    seen.push(bytes);
     kept.add(coversPath(toHex(backend().sha256(bytes))));
     for (const c of parseManifest(bytes).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest));
   }
   const prefixes = ['chunks/', 'proofs/', 'leafhashes/', 'nodes/'];
-  // One listing of everything, not one per prefix: a directory store lists its whole tree each time.
-  const doomed = (await store.keys('')).filter((k) => prefixes.some((p) => k.startsWith(p)) && !kept.has(k));
+  const doomed = all.filter((k) => prefixes.some((p) => k.startsWith(p)) && !kept.has(k));
   await store.delete(doomed);
   return doomed.length;
 }

@@ -73,11 +73,16 @@ function decodeRecord(bytes: Uint8Array, at: number, entry: ChunkEntry): ChunkNo
     return { depth: view.getUint32(p, true), count: view.getUint32(p + 4, true), key: bytes.subarray(at + p + 8, at + p + 40), hash: bytes.subarray(at + p + 40, at + p + 72) };
   };
   const inner = Array.from({ length: innerCount }, (_, i) => node(i));
-  const cache = Array.from({ length: cacheCount }, (_, i) => node(innerCount + i));
   const nodes = { lastSize: view.getUint32(4, true), record: bytes.subarray(at, at + length) };
-  if (entry.leaves === 0) return innerCount + cacheCount === 0 ? { cover: { leaves: 0, inner, cache }, ...nodes } : undefined;
+  if (entry.leaves === 0) return innerCount + cacheCount === 0 ? { cover: { leaves: 0, inner, cache: [] }, ...nodes } : undefined;
   const leaf = (p: number) => ({ keyHash: bytes.subarray(at + p, at + p + 32), valueHash: bytes.subarray(at + p + 32, at + p + 64) });
-  return { cover: { leaves: entry.leaves, first: leaf(8), last: leaf(72), inner, cache }, ...nodes };
+  // Only a chunk a change falls in needs its cached subtrees: decoded on first use.
+  let cache: CoverNode[] | undefined;
+  const cover = {
+    leaves: entry.leaves, first: leaf(8), last: leaf(72), inner,
+    get cache() { return (cache ??= Array.from({ length: cacheCount }, (_, i) => node(innerCount + i))); },
+  };
+  return { cover, ...nodes };
 }
 
 async function trailer(checkpointId: string, body: Uint8Array): Promise<Uint8Array> {
