@@ -1,8 +1,9 @@
 // The apply step of the changeset benchmark, in its own process so its peak RSS is its own:
 //   tsx bench/changeset-step.ts apply DIR PAIRS HEIGHTS CHANGES FIRST_HEIGHT
 // DIR holds the checkpoint `checkpoint-step.ts create DIR PAIRS` wrote (key i: randomBytes(32,
-// 2i + 7), so overwrites and deletes hit existing keys). Each height mixes overwrites of existing keys, new keys and deletes (1:1:1 after the
-// first key of each kind), applied with applyChangesets and checked against its stated prevRoot.
+// 2i + 7), so overwrites and deletes hit existing keys). Each height mixes overwrites of existing
+// keys, new keys and deletes (1:1:1 after the first key of each kind), applied with
+// applyChangesets and checked against its stated prevRoot.
 // Prints one JSON line per height, then a summary line.
 import { applyChangesets, currentManifest } from '../src/checkpoint/apply.js';
 import { encodeChangeset } from '../src/format/changeset.js';
