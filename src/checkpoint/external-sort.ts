@@ -22,12 +22,12 @@ export interface SortOptions {
   store: Store;
   /** Bytes gathered per run before it is sorted and spilled (default 32 MiB). */
   runBytes?: number;
-  /** Bytes per spilled piece, what the merge holds of each run (default 512 KiB). */
+  /** Bytes per spilled piece, what the merge holds of each run (default 256 KiB). */
   pieceBytes?: number;
 }
 
 const DEFAULT_RUN_BYTES = 32 << 20;
-const DEFAULT_PIECE_BYTES = 1 << 19;
+const DEFAULT_PIECE_BYTES = 1 << 18;
 /** Leaves per batch handed on (an await per leaf costs more than the leaf's own work). */
 export const LEAF_BATCH = 1024;
 /** Words of the buffer a batch of kept leaves is copied into. */
