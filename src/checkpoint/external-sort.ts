@@ -3,7 +3,7 @@
 // stream in; each full run is sorted (later pair for a key wins inside it) and spilled to the
 // store as pieces under tmp/sort-…/ (./sort-space.ts); the runs are then merged, the latest run
 // winning for a key hash present in several, and deletes (null values) dropped. A state that
-// fits in one run never touches the store. Memory: one run, plus two pieces per run while merging.
+// fits in one run never touches the store. Memory: one run, plus one piece per run while merging.
 //
 // Records are word-aligned and move by words, and a piece holds whole records, so neither
 // spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
@@ -165,7 +165,6 @@ class RunReader {
   prefix = 0;
   done = false;
   private next = 0;
-  private ahead: Promise<Uint8Array> | undefined;
 
   constructor(private readonly load: (i: number) => Promise<Uint8Array>, private readonly pieces: number,
     readonly run: number) {}
@@ -179,17 +178,13 @@ class RunReader {
     return true;
   }
 
-  /** Loads the next piece (or ends the run), and starts reading the one after it. */
+  /** Loads the next piece (or ends the run). */
   async advance(): Promise<void> {
     if (this.next === this.pieces) {
       this.done = true;
       return;
     }
-    let bytes = await (this.ahead ?? this.load(this.next));
-    this.next++;
-    // Read ahead: the merge would otherwise wait on every piece of every run in turn.
-    this.ahead = this.next < this.pieces ? this.load(this.next) : undefined;
-    this.ahead?.catch(() => {}); // a failure is thrown when the piece is awaited
+    let bytes = await this.load(this.next++);
     if (bytes.length % 4 !== 0 || bytes.length === 0) throw this.corrupted();
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
     this.bytes = bytes;
@@ -233,8 +228,8 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
   await sweepStaleSorts(store);
   const spilled: number[] = []; // pieces per run
   let run: Run | undefined = new Run(runBytes);
-  // Pieces are written PUT_BATCH at a time while the next are cut (four batches in flight).
-  const writes = new WriteWindow(store, 4);
+  // Pieces are written PUT_BATCH at a time while the next are cut (two batches in flight).
+  const writes = new WriteWindow(store, 2);
   try {
     let pending: Array<[string, Uint8Array]> = [];
     const toStore = async (piece: Uint8Array) => {
