@@ -1,6 +1,6 @@
 // The external sort's runs in a directory store: nothing left behind, concurrent creates.
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckpoint } from '../src/checkpoint/create.js';
@@ -20,9 +20,16 @@ async function* slowly(pairs: Pair[]): AsyncGenerator<Pair> {
   for (const p of pairs) yield p;
 }
 
+const dirs: string[] = [];
+const freshDir = () => {
+  dirs.push(mkdtempSync(join(tmpdir(), 'lightsnap-sort-')));
+  return dirs.at(-1)!;
+};
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
 describe('the external sort in a directory store', () => {
   it('leaves no tmp/ folder behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
+    const dir = freshDir();
     const pairs = churn(8, 1500, 900);
     const created = await createCheckpoint(pairs, { store: fsStore(dir), version: 1, sortRunBytes: 2048 });
     expect(created.manifest.root).toBe(hex(refRoot(pairs)));
@@ -30,7 +37,7 @@ describe('the external sort in a directory store', () => {
   });
 
   it('runs two creates into one directory at once, each with its own runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lightsnap-sort-'));
+    const dir = freshDir();
     const a = churn(10, 1200, 800);
     const b = churn(11, 1200, 800);
     const [x, y] = await Promise.all([
