@@ -8,7 +8,7 @@
 // Beside wall time, each run reports: the page's renderer process (the page, its workers and
 // their heaps) — its peak resident memory (VmHWM in /proc, Linux) and CPU seconds (Chromium's
 // SystemInfo.getProcessInfo); and whether the cost per chunk stays flat as the store fills —
-// milliseconds per chunk over the first and the last 10% of the chunks stored.
+// milliseconds per chunk over the first and the last 10% of the chunk files served.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -28,7 +28,6 @@ const FLOOR = `async ({ chunks, base, concurrency }) => {
   });
   const bytes = async (path) => new Uint8Array(await (await fetch(base + path)).arrayBuffer());
   const t0 = performance.now();
-  const stored = [];
   let next = 0;
   const lane = async () => {
     while (next < chunks.length) {
@@ -43,28 +42,17 @@ const FLOOR = `async ({ chunks, base, concurrency }) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-      stored.push(performance.now());
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  return { seconds: (performance.now() - t0) / 1000, stored };
+  return (performance.now() - t0) / 1000;
 }`;
 
-// Runs in the page before the restore starts: the time each chunk count appears in the figures.
-const TIMELINE = `() => {
-  const el = document.getElementById('s-chunks');
-  window.stored = [];
-  new MutationObserver(() => {
-    const done = Number(el.textContent.split(' / ')[0]);
-    while (window.stored.length < done) window.stored.push(performance.now());
-  }).observe(el, { childList: true, characterData: true, subtree: true });
-}`;
-
-/** Milliseconds per chunk over the first and the last 10% of the chunks stored. */
-function flatness(stored: number[]): { first: number; last: number } {
-  const n = Math.max(2, Math.floor(stored.length / 10));
-  const per = (a: number, b: number) => (stored[b] - stored[a]) / (b - a);
-  return { first: per(0, n - 1), last: per(stored.length - n, stored.length - 1) };
+/** Milliseconds per chunk over the first and the last 10% of the chunk files served (`sent`: when each went out). */
+function flatness(sent: number[]): { first: number; last: number } {
+  const n = Math.max(2, Math.floor(sent.length / 10));
+  const per = (a: number, b: number) => (sent[b] - sent[a]) / (b - a);
+  return { first: per(0, n - 1), last: per(sent.length - n, sent.length - 1) };
 }
 
 interface Renderer { pid: number; cpuSeconds: number; peakMB: number }
@@ -85,7 +73,9 @@ try {
   await cp('dist-web', work, { recursive: true });
   const made = JSON.parse(execFileSync('node_modules/.bin/tsx', ['bench/checkpoint-step.ts', 'make-sorted', join(work, 'sample'),
     String(megabytes * 100), '10000'], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { root: string; bytes: number; chunks: number };
-  const { server, url } = await serveDirectory(work);
+  // When each chunk file went out: the pace of a run, measured the same way for the floor and the page.
+  let sent: number[] = [];
+  const { server, url } = await serveDirectory(work, { onRequest: (r) => { if (r.path.includes('/chunks/')) sent.push(performance.now()); } });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
   const cdp = await browser.newBrowserCDPSession();
   const runs = Number(process.env.LIGHTSNAP_BENCH_BROWSER_RUNS ?? 2);
@@ -93,16 +83,15 @@ try {
     const restore = async () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`${url}?url=${encodeURIComponent(`${url}sample/`)}&root=${made.root}`);
-      await page.evaluate(`(${TIMELINE})()`);
+      sent = [];
       const t0 = performance.now();
       await page.getByRole('button', { name: 'Restore into this browser' }).click();
       await page.waitForSelector('body[data-done="restore"]', { timeout: 1_800_000 });
       const seconds = (performance.now() - t0) / 1000;
       const workers = await page.evaluate(() => navigator.hardwareConcurrency);
-      const stored = await page.evaluate('window.stored') as number[];
       const renderer = await pageRenderer(cdp);
       await page.context().close();
-      return { seconds, workers, ...flatness(stored), ...renderer };
+      return { seconds, workers, ...flatness(sent), ...renderer };
     };
     const floor = async () => {
       const page = await (await browser.newContext()).newPage();
@@ -110,10 +99,11 @@ try {
       const manifest = await (await fetch(`${url}sample/manifest.json`)).json() as Manifest;
       const concurrency = await page.evaluate(() => 2 * (navigator.hardwareConcurrency || 2));
       const args = JSON.stringify({ chunks: manifest.chunks, base: `${url}sample/`, concurrency });
-      const { seconds, stored } = await page.evaluate(`(${FLOOR})(${args})`) as { seconds: number; stored: number[] };
+      sent = [];
+      const seconds = await page.evaluate(`(${FLOOR})(${args})`) as number;
       const renderer = await pageRenderer(cdp);
       await page.context().close();
-      return { seconds, ...flatness(stored), ...renderer };
+      return { seconds, ...flatness(sent), ...renderer };
     };
     const load0 = loadavg()[0];
     const floors = [];

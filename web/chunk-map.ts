@@ -4,12 +4,14 @@
 // A canvas, not one element per chunk: with thousands of elements in a CSS grid, every frame
 // of a restore re-laid-out and repainted all of them, so the page's cost per chunk grew with
 // the checkpoint (at 2,617 chunks the renderer spent more CPU drawing the map than restoring).
-// Here a change marks its square, and one animation frame redraws only the marked squares.
+// Here a change marks its square, and the next draw (a few a second: draw-throttle.ts) redraws
+// only the marked squares.
 //
 // The states are also on the element as text, one letter per chunk (`data-states`: w waiting,
 // f fetching, v verified, s stored, b bad; upper case once a bad copy was seen), for scripts
-// and tests; it is brought up to date with each frame drawn.
+// and tests; it is brought up to date with each draw.
 import type { ChunkState } from '../src/progress.js';
+import { throttledDraw } from './draw-throttle.js';
 
 const LETTER: Record<ChunkState, number> = { waiting: 0x77, fetching: 0x66, verified: 0x76, stored: 0x73, bad: 0x62 };
 const STATE_OF: Record<number, ChunkState> = Object.fromEntries(Object.entries(LETTER).map(([s, c]) => [c, s as ChunkState]));
@@ -24,9 +26,9 @@ export class ChunkMap {
   private states = new Uint8Array(0);
   private dirty = new Set<number>();
   private repaintAll = true;
-  private frame = 0;
   private columns = 0;
   private readonly canvas: HTMLCanvasElement;
+  private readonly schedule = throttledDraw(() => this.draw());
 
   constructor(private readonly root: HTMLElement) {
     this.canvas = document.createElement('canvas');
@@ -59,12 +61,7 @@ export class ChunkMap {
     this.schedule();
   }
 
-  private schedule(): void {
-    this.frame ||= requestAnimationFrame(() => this.draw());
-  }
-
   private draw(): void {
-    this.frame = 0;
     const total = this.states.length;
     const style = getComputedStyle(this.root);
     const colour = (name: string) => style.getPropertyValue(name).trim();

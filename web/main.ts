@@ -15,6 +15,7 @@ import { Runner } from './run.js';
 import { lookup } from './lookup.js';
 import { STORE_NAME, deleteAll, storageLine } from './storage.js';
 import { TrustPanel } from './trust.js';
+import { throttledDraw } from './draw-throttle.js';
 
 // The core first: where WebAssembly SIMD is refused or WebAssembly is forbidden (a strict CSP)
 // only init() can fetch the fallback, and lookups use the core synchronously. The workers are
@@ -40,10 +41,10 @@ function setStatus(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
   el.dataset.kind = kind;
 }
 
-function showWorkers(): void {
+const showWorkers = throttledDraw(() => {
   const s = pool.stats();
   $('s-workers').textContent = `${s.busy} busy of ${pool.size}`;
-}
+});
 
 function showStorage(): void {
   void storageLine().then((text) => { $('storage').textContent = text; });

@@ -1,6 +1,7 @@
 // The progress bar and its figures: chunks, bytes, rate and time left. The rate counts only
 // bytes moved in this run (chunks found already stored do not make it look faster).
 import type { TransferProgressEvent } from '../src/progress.js';
+import { throttledDraw } from './draw-throttle.js';
 
 export interface Rate {
   bytesPerSecond: number;
@@ -36,6 +37,8 @@ export function formatDuration(seconds: number): string {
 export class ProgressView {
   private startBytes = 0;
   private startMs = 0;
+  private latest?: TransferProgressEvent;
+  private readonly schedule = throttledDraw(() => this.draw());
 
   constructor(private readonly el: { bar: HTMLElement; chunks: HTMLElement; bytes: HTMLElement; rate: HTMLElement; eta: HTMLElement }) {}
 
@@ -45,9 +48,16 @@ export class ProgressView {
     this.render(e);
   }
 
+  /** Shows `e` with the next draw (a few a second: draw-throttle.ts). */
   render(e: TransferProgressEvent): void {
+    this.latest = e;
+    this.schedule();
+  }
+
+  private draw(): void {
+    const e = this.latest!;
     const fraction = e.bytesTotal ? e.bytesDone / e.bytesTotal : e.chunksTotal ? e.chunksDone / e.chunksTotal : 0;
-    this.el.bar.style.width = `${(fraction * 100).toFixed(1)}%`;
+    this.el.bar.style.transform = `scaleX(${fraction.toFixed(4)})`;
     this.el.chunks.textContent = `${e.chunksDone} / ${e.chunksTotal}`;
     this.el.bytes.textContent = `${formatBytes(e.bytesDone)} / ${formatBytes(e.bytesTotal)}`;
     const rate = rateOf(this.startBytes, this.startMs, e, performance.now());
