@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
 import { PoolClosed, WorkerFailed } from '../src/errors.js';
 import { hex, oracleSha256, rng } from './helpers.js';
-import { sampleCheckpoint, samplePairs } from './checkpoint-fixtures.js';
+import { sampleCheckpoint, samplePairs, spySource } from './checkpoint-fixtures.js';
 import { verifyChunk, type ChunkInput } from '../src/checkpoint/verify.js';
 import { parseManifest } from '../src/format/manifest.js';
 import { restoreCheckpoint } from '../src/checkpoint/transfer.js';
@@ -66,6 +66,70 @@ export function poolContract(f: PoolFixtures): void {
       expect(inputs[1].chunk.byteLength).toBe(manifest.chunks[1].size); // the caller's bytes stay usable
     } finally {
       await pool.close();
+    }
+  });
+
+  it('verifies moved chunks with the same verdicts, handing back the same bytes without a copy', async () => {
+    const sample = await sampleCheckpoint(samplePairs(200), 2048);
+    const manifest = parseManifest(sample.manifestBytes);
+    const pool = f.createPool({ size: 2, createWorker: f.good });
+    try {
+      const inputOf = async (index: number) => ({
+        root: sample.root, index, entry: manifest.chunks[index], source: 'https://mirror.example/',
+        chunk: (await sample.store.get(`chunks/${manifest.chunks[index].digest}`))!,
+        proof: (await sample.store.get(`proofs/${manifest.chunks[index].proof}`))!,
+      });
+      const input = await inputOf(0);
+      const [chunkHex, proofHex] = [hex(input.chunk), hex(input.proof)];
+      const back = await pool.verifyMovedChunk(input);
+      expect([hex(back.chunk), hex(back.proof)]).toEqual([chunkHex, proofHex]);
+      expect(input.chunk.byteLength).toBe(0); // moved: the caller's buffer went to the worker
+      // A view into a larger buffer is copied, not moved: the rest of that buffer is the caller's.
+      const other = await inputOf(1);
+      const backing = new Uint8Array(other.chunk.length + 10);
+      backing.set(other.chunk, 5);
+      const viewed = { ...other, chunk: backing.subarray(5, 5 + other.chunk.length) };
+      expect(hex((await pool.verifyMovedChunk(viewed)).chunk)).toBe(hex(other.chunk));
+      expect(backing.byteLength).toBe(other.chunk.length + 10);
+      const bad = await inputOf(1);
+      bad.chunk[7] ^= 1;
+      const want = localError(bad) as Error & { code: string };
+      await expect(pool.verifyMovedChunk(bad)).rejects.toMatchObject({ code: want.code, message: want.message, chunk: 1 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('does not retry a moved chunk whose worker died (its bytes went too); a restore fetches it again', async () => {
+    const sample = await sampleCheckpoint(samplePairs(300), 2048);
+    const manifest = parseManifest(sample.manifestBytes);
+    const entry = manifest.chunks[0];
+    const chunk = (await sample.store.get(`chunks/${entry.digest}`))!;
+    const proof = (await sample.store.get(`proofs/${entry.proof}`))!;
+    const once = sequence(f, [f.crashing]);
+    const pool = f.createPool({ size: 1, createWorker: once.createWorker });
+    try {
+      const err = await pool.verifyMovedChunk({ root: sample.root, index: 0, entry, chunk, proof }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkerFailed);
+      expect(once.made.count).toBe(1);
+    } finally {
+      await pool.close();
+    }
+    const again = sequence(f, [f.crashing]);
+    const restoring = f.createPool({ size: 1, createWorker: again.createWorker });
+    try {
+      const source = spySource(sample.source, 'origin');
+      const store = memoryStore();
+      const result = await restoreCheckpoint({ sources: [source], root: sample.root, store, verifier: restoring, concurrency: 1 });
+      expect(result.fetched).toBe(manifest.chunks.length);
+      expect(again.made.count).toBe(2);
+      const chunkFetches = source.log.filter((p) => p.startsWith('chunks/'));
+      expect(chunkFetches.length).toBe(manifest.chunks.length + 1); // the first chunk twice: its bytes died with the worker
+      expect(new Set(chunkFetches).size).toBe(manifest.chunks.length);
+      const { key, value } = sample.pairs[17];
+      expect(hex(await (await openCheckpoint(store)).get(key))).toBe(hex(value!));
+    } finally {
+      await restoring.close();
     }
   });
 

@@ -122,18 +122,25 @@ export class Restorer {
 
   /**
    * Verifies chunk `index` and stores it with its progress record. Returns true when the
-   * restore is complete. Restoring a chunk that is already stored does nothing.
+   * restore is complete. Restoring a chunk that is already stored throws ChunkAlreadyRestored.
+   * With `handOver`, the caller gives `chunk` and `proof` up and must not use them again: a
+   * worker pool then moves them to its worker and back instead of copying them (and if that
+   * worker dies they are lost: WorkerFailed, and the caller fetches them again).
    */
-  async restoreChunk(index: number, chunk: Uint8Array, proof: Uint8Array, source?: string): Promise<boolean> {
+  async restoreChunk(index: number, chunk: Uint8Array, proof: Uint8Array, source?: string,
+    opts: { handOver?: boolean } = {}): Promise<boolean> {
     const m = this.requireRestore();
     if (!Number.isInteger(index) || index < 0 || index >= m.chunks.length) {
       throw new ChunkNotFound(`there is no chunk ${index}; the checkpoint has ${m.chunks.length}`);
     }
     if (this.done.has(index)) throw new ChunkAlreadyRestored('this chunk is already restored', { chunk: index });
     const entry = m.chunks[index];
-    await this.verifier.verifyChunk({ root: m.root, index, entry, chunk, proof, source });
+    const input = { root: m.root, index, entry, chunk, proof, source };
+    const verified = opts?.handOver && this.verifier.verifyMovedChunk
+      ? await this.verifier.verifyMovedChunk(input)
+      : (await this.verifier.verifyChunk(input), { chunk, proof });
     if (this.manifest !== m) return false; // aborted while verifying: store nothing
-    await this.store.put([[`chunks/${entry.digest}`, chunk], [`proofs/${entry.proof}`, proof], [DONE + index, EMPTY]]);
+    await this.store.put([[`chunks/${entry.digest}`, verified.chunk], [`proofs/${entry.proof}`, verified.proof], [DONE + index, EMPTY]]);
     this.done.add(index);
     if (this.done.size < m.chunks.length) return false;
     await this.finish();

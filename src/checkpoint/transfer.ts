@@ -8,7 +8,7 @@ import type { TransferProgressEvent } from '../progress.js';
 import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { Restorer, assertRoot } from './restorer.js';
-import type { LightsnapError } from '../errors.js';
+import { WorkerFailed, type LightsnapError } from '../errors.js';
 import { assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
 import { assertSources } from '../net/source.js';
@@ -87,11 +87,24 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
       result.badSources.push({ chunk: index, source: source.name, code: err.code, message: err.message });
       emit({ chunk: index, state: 'bad', source: source.name, error: { code: err.code, message: err.message } });
     };
+    // The fetched bytes are handed over: a worker pool moves them to its worker rather than copying them.
     const accept: ChunkAcceptor = restorer
-      ? async (chunk, proof, source) => void await restorer.restoreChunk(index, chunk, proof, source)
-      : (chunk, proof, source) => verifier.verifyChunk({ root, index, entry, chunk, proof, source });
-    const local = await restorer?.localChunk(index);
-    const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
+      ? async (chunk, proof, source) => void await restorer.restoreChunk(index, chunk, proof, source, { handOver: true })
+      : async (chunk, proof, source) => {
+        const input = { root, index, entry, chunk, proof, source };
+        await (verifier.verifyMovedChunk ? verifier.verifyMovedChunk(input) : verifier.verifyChunk(input));
+      };
+    const fetchOnce = async () => {
+      const local = await restorer?.localChunk(index);
+      const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
+      return { source, local: local !== undefined };
+    };
+    // A worker that died took the bytes moved to it: fetch them again, once (as the pool retries
+    // a call whose bytes it still has on a fresh worker).
+    const { source, local } = await fetchOnce().catch((err: unknown) => {
+      if (err instanceof WorkerFailed) return fetchOnce();
+      throw err;
+    });
     if (local) result.reused++;
     result.fetched++;
     chunksDone++;

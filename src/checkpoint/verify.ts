@@ -23,9 +23,22 @@ export interface ChunkInput {
   source?: string;
 }
 
+/** A chunk's bytes and its proof's, handed back by `Verifier.verifyMovedChunk`. */
+export interface MovedChunk {
+  chunk: Uint8Array;
+  proof: Uint8Array;
+}
+
 /** Something that verifies chunks: in this thread (`localVerifier`) or in a worker pool. */
 export interface Verifier {
   verifyChunk(input: ChunkInput): Promise<void>;
+  /**
+   * Optional: verifyChunk for bytes the caller gives up. A worker pool moves their buffers to
+   * a worker and back instead of copying them; the caller must use only the bytes returned.
+   * If the worker dies under the call the bytes are gone with it: the call rejects with
+   * WorkerFailed, not retried, and the caller fetches them again.
+   */
+  verifyMovedChunk?(input: ChunkInput): Promise<MovedChunk>;
 }
 
 /**

@@ -2,11 +2,14 @@
 // callers wait for a slot (backpressure), so the bytes in flight stay bounded by
 // size × the largest argument. Each call's bytes are copied into a buffer of its own and
 // *transferred* (a structured clone would copy the whole underlying ArrayBuffer of a view);
-// the caller keeps its bytes, which is also what lets a call be retried.
+// the caller keeps its bytes, which is also what lets a call be retried. verifyMovedChunk
+// instead moves the caller's own buffers to the worker and back, with no copy (a restore's
+// freshly fetched chunk): those bytes cannot be retried.
 //
 // A worker that fails to load, crashes, exits or never reports ready is detected (every call
 // races the worker's failure), discarded and replaced, and the call is retried once on a fresh
-// worker; a second failure rejects with WorkerFailed. No call waits forever on a dead worker.
+// worker; a second failure (or the first, once moved bytes went with the worker) rejects with
+// WorkerFailed. No call waits forever on a dead worker.
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { assertInteger } from '../assert.js';
@@ -16,7 +19,7 @@ import { CORE_KEY, READY_KEY } from './protocol.js';
 import { coreHandle } from '../core/load.js';
 import type { CoreHandle } from '../core/handoff.js';
 import type { WorkerApi } from './worker.js';
-import type { ChunkInput, Verifier } from '../checkpoint/verify.js';
+import type { ChunkInput, MovedChunk, Verifier } from '../checkpoint/verify.js';
 
 /** What the pool needs of a browser `Worker` (created with `{ type: 'module' }`). */
 export interface WebWorkerLike {
@@ -62,6 +65,8 @@ export interface WorkerPool extends Verifier {
    * ChunkProofVerificationFailed, with chunk and source) as the in-thread verifyChunk.
    */
   verifyChunk(input: ChunkInput): Promise<void>;
+  /** verifyChunk moving the caller's buffers to the worker and back (see Verifier). */
+  verifyMovedChunk(input: ChunkInput): Promise<MovedChunk>;
   /** SHA-256 of `data` on a worker. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   stats(): PoolStats;
@@ -146,6 +151,12 @@ function movable(bytes: Uint8Array): Uint8Array {
   return bytes.slice();
 }
 
+/** `bytes` itself when it spans an ArrayBuffer of its own (it can be moved as it is), else a movable copy. */
+function ownBuffer(bytes: Uint8Array, other?: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  return whole && bytes.buffer !== other?.buffer ? bytes : movable(bytes);
+}
+
 /** Builds a pool; the environment entry points (./index.ts, ./node.ts) supply the defaults. */
 export function createPool(options: WorkerPoolOptions, defaults: { size: number; createWorker?: () => WorkerLike }): WorkerPool {
   const size = options.size ?? Math.max(1, defaults.size);
@@ -194,7 +205,8 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
     void t.kill();
   }
 
-  async function run<T>(task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+  /** Runs `task` on a worker; after a worker died under it, again on a fresh one if `retryable()`. */
+  async function run<T>(task: (api: Remote<WorkerApi>) => Promise<T>, retryable = () => true): Promise<T> {
     await acquireSlot();
     try {
       // The workers run the core this thread loaded (CoreUnavailable here if none can be).
@@ -214,6 +226,7 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
           }
           discard(t);
           lastDeath = err;
+          if (!retryable()) throw new WorkerFailed(`${err.message} with the chunk's bytes, moved to it: fetch them again`, { cause: err });
         }
       }
       throw new WorkerFailed(`${lastDeath!.message}, and again on a fresh worker`, { cause: lastDeath });
@@ -224,11 +237,20 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
 
   return {
     size,
-    verifyChunk: (input) => run((api) => {
+    verifyChunk: (input) => run(async (api) => {
       const chunk = movable(input.chunk);
       const proof = movable(input.proof);
-      return api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
+      await api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
     }),
+    verifyMovedChunk: (input) => {
+      let moved = false;
+      return run((api) => {
+        const chunk = ownBuffer(input.chunk);
+        const proof = ownBuffer(input.proof, chunk);
+        moved = true;
+        return api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
+      }, () => !moved);
+    },
     sha256: (data) => run((api) => {
       const copy = movable(data);
       return api.sha256(transfer(copy, [copy.buffer]));

@@ -7,21 +7,27 @@
 // As a Web Worker it starts by itself. Under worker_threads the thread's bootstrap imports it
 // and calls `startWorker(parentPort)` (see ./node.ts), so this module never imports a Node
 // built-in and stays the same file for both.
-import { expose, type Endpoint } from 'comlink';
+import { expose, transfer, type Endpoint } from 'comlink';
 import nodeEndpoint, { type NodeEndpoint } from 'comlink/dist/esm/node-adapter.mjs';
 import type { Backend } from '../core/backend.js';
 import { backendFromHandle, type CoreHandle } from '../core/handoff.js';
 import { assertBytes } from '../assert.js';
-import { verifyChunkOn, type ChunkInput } from '../checkpoint/verify.js';
+import { verifyChunkOn, type ChunkInput, type MovedChunk } from '../checkpoint/verify.js';
 import { installErrorTransfer } from './error-transfer.js';
 import { CORE_KEY, READY_KEY } from './protocol.js';
 
 let core: Backend;
 
 export const workerApi = {
-  /** Checks a chunk's digests and range proof against the root; throws the typed error. */
-  verifyChunk(input: ChunkInput): void {
+  /**
+   * Checks a chunk's digests and range proof against the root; throws the typed error. Hands
+   * the bytes back (moved, not copied): the pool sent them moved, and a caller that gave them
+   * up stores these.
+   */
+  verifyChunk(input: ChunkInput): MovedChunk {
     verifyChunkOn(core, input);
+    const { chunk, proof } = input;
+    return transfer({ chunk, proof }, [chunk.buffer, proof.buffer]);
   },
   /** SHA-256 off the main thread (the pool transfers `data` here). */
   sha256(data: Uint8Array): Uint8Array {
