@@ -44,11 +44,11 @@ check('publint --strict is clean', () => { run(bin('publint'), ['--strict']); })
 check('arethetypeswrong (esm-only profile) is clean', () => { run(bin('attw'), ['--pack', '.', '--profile', 'esm-only']); });
 
 const entries = ['lightsnap', 'lightsnap/worker', 'lightsnap/worker/thread', 'lightsnap/idb', 'lightsnap/ics23', 'lightsnap/light', 'lightsnap/node'];
-check('works in Node without a bundler: hashing, a default worker pool, every entry', () => {
+check('works in Node without a bundler: hashing, a default worker pool, the fallback cores, every entry', () => {
   const smoke = `
     import { createHash } from 'node:crypto';
     import { createRequire } from 'node:module';
-    import { sha256 } from 'lightsnap';
+    import { init, sha256 } from 'lightsnap';
     import { createWorkerPool } from 'lightsnap/worker';
     import { idbStore } from 'lightsnap/idb';
     const data = new Uint8Array(100000).map((_, i) => i * 7);
@@ -59,6 +59,15 @@ check('works in Node without a bundler: hashing, a default worker pool, every en
     const got = hex(await pool.sha256(data));
     await pool.close();
     if (got !== want) throw new Error('the pool\\'s sha256 differs from node:crypto');
+    // The files init() fetches on demand are in the package, and workers take over the js core.
+    for (const kind of ['wasm-scalar', 'js']) {
+      if (await init({ backend: kind }) !== kind) throw new Error(\`init() did not load the \${kind} core\`);
+      if (hex(sha256(data)) !== want) throw new Error(\`sha256 on the \${kind} core differs from node:crypto\`);
+    }
+    const jsPool = createWorkerPool({ size: 1 });
+    const onJs = hex(await jsPool.sha256(data));
+    await jsPool.close();
+    if (onJs !== want) throw new Error('sha256 on workers running the js core differs from node:crypto');
     if (typeof idbStore !== 'function') throw new Error('lightsnap/idb has no idbStore');
     const require = createRequire(import.meta.url);
     for (const e of ${JSON.stringify(entries)}) require(e); // throws ERR_REQUIRE_ASYNC_MODULE on top-level await
