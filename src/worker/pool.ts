@@ -146,9 +146,14 @@ function startThread(w: WorkerLike, startTimeoutMs: number, core: CoreHandle): T
   };
 }
 
-/** A copy of `bytes` in an ArrayBuffer of its own, which can be transferred. */
+/**
+ * A copy of `bytes` in an ArrayBuffer of its own, which can be transferred. Not `bytes.slice()`:
+ * on a Node Buffer that is a view, and transferring its buffer would detach the caller's bytes.
+ */
 function movable(bytes: Uint8Array): Uint8Array {
-  return bytes.slice();
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
 }
 
 /** `bytes` itself when it spans an ArrayBuffer of its own (it can be moved as it is), else a movable copy. */
