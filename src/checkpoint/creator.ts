@@ -14,8 +14,8 @@ import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } 
 
 const MANIFESTS = 'manifests/';
 
-/** The state at a version: pairs in any order, or leaves sorted by SHA-256(key). */
-export type StateSource = { pairs: readonly Pair[] } | { sorted: AsyncIterable<KeyValue> | Iterable<KeyValue> };
+/** The state at a version: pairs in any order (streamed; sorted externally), or leaves sorted by SHA-256(key). */
+export type StateSource = { pairs: AsyncIterable<Pair> | Iterable<Pair> } | { sorted: AsyncIterable<KeyValue> | Iterable<KeyValue> };
 
 export class Creator {
   constructor(readonly store: Store, readonly chunking?: ChunkingParams) {}
