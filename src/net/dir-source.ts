@@ -1,18 +1,9 @@
 // A checkpoint in a local directory (Node).
-import { close, fstat, open, read } from 'node:fs';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { FetchOptions, Source } from './source.js';
 import { describePath, notFound } from './source.js';
 import { ChunkCorrupted, SourceUnavailable } from '../errors.js';
-
-// Bare descriptors, not a FileHandle: a FileHandle's open, stat, read and close cost several
-// times the system time per file, which a verify of hundreds of chunk and proof files pays on
-// the thread that also feeds the workers (as in store/fs.ts).
-const fdOpen = promisify(open);
-const fdStat = promisify(fstat);
-const fdRead = promisify(read);
-const fdClose = promisify(close);
+import { fdClose, fdOpen, fdRead, fdStat } from '../store/fd.js';
 
 export function dirSource(dir: string): Source {
   return {

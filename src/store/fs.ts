@@ -3,11 +3,10 @@
 // directories are synced by flush(), not after every rename: a crash can lose the latest
 // renames (the data is fetched again), never expose a partial file. Temporary files left by
 // killed processes are removed before the first write; every OS failure is a StorageFailed.
-import { close, fsync, open as openFd, write } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
 import type { Store } from './store.js';
+import { fdClose, fdOpen, fdSync, fdWrite } from './fd.js';
 import { InvalidArgument, StorageFailed } from '../errors.js';
 
 const TEMP_SUFFIX = '.partial';
@@ -31,16 +30,7 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-const fdOpen = promisify(openFd);
-const fdWrite = promisify(write);
-const fdSync = promisify(fsync);
-const fdClose = promisify(close);
-
-/**
- * Writes all of `bytes` to the open descriptor `fd`, syncs and closes it. Bare descriptors, not
- * a FileHandle: open, writeFile, sync and close through a FileHandle cost several times the
- * system time per file, which a checkpoint of hundreds of small proof files pays per write.
- */
+/** Writes all of `bytes` to the open descriptor `fd` (bare descriptors: see fd.ts), syncs and closes it. */
 async function writeSynced(fd: number, bytes: Uint8Array): Promise<void> {
   try {
     for (let at = 0; at < bytes.length;) at += (await fdWrite(fd, bytes, at, bytes.length - at)).bytesWritten;
