@@ -9,6 +9,7 @@
 // costs the touched chunks' leaves plus O(chunks × depth). Nothing is switched here (./apply.ts
 // does that).
 import type { Store } from '../store/store.js';
+import { WriteWindow } from '../store/write-window.js';
 import { compareBytes, equalBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
 import { sha256Whole } from '../hash/sha256.js';
@@ -105,14 +106,13 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
     for (const [, bytes] of entries) bytesWritten += bytes.length;
   };
   let queued: Array<[string, Uint8Array]> = [];
-  let writing: Promise<void> = Promise.resolve();
+  // One batch in flight while the next is computed.
+  const writes = new WriteWindow({ put }, 2);
   const write = async (force: boolean) => {
     if (queued.length < WRITE_BATCH && !(force && queued.length > 0)) return;
     const batch = queued;
     queued = [];
-    await writing;
-    writing = put(batch);
-    writing.catch(() => {}); // awaited by the next write; a failure must not go unhandled meanwhile
+    await writes.put(batch);
   };
 
   const decoded = new Map<number, KeyValue[]>();
@@ -199,7 +199,7 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
   }
   if (current.length > 0 || out.length === 0) await endChunk();
   await write(true);
-  await writing;
+  await writes.drain();
 
   const { root, chunks: ranges } = coverProofs(out.map((c) => c.nodes.cover));
   const files = out.map(({ file }) => ({ digest: file.digest, size: file.size, leaves: file.leaves }));

@@ -6,7 +6,7 @@ import type { Store } from './store.js';
 export class WriteWindow {
   private readonly writing: Array<Promise<void>> = [];
 
-  constructor(private readonly store: Store, private readonly limit = 8) {}
+  constructor(private readonly store: Pick<Store, 'put'>, private readonly limit = 8) {}
 
   /** Starts writing `entries`; waits only while `limit` writes are in flight. */
   async put(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
