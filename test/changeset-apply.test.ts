@@ -156,6 +156,7 @@ describe('applyChangesets', () => {
     }
     const stale = encodeChangeset(3, changes);
     await expect(applyChangesets(store, [{ metadata: stale.metadata, changes }])).rejects.toThrow(/height 3 does not follow version 3/);
+    await expect(applyChangesets(store, [{ metadata: stale.metadata, changes }])).rejects.toThrow(PrevRootMismatch);
     await applyChangesets(store, [{ metadata: encodeChangeset(4, changes, { prevRoot: created.manifest.root, root: good }).metadata, changes }], { expectRoot: good });
     expect(parseManifest((await store.get('manifest.json'))!).root).toBe(good);
   });

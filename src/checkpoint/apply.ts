@@ -138,7 +138,9 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
     for (const { metadata, changes } of ordered) {
       const { height } = metadata;
       if (height <= manifest.version) {
-        throw new InvalidArgument(`changeset of height ${height} does not follow version ${manifest.version}${heights.length ? '' : ' of the checkpoint'}`);
+        // A changeset for a height the state has already reached does not apply to this state:
+        // the same verdict (and exit status) as a prevRoot that is not the current root.
+        throw new PrevRootMismatch(`changeset of height ${height} does not follow version ${manifest.version}${heights.length ? '' : ' of the checkpoint'}`, { height });
       }
       if (metadata.prevRoot !== null && metadata.prevRoot !== manifest.root) {
         throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${manifest.version} has root ${manifest.root}`, { height });
