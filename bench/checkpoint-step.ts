@@ -32,7 +32,7 @@ if (step === 'create' || step === 'root-of-pairs') {
   if (step === 'root-of-pairs') {
     extra = { root: toHex(await rootOfPairStream(pairs())) };
   } else {
-    const created = await createCheckpoint(pairs(), { store: fsStore(dir), version: 1 });
+    const created = await createCheckpoint(pairs(), { store: fsStore(dir), version: 1, maxChunkBytes: Number(process.env.LIGHTSNAP_BENCH_MAX_CHUNK_BYTES ?? 1 << 20) });
     extra = { root: created.manifest.root, chunks: created.manifest.chunks.length, bytes: created.manifest.chunks.reduce((s, x) => s + x.size, 0) };
   }
 } else if (step === 'make-sorted') {

@@ -14,25 +14,48 @@ import { sha256 } from '../src/hash/sha256.js';
 import { toHex } from '../src/hex.js';
 import type { Source } from '../src/net/source.js';
 import { refCompare, refProof, refRoot, refSha256 } from './jmt-reference.js';
-import { hex } from './helpers.js';
+import { hex, manifestFiles, proofBytes } from './helpers.js';
 import { samplePairs, sampleCheckpoint, spySource } from './checkpoint-fixtures.js';
 
 const enc = new TextEncoder();
 
-/** A copy of `sample`'s store with `edit` applied to its manifest (re-encoded canonically). */
-async function withManifest(source: Source, edit: (m: Manifest) => void): Promise<Source> {
+/**
+ * A copy of `source`'s checkpoint with `edit` applied to its manifest (re-encoded canonically),
+ * as a liar would serve it: its proof packs are rebuilt for the edited table from the proofs
+ * `source` and `others` hold, so the edit meets the proof check, not a pack digest.
+ */
+async function withManifest(source: Source, edit: (m: Manifest) => void, others: Source[] = []): Promise<Source> {
   const store = memoryStore();
-  const original = parseManifest(await source.fetch('manifest.json', { maxBytes: 1 << 26 }));
+  const read = (s: Source) => (p: string) => s.fetch(p, { maxBytes: 1 << 26 }).catch(() => undefined);
+  const proofs = new Map<string, Uint8Array>();
+  let original: Manifest | undefined;
+  for (const s of [source, ...others]) {
+    const m = parseManifest((await read(s)('manifest.json'))!);
+    original ??= m;
+    for (const i of m.chunks.keys()) proofs.set(m.chunks[i].proof, await proofBytes(read(s), m, i));
+  }
   const m: Manifest = JSON.parse(JSON.stringify(original));
   edit(m);
-  await store.put([['manifest.json', encodeManifest(m)]]);
-  for (const c of original.chunks.concat(m.chunks)) {
-    for (const path of [`chunks/${c.digest}`, `proofs/${c.proof}`]) {
-      const bytes = await source.fetch(path, { maxBytes: 1 << 26 }).catch(() => undefined);
-      if (bytes) await store.put([[path, bytes]]);
+  if (m.proofPacks) {
+    m.proofPacks = [];
+    for (let first = 0; first < m.chunks.length; first += 256) {
+      const pack = concat(m.chunks.slice(first, first + 256).map((c) => proofs.get(c.proof) ?? new Uint8Array(c.proofSize)));
+      m.proofPacks.push(toHex(sha256(pack)));
+      await store.put([[`proofs/${m.proofPacks.at(-1)}`, pack]]);
     }
   }
+  await store.put([['manifest.json', encodeManifest(m)]]);
+  for (const path of new Set([...manifestFiles(original!), ...manifestFiles(m)])) {
+    const bytes = (await read(source)(path)) ?? (await Promise.all(others.map((o) => read(o)(path)))).find(Boolean);
+    if (bytes && !(await store.get(path))) await store.put([[path, bytes]]);
+  }
   return storeSource(store, 'edited');
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
 }
 
 async function failure(p: Promise<unknown>): Promise<any> {
@@ -207,7 +230,7 @@ describe('attacks on a checkpoint', () => {
       const foreign = om.chunks.find((c) => c.lo === m.chunks[0].lo)!;
       m.chunks[0] = { ...foreign, hi: m.chunks[0].hi, lo: m.chunks[0].lo };
       m.leaves = m.chunks.reduce((a, c) => a + c.leaves, 0);
-    });
+    }, [other.source]);
     const mixed = { name: 'mixed', fetch: (p: string, o: { maxBytes: number }) => edited.fetch(p, o).catch(() => other.source.fetch(p, o)) };
     const err = await failure(verifyCheckpoint({ sources: [mixed], root: s.root }));
     expect(err).toBeInstanceOf(ChunkProofVerificationFailed);
@@ -342,7 +365,7 @@ describe('the Restorer', () => {
     expect(await Restorer.status(store)).toEqual({ manifest: m, complete: false, stored: [] });
     for (const i of [3, 1]) {
       const chunk = await s.source.fetch(`chunks/${m.chunks[i].digest}`, { maxBytes: 1 << 20 });
-      const proof = await s.source.fetch(`proofs/${m.chunks[i].proof}`, { maxBytes: 1 << 20 });
+      const proof = await proofBytes((p) => s.source.fetch(p, { maxBytes: 1 << 20 }), m, i);
       await restorer.restoreChunk(i, chunk, proof);
     }
     expect(await Restorer.status(store)).toEqual({ manifest: m, complete: false, stored: [1, 3] });
@@ -360,7 +383,7 @@ describe('the Restorer', () => {
     await expect(new Restorer({ store }).startRestore(b.manifestBytes, b.root)).rejects.toThrow(RestoreAlreadyInProgress);
     await expect(restorer.startRestore(a.manifestBytes, b.root)).rejects.toThrow(RootMismatch);
     const chunk = await a.source.fetch(`chunks/${m.chunks[0].digest}`, { maxBytes: 1 << 20 });
-    const proof = await a.source.fetch(`proofs/${m.chunks[0].proof}`, { maxBytes: 1 << 20 });
+    const proof = await proofBytes((p) => a.source.fetch(p, { maxBytes: 1 << 20 }), m, 0);
     expect(await restorer.restoreChunk(0, chunk, proof)).toBe(m.chunks.length === 1);
     await expect(restorer.restoreChunk(0, chunk, proof)).rejects.toThrow(ChunkAlreadyRestored);
     await expect(restorer.restoreChunk(1, chunk, proof)).rejects.toThrow(ChunkCorrupted);

@@ -8,6 +8,7 @@ import { parseManifest } from '../src/format/manifest.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
 import { samplePairs } from './checkpoint-fixtures.js';
+import { manifestFiles } from './helpers.js';
 
 const enc = new TextEncoder();
 
@@ -45,7 +46,7 @@ describe('the Creator and the Checkpointer', () => {
     expect(taken).toEqual([5, 10, 15, 20]);
     expect(await creator.getCheckpoints()).toEqual([15, 20]);
     const kept = new Set<string>();
-    for (const v of [15, 20]) for (const c of (await creator.getCheckpoint(v)).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`);
+    for (const v of [15, 20]) for (const file of manifestFiles(await creator.getCheckpoint(v))) kept.add(file);
     expect(new Set([...await store.keys('chunks/'), ...await store.keys('proofs/')])).toEqual(kept);
     const latest = parseManifest((await store.get('manifest.json'))!);
     expect(latest.version).toBe(20);
@@ -62,6 +63,9 @@ describe('the Creator and the Checkpointer', () => {
     const limits = await Promise.all([5, 10, 15, 20, 25, 30, 35].map(async (v) => (await creator.getCheckpoint(v)).chunking));
     expect(limits.map((c) => c.maxChunkBytes)).toEqual([4096, 2048, 2048, 2048, 2048, 8192, 8192]);
     expect(limits[1]).toEqual(defaultChunking(2048));
+    // Format version 2 (packed proofs) by default; the plan pins version 1 from height 30.
+    const formats = await Promise.all([5, 25, 30, 35].map(async (v) => (await creator.getCheckpoint(v)).formatVersion));
+    expect(formats).toEqual([2, 2, 1, 1]);
     for (const v of [10, 35]) {
       const m = await creator.getCheckpoint(v);
       expect(Math.max(...m.chunks.map((c) => c.size))).toBeLessThanOrEqual(m.chunking.maxChunkBytes);
@@ -69,9 +73,9 @@ describe('the Creator and the Checkpointer', () => {
     // Every checkpoint verifies, whichever settings made it.
     const latest = parseManifest((await store.get('manifest.json'))!);
     await verifyCheckpoint({ sources: [storeSource(store)], root: latest.root });
-    const bad = new Checkpointer({ creator, interval: 1, numKept: 1, state: stateAt, settingsAt: () => ({ formatVersion: 2 }) });
+    const bad = new Checkpointer({ creator, interval: 1, numKept: 1, state: stateAt, settingsAt: () => ({ formatVersion: 3 }) });
     await expect(bad.notifyNewVersion(40)).rejects.toThrow(UnsupportedFormatVersion);
-    await expect(bad.notifyNewVersion(41)).rejects.toThrow('cannot write manifest formatVersion 2');
+    await expect(bad.notifyNewVersion(41)).rejects.toThrow('cannot write manifest formatVersion 3 (this lightsnap writes 1, 2)');
   });
 
   it('verify picks the reading rules by the manifest\'s format version: an unknown one is named', async () => {

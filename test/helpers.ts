@@ -47,3 +47,26 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** What the tests need of a manifest to find its files (docs/FORMAT.md, "Proof packs"). */
+interface ManifestFiles {
+  chunks: ReadonlyArray<{ digest: string; proof: string; proofSize: number }>;
+  proofPacks?: readonly string[];
+}
+
+/** Every chunk and proof file of `m`, by the format's layout (written here independently of src/). */
+export function manifestFiles(m: ManifestFiles): string[] {
+  return [...m.chunks.map((c) => `chunks/${c.digest}`), ...(m.proofPacks ?? m.chunks.map((c) => c.proof)).map((d) => `proofs/${d}`)];
+}
+
+/**
+ * Chunk `i`'s proof, read with `read` (a store's get, a source's fetch): its own file in format
+ * version 1; in version 2 its slice of pack ⌊i / 256⌋, after the proofs of the chunks before it there.
+ */
+export async function proofBytes(read: (path: string) => Promise<Uint8Array | undefined>, m: ManifestFiles, i: number): Promise<Uint8Array> {
+  if (!m.proofPacks) return (await read(`proofs/${m.chunks[i].proof}`))!;
+  const first = i - (i % 256);
+  const offset = m.chunks.slice(first, i).reduce((s, c) => s + c.proofSize, 0);
+  const pack = (await read(`proofs/${m.proofPacks[Math.floor(i / 256)]}`))!;
+  return pack.slice(offset, offset + m.chunks[i].proofSize);
+}

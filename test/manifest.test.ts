@@ -83,12 +83,25 @@ describe('the manifest', () => {
     refused(proof, /proofSize must be an integer from 1 to 65536/, 0);
   });
 
+  it('version 2 carries one proof-pack digest per 256 chunks, checked like the rest', () => {
+    const v2 = { ...sample(), formatVersion: 2 as const, proofPacks: [h('9')] };
+    const bytes = encodeManifest(v2);
+    expect(new TextDecoder().decode(bytes)).toContain(`"proofPacks":["${h('9')}"],"chunks":`);
+    expect(parseManifest(bytes)).toEqual(v2);
+    refused({ ...v2, proofPacks: undefined }, /proofPacks must be an array/);
+    refused({ ...v2, proofPacks: [] }, /proofPacks must be an array of 1 to 1024 entries/);
+    refused({ ...v2, proofPacks: [h('9'), h('8')] }, /proofPacks has 2 entries; 3 chunks have 1 \(one per 256\)/);
+    refused({ ...v2, proofPacks: ['9'.repeat(63)] }, /proofPacks\[0\] must be 64 lowercase hex/);
+    // Version 1 has no packs: the field is not canonical there.
+    expect(() => parseManifest(bytesOf({ ...sample(), proofPacks: [h('9')] }))).toThrow(ManifestInvalid);
+  });
+
   it('refuses wrong types, versions and hex', () => {
-    for (const v of [2, 0, '1', null]) {
+    for (const v of [3, 0, '1', null]) {
       // An unknown version is its own error, naming the version, so a reader can say "upgrade lightsnap".
       const err = (() => { try { parseManifest(bytesOf({ ...sample(), formatVersion: v })); } catch (e) { return e; } })();
       expect(err).toBeInstanceOf(UnsupportedFormatVersion);
-      expect((err as Error).message).toContain(`formatVersion ${JSON.stringify(v)} is not supported (this lightsnap reads 1)`);
+      expect((err as Error).message).toContain(`formatVersion ${JSON.stringify(v)} is not supported (this lightsnap reads 1, 2)`);
     }
     refused({ ...sample(), root: 'A'.repeat(64) }, /root must be 64 lowercase hex/);
     refused({ ...sample(), version: -1 }, /version must be/);

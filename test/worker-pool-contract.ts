@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
 import { PoolClosed, WorkerFailed } from '../src/errors.js';
-import { hex, oracleSha256, rng } from './helpers.js';
+import { hex, oracleSha256, proofBytes, rng } from './helpers.js';
 import { sampleCheckpoint, samplePairs, spySource } from './checkpoint-fixtures.js';
 import { verifyChunk, type ChunkInput } from '../src/checkpoint/verify.js';
 import { parseManifest } from '../src/format/manifest.js';
@@ -50,7 +50,7 @@ export function poolContract(f: PoolFixtures): void {
       const inputs = await Promise.all(manifest.chunks.map(async (entry, index) => ({
         root: sample.root, index, entry, source: 'https://mirror.example/',
         chunk: (await sample.store.get(`chunks/${entry.digest}`))!,
-        proof: (await sample.store.get(`proofs/${entry.proof}`))!,
+        proof: await proofBytes((p) => sample.store.get(p), manifest, index),
       })));
       await Promise.all(inputs.map((input) => pool.verifyChunk(input)));
       const flipped = inputs[1].chunk.slice();
@@ -77,7 +77,7 @@ export function poolContract(f: PoolFixtures): void {
       const inputOf = async (index: number) => ({
         root: sample.root, index, entry: manifest.chunks[index], source: 'https://mirror.example/',
         chunk: (await sample.store.get(`chunks/${manifest.chunks[index].digest}`))!,
-        proof: (await sample.store.get(`proofs/${manifest.chunks[index].proof}`))!,
+        proof: await proofBytes((p) => sample.store.get(p), manifest, index),
       });
       const input = await inputOf(0);
       const [chunkHex, proofHex] = [hex(input.chunk), hex(input.proof)];
@@ -105,7 +105,7 @@ export function poolContract(f: PoolFixtures): void {
     const manifest = parseManifest(sample.manifestBytes);
     const entry = manifest.chunks[0];
     const chunk = (await sample.store.get(`chunks/${entry.digest}`))!;
-    const proof = (await sample.store.get(`proofs/${entry.proof}`))!;
+    const proof = await proofBytes((p) => sample.store.get(p), manifest, 0);
     const once = sequence(f, [f.crashing]);
     const pool = f.createPool({ size: 1, createWorker: once.createWorker });
     try {

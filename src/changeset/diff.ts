@@ -10,6 +10,7 @@ import { decodeChunk } from '../format/chunk.js';
 import { parseManifest, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from '../format/manifest.js';
 import { verifyChunk } from '../checkpoint/verify.js';
 import { hashChunkLeaves } from '../checkpoint/leaf-hashes.js';
+import { ProofFetcher } from '../checkpoint/proofs.js';
 
 export interface CheckpointDiff {
   /** The old checkpoint's version and root, and the new one's. */
@@ -36,11 +37,12 @@ async function manifestOf(source: Source): Promise<Manifest> {
 async function uniqueLeaves(source: Source, m: Manifest, other: Set<string>): Promise<{ leaves: DiffLeaf[]; read: number }> {
   const leaves: DiffLeaf[] = [];
   let read = 0;
+  const proofs = new ProofFetcher(m);
   for (const [index, entry] of m.chunks.entries()) {
     if (other.has(entry.digest)) continue;
     const [chunk, proof] = await Promise.all([
       source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size }),
-      source.fetch(`proofs/${entry.proof}`, { maxBytes: entry.proofSize }),
+      proofs.fetch(source, index),
     ]);
     verifyChunk({ root: m.root, index, entry, chunk, proof, source: source.name });
     const kv = decodeChunk(chunk);

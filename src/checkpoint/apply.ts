@@ -24,6 +24,7 @@ import { rechunk, type SortedChange } from './rechunk.js';
 import { switchManifest, type WrittenCheckpoint } from './writer.js';
 import { assertArray, assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
+import { checkpointFiles } from '../format/proof-pack.js';
 
 /** One height's changeset: its metadata and its changes, in order. */
 export interface ChangesetToApply {
@@ -91,7 +92,9 @@ export async function collectGarbage(store: Store): Promise<number> {
     if (!bytes || seen.some((b) => equalBytes(b, bytes))) continue;
     seen.push(bytes);
     kept.add(coversPath(toHex(backend().sha256(bytes))));
-    for (const c of parseManifest(bytes).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`).add(leafHashesPath(c.digest));
+    const manifest = parseManifest(bytes);
+    for (const file of checkpointFiles(manifest)) kept.add(file);
+    for (const c of manifest.chunks) kept.add(leafHashesPath(c.digest));
   }
   const prefixes = ['chunks/', 'proofs/', 'leafhashes/', 'nodes/'];
   const doomed = all.filter((k) => prefixes.some((p) => k.startsWith(p)) && !kept.has(k));

@@ -6,6 +6,7 @@ import type { Manifest } from '../format/manifest.js';
 import type { VerifiedLayout } from '../core/chunk.js';
 import { ChunkNotFound } from '../errors.js';
 import { verifyAndDecodeChunk } from './verify.js';
+import { readStoredProof } from './proofs.js';
 
 /** One chunk of the checkpoint, proven against its root, with its layout and leaf hashes. */
 export interface LoadedChunk extends VerifiedLayout {
@@ -45,7 +46,7 @@ export class ChunkCache {
 
   private async load(index: number): Promise<LoadedChunk> {
     const entry = this.manifest.chunks[index];
-    const [bytes, proof] = await Promise.all([this.store.get(`chunks/${entry.digest}`), this.store.get(`proofs/${entry.proof}`)]);
+    const [bytes, proof] = await Promise.all([this.store.get(`chunks/${entry.digest}`), readStoredProof(this.store, this.manifest, index)]);
     if (!bytes || !proof) throw new ChunkNotFound('the chunk or its proof is missing from the store', { chunk: index });
     const layout = verifyAndDecodeChunk({ root: this.manifest.root, index, entry, chunk: bytes, proof, source: 'the store' });
     return { ...layout, index, bytes, proof };

@@ -7,7 +7,7 @@ import { hashMany } from '../hash/sha256.js';
 import { InvalidArgument } from '../errors.js';
 import { compareBytes } from '../bytes.js';
 import { assertKeyLength, type KeyValue } from '../format/chunk.js';
-import type { ChunkingParams, Manifest } from '../format/manifest.js';
+import { MANIFEST_FORMAT_VERSION, writableFormatVersion, type ChunkingParams, type Manifest } from '../format/manifest.js';
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
 import { defaultChunking } from './splitter.js';
@@ -24,6 +24,8 @@ export interface CreateOptions {
   /** Chunking parameters; default `defaultChunking(maxChunkBytes)`. */
   chunking?: ChunkingParams;
   maxChunkBytes?: number;
+  /** Manifest format version to write: 2 (default; proofs packed) or 1 (one file per proof). */
+  formatVersion?: number;
   onProgress?: ProgressListener;
   /** createCheckpoint: bytes of pairs sorted in memory per run before spilling (default 32 MiB). */
   sortRunBytes?: number;
@@ -90,7 +92,8 @@ async function writeCheckpoint(batches: AsyncIterable<StreamLeaf[]>,
   assertStore(opts.store, 'opts.store');
   const version = checkVersion(opts.version);
   const chunking = opts.chunking ?? defaultChunking(opts.maxChunkBytes);
-  const { manifest, manifestBytes, id } = await writeChunks(batches, { store: opts.store, version, chunking, onProgress: opts.onProgress });
+  const formatVersion = writableFormatVersion(opts.formatVersion ?? MANIFEST_FORMAT_VERSION);
+  const { manifest, manifestBytes, id } = await writeChunks(batches, { store: opts.store, version, chunking, formatVersion, onProgress: opts.onProgress });
   await switchManifest(opts.store, manifest, manifestBytes);
   return { manifest, manifestBytes, id };
 }

@@ -3,10 +3,11 @@
 // files no remaining checkpoint uses.
 import type { Store } from '../store/store.js';
 import type { KeyValue } from '../format/chunk.js';
-import { MANIFEST_FORMAT_VERSION, parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
+import { parseManifest, type ChunkingParams, type Manifest } from '../format/manifest.js';
+import { checkpointFiles } from '../format/proof-pack.js';
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
-import { CheckpointNotFound, InvalidArgument, UnsupportedFormatVersion } from '../errors.js';
+import { CheckpointNotFound, InvalidArgument } from '../errors.js';
 import type { CheckpointSettings } from './settings.js';
 import { defaultChunking } from './splitter.js';
 import { assertObject } from '../assert.js';
@@ -26,11 +27,8 @@ export class Creator {
    */
   async createCheckpoint(version: number, state: StateSource, onProgress?: ProgressListener, settings: CheckpointSettings = {}): Promise<CreatedCheckpoint> {
     assertObject(settings, 'settings');
-    if (settings.formatVersion !== undefined && settings.formatVersion !== MANIFEST_FORMAT_VERSION) {
-      throw new UnsupportedFormatVersion(`cannot write manifest formatVersion ${settings.formatVersion} (this lightsnap writes ${MANIFEST_FORMAT_VERSION})`);
-    }
     const chunking = settings.maxChunkBytes !== undefined ? defaultChunking(settings.maxChunkBytes) : this.chunking;
-    const opts = { store: this.store, version, chunking, onProgress };
+    const opts = { store: this.store, version, chunking, formatVersion: settings.formatVersion, onProgress };
     const created = 'pairs' in state ? await createCheckpoint(state.pairs, opts) : await createCheckpointFromSorted(state.sorted, opts);
     await this.pointLatest();
     return created;
@@ -56,9 +54,9 @@ export class Creator {
     const kept = new Set<string>();
     for (const v of await this.getCheckpoints()) {
       if (v === version) continue;
-      for (const c of (await this.getCheckpoint(v)).chunks) kept.add(`chunks/${c.digest}`).add(`proofs/${c.proof}`);
+      for (const file of checkpointFiles(await this.getCheckpoint(v))) kept.add(file);
     }
-    const files = doomed.chunks.flatMap((c) => [`chunks/${c.digest}`, `proofs/${c.proof}`]).filter((f) => !kept.has(f));
+    const files = checkpointFiles(doomed).filter((f) => !kept.has(f));
     await this.store.delete([`${MANIFESTS}${version}.json`]);
     await this.store.delete(files);
     await this.pointLatest();

@@ -4,6 +4,7 @@
 import type { Source } from '../net/source.js';
 import { parseManifest, MANIFEST_FILE, MAX_MANIFEST_BYTES, type ChunkEntry, type Manifest } from '../format/manifest.js';
 import { CheckpointError, LightsnapError, RootMismatch, SourceUnavailable } from '../errors.js';
+import type { ProofFetcher } from './proofs.js';
 
 export interface FetchedManifest {
   manifest: Manifest;
@@ -145,11 +146,11 @@ export type ChunkAcceptor = (chunk: Uint8Array, proof: Uint8Array, source: strin
  * at `first`, to spread load) until one is accepted. With `localChunk` (the chunk's bytes,
  * already at hand) only the proof is fetched.
  */
-export async function fetchAcceptedChunk(sources: readonly Source[], index: number, entry: ChunkEntry,
+export async function fetchAcceptedChunk(sources: readonly Source[], index: number, entry: ChunkEntry, proofs: ProofFetcher,
   accept: ChunkAcceptor, onBad: BadSourceListener, opts: { signal?: AbortSignal; first?: number; localChunk?: Uint8Array; hedgeMs?: number } = {}): Promise<Source> {
   const { source } = await fromAnySource(sources, (source, signal) => Promise.all([
     opts.localChunk ?? source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
-    source.fetch(`proofs/${entry.proof}`, { maxBytes: entry.proofSize, signal }),
+    proofs.fetch(source, index, signal),
   ]), { first: opts.first, chunk: index, onBad, signal: opts.signal, hedgeMs: opts.hedgeMs },
   ([chunk, proof], source) => accept(chunk, proof, source.name));
   return source;

@@ -203,7 +203,7 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
 
   const { root, chunks: ranges } = coverProofs(out.map((c) => c.nodes.cover));
   const files = out.map(({ file }) => ({ digest: file.digest, size: file.size, leaves: file.leaves }));
-  const written = await writeProofs(put, files, root, ranges, version, manifest.chunking);
+  const written = await writeProofs(put, files, root, ranges, version, manifest.chunking, manifest.formatVersion);
   await put([[coversPath(written.id), await encodeCovers(written.id, out.map((c) => c.nodes))]]);
   return { ...written, chunksWritten, bytesWritten };
 }

@@ -4,16 +4,20 @@
 // written, and the store then holds an ordinary checkpoint directory: servable and queryable.
 //
 // Store layout: chunks/<digest>, proofs/<digest>, manifest.json (complete only), and while a
-// restore runs: restore/manifest.json, restore/done/<index>.
+// restore runs: restore/manifest.json, restore/done/<index>. In format version 2 a chunk's
+// progress record holds its proof until the end, when the proofs are packed as the manifest
+// says (../format/proof-pack.ts); in version 1 the record is empty and the proof has its file.
 import type { Store } from '../store/store.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from '../format/manifest.js';
 import {
   CheckpointError, ChunkAlreadyRestored, ChunkNotFound, NoRestoreInProgress, RestoreAlreadyInProgress, RootMismatch,
 } from '../errors.js';
 import { localVerifier, type Verifier } from './verify.js';
-import { equalBytes } from '../bytes.js';
-import { InvalidArgument } from '../errors.js';
-import { sha256 } from '../hash/sha256.js';
+import { concatBytes, equalBytes } from '../bytes.js';
+import { InvalidArgument, ManifestInvalid } from '../errors.js';
+import { sha256, sha256Whole } from '../hash/sha256.js';
+import { checkpointFiles, packChunks } from '../format/proof-pack.js';
+import { readStoredProof } from './proofs.js';
 import { toHex } from '../hex.js';
 
 const PENDING_MANIFEST = 'restore/manifest.json';
@@ -88,7 +92,10 @@ export class Restorer {
     // Damaged or new: the store no longer claims a complete checkpoint until every chunk is back.
     if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
     if (complete) await this.store.delete([MANIFEST_FILE]);
-    if (this.done.size) await this.store.put([...this.done].map((i) => [DONE + i, EMPTY] as const));
+    // Records are added for recovered chunks that lack one (a record may hold the chunk's proof).
+    const recorded = new Set(await this.store.keys(DONE));
+    const missing = [...this.done].filter((i) => !recorded.has(DONE + i));
+    if (missing.length) await this.store.put(missing.map((i) => [DONE + i, EMPTY] as const));
     if (this.done.size === manifest.chunks.length) await this.finish();
     return manifest;
   }
@@ -140,7 +147,9 @@ export class Restorer {
       ? await this.verifier.verifyMovedChunk(input)
       : (await this.verifier.verifyChunk(input), { chunk, proof });
     if (this.manifest !== m) return false; // aborted while verifying: store nothing
-    await this.store.put([[`chunks/${entry.digest}`, verified.chunk], [`proofs/${entry.proof}`, verified.proof], [DONE + index, EMPTY]]);
+    await this.store.put(m.proofPacks
+      ? [[`chunks/${entry.digest}`, verified.chunk], [DONE + index, verified.proof]]
+      : [[`chunks/${entry.digest}`, verified.chunk], [`proofs/${entry.proof}`, verified.proof], [DONE + index, EMPTY]]);
     this.done.add(index);
     if (this.done.size < m.chunks.length) return false;
     await this.finish();
@@ -155,9 +164,7 @@ export class Restorer {
     this.manifestBytes = undefined;
     this.done = new Set();
     const doneKeys = await this.store.keys(DONE);
-    await this.store.delete([
-      ...pending.chunks.flatMap((c) => [`chunks/${c.digest}`, `proofs/${c.proof}`]), ...doneKeys, PENDING_MANIFEST,
-    ]);
+    await this.store.delete([...checkpointFiles(pending), ...doneKeys, PENDING_MANIFEST]);
   }
 
   private requireRestore(): Manifest {
@@ -181,7 +188,7 @@ export class Restorer {
     for (const [index, entry] of m.chunks.entries()) {
       if (!this.present.has(`chunks/${entry.digest}`)) continue;
       const chunk = await this.store.get(`chunks/${entry.digest}`);
-      const proof = chunk && await this.store.get(`proofs/${entry.proof}`);
+      const proof = chunk && await this.storedProof(m, index);
       if (!chunk || !proof) continue;
       try {
         await this.verifier.verifyChunk({ root: m.root, index, entry, chunk, proof, source: 'the local store' });
@@ -194,7 +201,32 @@ export class Restorer {
     return done;
   }
 
+  /** Chunk `index`'s proof as this store holds it: in its progress record, or in the checkpoint's files. */
+  private async storedProof(m: Manifest, index: number): Promise<Uint8Array | undefined> {
+    const recorded = m.proofPacks && await this.store.get(DONE + index);
+    return recorded?.length ? recorded : readStoredProof(this.store, m, index);
+  }
+
+  /** Writes the proof packs of a version 2 checkpoint from the proofs its chunks' records hold. */
+  private async packProofs(m: Manifest): Promise<void> {
+    for (const [pack, digest] of (m.proofPacks ?? []).entries()) {
+      const [first, end] = packChunks(pack, m.chunks.length);
+      const proofs: Uint8Array[] = [];
+      for (let i = first; i < end; i++) {
+        const proof = await this.storedProof(m, i);
+        if (!proof) throw new ChunkNotFound('the proof of a restored chunk is missing from the store', { chunk: i });
+        proofs.push(proof);
+      }
+      const bytes = concatBytes(proofs);
+      if (toHex(await sha256Whole(bytes)) !== digest) {
+        throw new ManifestInvalid(`proofPacks[${pack}] is not the digest of the proofs of chunks ${first}…${end - 1}`);
+      }
+      await this.store.put([[`proofs/${digest}`, bytes]]);
+    }
+  }
+
   private async finish(): Promise<void> {
+    await this.packProofs(this.manifest!);
     await this.store.flush?.();
     await this.store.put([[MANIFEST_FILE, this.manifestBytes!]]);
     await this.store.flush?.();

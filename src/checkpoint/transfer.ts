@@ -7,6 +7,7 @@ import type { Manifest } from '../format/manifest.js';
 import type { TransferProgressEvent } from '../progress.js';
 import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
+import { ProofFetcher } from './proofs.js';
 import { Restorer, assertRoot } from './restorer.js';
 import { WorkerFailed, type LightsnapError } from '../errors.js';
 import { assertObject } from '../assert.js';
@@ -75,6 +76,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const bytesTotal = manifest.chunks.reduce((a, c) => a + c.size, 0);
   const result: TransferResult = { manifest, fetched: 0, skipped: total - pending.length, reused: 0, badSources: [] };
   const pendingSet = new Set(pending);
+  const proofs = new ProofFetcher(manifest);
   let chunksDone = result.skipped;
   let bytesDone = manifest.chunks.reduce((a, c, i) => a + (pendingSet.has(i) ? 0 : c.size), 0);
   const emit = (e: Partial<TransferProgressEvent>) => opts.onProgress?.({ phase, chunksDone, chunksTotal: total, bytesDone, bytesTotal, ...e });
@@ -96,7 +98,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
       };
     const fetchOnce = async () => {
       const local = await restorer?.localChunk(index);
-      const source = await fetchAcceptedChunk(sources, index, entry, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
+      const source = await fetchAcceptedChunk(sources, index, entry, proofs, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
       return { source, local: local !== undefined };
     };
     // A worker that died took the bytes moved to it: fetch them again, once (as the pool retries

@@ -14,6 +14,8 @@ import type { Leaf } from '../tree/hash.js';
 import { RangeProofBuilder, type ChunkRange } from '../tree/range/builder.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
+import { PROOFS_PER_PACK } from '../format/proof-pack.js';
+import { concatBytes } from '../bytes.js';
 import { WriteWindow } from '../store/write-window.js';
 
 const PROOF_BATCH = 64;
@@ -28,6 +30,8 @@ export interface WriteOptions {
   store: Store;
   version: number;
   chunking: ChunkingParams;
+  /** Manifest format version to write (default MANIFEST_FORMAT_VERSION). */
+  formatVersion?: Manifest['formatVersion'];
   onProgress?: ProgressListener;
 }
 
@@ -102,38 +106,53 @@ async function cutChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterabl
   await endChunk(true);
 
   const { root, chunks: ranges } = builder.finish();
-  return { ...await writeProofs(put, files, root, ranges, opts.version, chunking), chunksWritten: files.length, bytesWritten };
+  return { ...await writeProofs(put, files, root, ranges, opts.version, chunking, opts.formatVersion), chunksWritten: files.length, bytesWritten };
 }
 
 /** The chunk files of a checkpoint, in order. */
 export type ChunkFile = Pick<ChunkEntry, 'digest' | 'size' | 'leaves'>;
 
 /**
- * Writes the proof file of each chunk (with `put`) and returns the manifest of chunk `files`
- * with their `ranges` (intervals and proofs) under `root`.
+ * Writes the proofs of the chunks (with `put`: one file per chunk in format version 1, a pack
+ * per PROOFS_PER_PACK chunks in version 2) and returns the manifest of chunk `files` with their
+ * `ranges` (intervals and proofs) under `root`.
  */
 export async function writeProofs(put: (entries: Array<[string, Uint8Array]>) => Promise<void>, files: readonly ChunkFile[],
-  root: Uint8Array, ranges: readonly ChunkRange[], version: number, chunking: ChunkingParams): Promise<{ manifest: Manifest; manifestBytes: Uint8Array; id: string }> {
+  root: Uint8Array, ranges: readonly ChunkRange[], version: number, chunking: ChunkingParams,
+  formatVersion: Manifest['formatVersion'] = MANIFEST_FORMAT_VERSION): Promise<{ manifest: Manifest; manifestBytes: Uint8Array; id: string }> {
   if (ranges.length !== files.length) throw new Error(`${ranges.length} range proofs for ${files.length} chunks`);
   const chunks: ChunkEntry[] = [];
+  const proofPacks: string[] = [];
   // Proof files go in batches: a store writes (and syncs) a batch's entries in parallel, where
   // one at a time a checkpoint of hundreds of chunks waits for hundreds of fsyncs in a row.
   let batch: Array<[string, Uint8Array]> = [];
-  let leaves = 0;
-  for (const [i, file] of files.entries()) {
-    const { lo, hi, proof } = ranges[i];
-    const proofDigest = toHex(backend().sha256(proof));
-    batch.push([`proofs/${proofDigest}`, proof]);
+  const add = async (bytes: Uint8Array, digest: string) => {
+    batch.push([`proofs/${digest}`, bytes]);
     if (batch.length === PROOF_BATCH) {
       await put(batch);
       batch = [];
     }
-    chunks.push({ ...file, lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
-    leaves += file.leaves;
+    return digest;
+  };
+  let leaves = 0;
+  for (let first = 0; first < files.length; first += PROOFS_PER_PACK) {
+    const end = Math.min(files.length, first + PROOFS_PER_PACK);
+    for (let i = first; i < end; i++) {
+      const { lo, hi, proof } = ranges[i];
+      const proofDigest = toHex(backend().sha256(proof));
+      if (formatVersion === 1) await add(proof, proofDigest);
+      chunks.push({ ...files[i], lo: toHex(lo), hi: toHex(hi), proof: proofDigest, proofSize: proof.length });
+      leaves += files[i].leaves;
+    }
+    if (formatVersion === 2) {
+      const pack = concatBytes(ranges.slice(first, end).map((r) => r.proof));
+      proofPacks.push(await add(pack, toHex(await sha256Whole(pack))));
+    }
   }
   if (batch.length > 0) await put(batch);
   const manifest: Manifest = {
-    format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root: toHex(root), leaves, chunking, chunks,
+    format: MANIFEST_FORMAT, formatVersion, version, root: toHex(root), leaves, chunking, chunks,
+    ...(formatVersion === 2 ? { proofPacks } : {}),
   };
   const manifestBytes = encodeManifest(manifest);
   return { manifest, manifestBytes, id: toHex(backend().sha256(manifestBytes)) };

@@ -7,12 +7,15 @@ import { MAX_RANGE_PROOF_BYTES } from '../tree/range/encoding.js';
 import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from '../tree/range/key-space.js';
 import { assertArray, assertBytes, assertObject } from '../assert.js';
 import { UnsupportedFormatVersion } from '../errors.js';
+import { packCount, PROOFS_PER_PACK } from './proof-pack.js';
 
 /** The file that holds a state checkpoint's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'lightsnap/checkpoint';
-/** The format version this lightsnap writes. */
-export const MANIFEST_FORMAT_VERSION = 1;
+/** The format version this lightsnap writes unless asked for another. */
+export const MANIFEST_FORMAT_VERSION = 2;
+/** The format versions this lightsnap can write (an upgrade plan may pin one). */
+export const WRITABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Largest manifest.json accepted (bounds what a client reads before any check). */
 export const MAX_MANIFEST_BYTES = 64 << 20;
 /** Most chunks one checkpoint may have (2^18 × 1 MiB chunks = 256 GiB of leaves). */
@@ -41,14 +44,14 @@ export interface ChunkEntry {
   /** First and last key hash of the chunk's interval, 64 lowercase hex digits each. */
   lo: string;
   hi: string;
-  /** SHA-256 of the chunk's range-proof file `proofs/<proof>`. */
+  /** SHA-256 of the chunk's range proof (version 1: also its file, `proofs/<proof>`). */
   proof: string;
   proofSize: number;
 }
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
-  formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  formatVersion: 1 | 2;
   /** State version (block height) the checkpoint was taken at. */
   version: number;
   /** The JMT root the chunks prove against, 64 lowercase hex digits. */
@@ -57,6 +60,11 @@ export interface Manifest {
   leaves: number;
   chunking: ChunkingParams;
   chunks: ChunkEntry[];
+  /**
+   * Version 2: SHA-256 of each proof pack, `proofs/<digest>` — pack k is the proofs of chunks
+   * [256k, 256k + 256) concatenated in chunk order (./proof-pack.ts). Absent in version 1.
+   */
+  proofPacks?: string[];
 }
 
 const ZERO = toHex(MIN_KEY_HASH);
@@ -68,6 +76,7 @@ export function encodeManifest(m: Manifest): Uint8Array {
   assertObject(m.chunking, 'manifest.chunking');
   assertArray(m.chunks, 'manifest.chunks');
   m.chunks.forEach((c, i) => assertObject(c, `manifest.chunks[${i}]`));
+  if (m.formatVersion === 2) assertArray(m.proofPacks, 'manifest.proofPacks');
   const canonical = {
     format: m.format,
     formatVersion: m.formatVersion,
@@ -75,6 +84,7 @@ export function encodeManifest(m: Manifest): Uint8Array {
     root: m.root,
     leaves: m.leaves,
     chunking: { maxChunkBytes: m.chunking.maxChunkBytes, minChunkBytes: m.chunking.minChunkBytes, avgChunkBytes: m.chunking.avgChunkBytes },
+    ...(m.formatVersion === 2 ? { proofPacks: m.proofPacks } : {}),
     chunks: m.chunks.map((c) => ({
       digest: c.digest, size: c.size, leaves: c.leaves, lo: c.lo, hi: c.hi, proof: c.proof, proofSize: c.proofSize,
     })),
@@ -82,12 +92,20 @@ export function encodeManifest(m: Manifest): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(canonical) + '\n');
 }
 
+/** `version` as a format version this lightsnap writes; UnsupportedFormatVersion otherwise. */
+export function writableFormatVersion(version: unknown): Manifest['formatVersion'] {
+  if (!WRITABLE_FORMAT_VERSIONS.includes(version as number)) {
+    throw new UnsupportedFormatVersion(`cannot write manifest formatVersion ${preview(version)} (this lightsnap writes ${WRITABLE_FORMAT_VERSIONS.join(', ')})`);
+  }
+  return version as Manifest['formatVersion'];
+}
+
 /**
  * The reading rules of each manifest format version this lightsnap knows, by version: a reader
  * of a newer format is added here, and verify, restore and queries pick it by the manifest's
  * own formatVersion.
  */
-const READERS: Readonly<Record<number, (m: Record<string, unknown>) => Manifest>> = { 1: readVersion1 };
+const READERS: Readonly<Record<number, (m: Record<string, unknown>) => Manifest>> = { 1: readVersion1, 2: readVersion2 };
 export const READABLE_FORMAT_VERSIONS: readonly number[] = Object.keys(READERS).map(Number);
 
 /**
@@ -102,6 +120,15 @@ export function validateManifest(value: unknown): Manifest {
     throw new UnsupportedFormatVersion(`manifest formatVersion ${preview(v)} is not supported (this lightsnap reads ${READABLE_FORMAT_VERSIONS.join(', ')})`);
   }
   return READERS[v](m);
+}
+
+/** Format version 2: version 1's fields and `proofPacks`, one digest per 256 chunks. */
+function readVersion2(m: Record<string, unknown>): Manifest {
+  const v1 = readVersion1(m);
+  const packs = array(m.proofPacks, 'proofPacks', 1, packCount(MAX_CHUNKS));
+  const expected = packCount(v1.chunks.length);
+  if (packs.length !== expected) fail(`proofPacks has ${packs.length} entries; ${v1.chunks.length} chunks have ${expected} (one per ${PROOFS_PER_PACK})`);
+  return { ...v1, formatVersion: 2, proofPacks: packs.map((d, i) => hex64(d, `proofPacks[${i}]`)) };
 }
 
 /** Format version 1 (docs/FORMAT.md, "Manifest"). */
@@ -148,7 +175,7 @@ function readVersion1(m: Record<string, unknown>): Manifest {
     if (i < chunks.length - 1 && e.hi === MAX) fail('a chunk before the last ends the key space', i);
   });
   if (leafSum !== leaves) fail(`leaves is ${leaves} but the chunks hold ${leafSum}`);
-  return { format: MANIFEST_FORMAT, formatVersion: MANIFEST_FORMAT_VERSION, version, root, leaves, chunking, chunks };
+  return { format: MANIFEST_FORMAT, formatVersion: 1, version, root, leaves, chunking, chunks };
 }
 
 /** Parses and validates manifest.json bytes; they must be exactly the canonical encoding. */

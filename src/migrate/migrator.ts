@@ -28,6 +28,7 @@ import { encodeChangeset, parseChangesetMetadata, type ChangesetMetadata } from 
 import { ChangesetNotFound } from '../errors.js';
 import { CHANGESET_METADATA_PATH, piecePath, writeChangeset } from '../changeset/io.js';
 import { applyChangesets } from '../checkpoint/apply.js';
+import { checkpointFiles } from '../format/proof-pack.js';
 
 export const MIGRATION_FILE = 'migration.json';
 export const GENESIS_PREFIX = 'genesis/';
@@ -113,7 +114,7 @@ export class Migrator {
     return (await this.metadata()) ?? { status: 'NoActiveMigration' };
   }
 
-  /** Chunk `index` of the genesis checkpoint (its file; the proof is beside it under genesis/proofs/). */
+  /** Chunk `index` of the genesis checkpoint (its file; its proof is beside it, under genesis/proofs/). */
   async getGenesisSnapshotChunk(index: number): Promise<Uint8Array> {
     const m = await this.requireMigration();
     if (!m.genesis) throw new ChangesetNotFound(`the genesis checkpoint is written at the start height ${m.startHeight}, not yet reached`);
@@ -222,10 +223,8 @@ export class Migrator {
 /** Copies a checkpoint (manifest, chunks, proofs) from one prefix of a store to another. */
 async function copyCheckpoint(store: Store, from: string, to: string): Promise<void> {
   const manifest = (await store.get(from + 'manifest.json'))!;
-  for (const c of parseManifest(manifest).chunks) {
-    for (const file of [`chunks/${c.digest}`, `proofs/${c.proof}`]) {
-      await store.put([[to + file, (await store.get(from + file))!]]);
-    }
+  for (const file of checkpointFiles(parseManifest(manifest))) {
+    await store.put([[to + file, (await store.get(from + file))!]]);
   }
   await store.flush?.();
   await store.put([[to + 'manifest.json', manifest]]);

@@ -4,7 +4,7 @@
 // a VisorConfigInvalid naming the file and the field.
 import { open } from 'node:fs/promises';
 import { VisorConfigInvalid } from '../errors.js';
-import { MANIFEST_FORMAT_VERSION } from '../format/manifest.js';
+import { WRITABLE_FORMAT_VERSIONS } from '../format/manifest.js';
 import { preview } from '../format/json-fields.js';
 import type { CheckpointSettings } from '../checkpoint/settings.js';
 
@@ -260,7 +260,7 @@ function parsePlan(f: Fields, v: unknown): PlannedUpgrade[] {
       if (c.formatVersion !== undefined) {
         const fv = f.number(c.formatVersion, `${at}.checkpoint.formatVersion`, 0, 1_000_000, true);
         // Refused up front: a plan naming a format this lightsnap cannot write would fail at its height.
-        if (fv !== MANIFEST_FORMAT_VERSION) f.fail(`${at}.checkpoint.formatVersion`, `${fv} cannot be written by this lightsnap (it writes ${MANIFEST_FORMAT_VERSION})`);
+        if (!WRITABLE_FORMAT_VERSIONS.includes(fv)) f.fail(`${at}.checkpoint.formatVersion`, `${fv} cannot be written by this lightsnap (it writes ${WRITABLE_FORMAT_VERSIONS.join(', ')})`);
         entry.checkpoint.formatVersion = fv;
       }
     }
