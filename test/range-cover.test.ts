@@ -1,7 +1,7 @@
 // Chunk covers: each cover node is exactly the subtree of its leaves, and the root and range
 // proofs computed from covers alone are the reference's, for any cut of any leaf set.
 import { describe, expect, it } from 'vitest';
-import { CACHED_ABOVE, cachedSubtree, coverOf, coverProofs, type ChunkCover } from '../src/tree/range/cover.js';
+import { CACHED_ABOVE, cachedSubtree, coverOf, coverProofs, leafRecords, type ChunkCover } from '../src/tree/range/cover.js';
 import { RangeProofBuilder } from '../src/tree/range/builder.js';
 import { PLACEHOLDER, refBig, refBit, refCompare, refRangeProof, refSubtree, type RefLeaf } from './jmt-reference.js';
 import { hex, rng } from './helpers.js';
@@ -42,7 +42,7 @@ describe('chunk covers', () => {
       const leaves = randomLeaves(r, n, clustered);
       for (let round = 0; round < 4; round++) {
         const chunks = randomChunks(r, leaves);
-        const { root, chunks: ranges } = coverProofs(chunks.map((c) => coverOf(c)));
+        const { root, chunks: ranges } = coverProofs(chunks.map((c) => coverOf(leafRecords(c))));
         expect(hex(root)).toBe(hex(refSubtree(leaves, 0)));
         expect(ranges).toHaveLength(chunks.length);
         chunks.forEach((chunk, i) => {
@@ -67,7 +67,7 @@ describe('chunk covers', () => {
     const r = rng(9);
     const leaves = randomLeaves(r, 400, true);
     for (const chunk of randomChunks(r, leaves)) {
-      const cover = coverOf(chunk);
+      const cover = coverOf(leafRecords(chunk));
       expect(cover.leaves).toBe(chunk.length);
       expect(hex(cover.first!.keyHash)).toBe(hex(chunk[0].keyHash));
       expect(hex(cover.last!.keyHash)).toBe(hex(chunk.at(-1)!.keyHash));
@@ -86,7 +86,7 @@ describe('chunk covers', () => {
   it('the cache holds every subtree of more than CACHED_ABOVE leaves inside the cover, each the reference subtree', () => {
     const r = rng(10);
     const leaves = randomLeaves(r, 3000, false);
-    const cover = coverOf(leaves);
+    const cover = coverOf(leafRecords(leaves));
     const under = (node: { depth: number; key: Uint8Array }) => leaves.filter((l) => Array.from({ length: node.depth }, (_, b) => refBit(l.keyHash, b) === refBit(node.key, b)).every(Boolean));
     expect(cover.cache.length).toBeGreaterThan(3000 / CACHED_ABOVE / 2);
     for (const node of cover.cache) {
@@ -101,7 +101,7 @@ describe('chunk covers', () => {
   it('a cover computed with unchanged subtrees taken from the old cover equals one computed from scratch', () => {
     const r = rng(12);
     let leaves = randomLeaves(r, 2500, true).map((l) => ({ ...l, old: true }));
-    let cover: ChunkCover = coverOf(leaves);
+    let cover: ChunkCover = coverOf(leafRecords(leaves));
     for (let round = 0; round < 6; round++) {
       // Change a few values, delete a few leaves, add a few (kept inside first..last).
       const next = leaves.map((l) => (r.int(400) === 0 ? { ...l, valueHash: r.bytes(32), old: false } : l)).filter((_, i) => i === 0 || i === leaves.length - 1 || r.int(500) !== 0);
@@ -112,14 +112,14 @@ describe('chunk covers', () => {
       const index = new Map(cover.cache.map((n, i) => [`${n.depth}:${hex(n.key)}`, i]));
       const oldCache = cover.cache;
       let reused = 0;
-      const incremental = coverOf(next, (depth, s, e) => {
+      const incremental = coverOf(leafRecords(next), (depth, s, e) => {
         if (next.slice(s, e).some((l) => !l.old)) return undefined;
         const i = index.get(`${depth}:${hex(next[s].keyHash)}`);
         if (i === undefined || oldCache[i].count !== e - s) return undefined;
         reused++;
         return cachedSubtree(oldCache, i);
       });
-      const fresh = coverOf(next);
+      const fresh = coverOf(leafRecords(next));
       const show = (c: ChunkCover) => [...c.inner, ...c.cache].map((n) => `${n.depth}:${hex(n.key)}:${n.count}:${hex(n.hash)}`);
       expect(show(incremental)).toEqual(show(fresh));
       expect(reused).toBeGreaterThan(0);
@@ -129,7 +129,7 @@ describe('chunk covers', () => {
   });
 
   it('the empty tree: one empty chunk over the whole key space', () => {
-    const { root, chunks } = coverProofs([coverOf([])]);
+    const { root, chunks } = coverProofs([coverOf(leafRecords([]))]);
     expect(hex(root)).toBe(hex(PLACEHOLDER));
     expect(chunks).toHaveLength(1);
     expect(hex(chunks[0].proof)).toBe(hex(refRangeProof([], 0n, MAX)));

@@ -13,7 +13,7 @@ import { fromHex } from '../hex.js';
 import { sha256Whole } from '../hash/sha256.js';
 import type { ChunkEntry, Manifest } from '../format/manifest.js';
 import { coverOf, type CoverNode, type KnownSubtree } from '../tree/range/cover.js';
-import { loadLeafHashes, type SizedLeaf } from './leaf-hashes.js';
+import { LEAF_HASH_RECORD, loadLeafHashes } from './leaf-hashes.js';
 
 export const coversPath = (checkpointId: string): string => `nodes/${checkpointId}`;
 
@@ -30,9 +30,14 @@ export interface ChunkNodes {
   record?: Uint8Array;
 }
 
-/** The node record of the chunk with these leaves; subtrees `known` answers for are not hashed again. */
-export function chunkNodesOf(leaves: readonly SizedLeaf[], known?: KnownSubtree): ChunkNodes {
-  return { cover: coverOf(leaves, known), lastSize: leaves.at(-1)?.size ?? 0 };
+/**
+ * The node record of the chunk whose leaves are `records` (the leaf-hash index's 68-byte records);
+ * subtrees `known` answers for are not hashed again.
+ */
+export function chunkNodesOf(records: Uint8Array, known?: KnownSubtree): ChunkNodes {
+  const count = records.length / LEAF_HASH_RECORD;
+  const lastSize = count === 0 ? 0 : new DataView(records.buffer, records.byteOffset).getUint32((count - 1) * LEAF_HASH_RECORD + 64, true);
+  return { cover: coverOf({ bytes: records, count, stride: LEAF_HASH_RECORD }, known), lastSize };
 }
 
 function encodeRecord({ cover, lastSize }: ChunkNodes): Uint8Array {

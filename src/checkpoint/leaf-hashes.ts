@@ -4,7 +4,10 @@
 // per leaf against the leaf's own bytes. It is local bookkeeping, written by the node that
 // applies changesets, never fetched from a peer.
 import type { Store } from '../store/store.js';
-import { decodeChunk } from '../format/chunk.js';
+import { entriesOf, MAX_KEY_LENGTH } from '../format/chunk.js';
+import { backend } from '../core/load.js';
+import type { ChunkLayout } from '../core/chunk.js';
+import { layoutFailure } from '../core/status.js';
 import { hashMany } from '../hash/sha256.js';
 import type { ChunkEntry } from '../format/manifest.js';
 import { StorageFailed } from '../errors.js';
@@ -28,15 +31,6 @@ export function encodeLeafHashes(leaves: readonly SizedLeaf[]): Uint8Array {
   return out;
 }
 
-export function decodeLeafHashes(bytes: Uint8Array): SizedLeaf[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: SizedLeaf[] = [];
-  for (let at = 0; at < bytes.length; at += LEAF_HASH_RECORD) {
-    out.push({ keyHash: bytes.subarray(at, at + 32), valueHash: bytes.subarray(at + 32, at + 64), size: view.getUint32(at + 64, true) });
-  }
-  return out;
-}
-
 /** The leaf hashes and sizes of a decoded chunk. */
 export function hashChunkLeaves(leaves: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>): SizedLeaf[] {
   const digests = hashMany(leaves.flatMap((l) => [l.key, l.value]));
@@ -45,21 +39,29 @@ export function hashChunkLeaves(leaves: ReadonlyArray<{ key: Uint8Array; value: 
   }));
 }
 
-/** Reads a chunk file of the store's checkpoint; a missing file is a StorageFailed naming it. */
-export async function readChunkFile(store: Store, entry: ChunkEntry, index: number) {
-  const bytes = await store.get(`chunks/${entry.digest}`);
-  if (!bytes) throw new StorageFailed(`chunks/${entry.digest} is missing from the checkpoint`, { chunk: index });
-  return decodeChunk(bytes);
+/**
+ * A chunk file of the store's checkpoint and its layout (where each key and value is); a missing
+ * or malformed file is a StorageFailed naming it.
+ */
+export async function readChunkLayout(store: Store, entry: ChunkEntry, index: number): Promise<{ bytes: Uint8Array; layout: ChunkLayout }> {
+  const path = `chunks/${entry.digest}`;
+  const bytes = await store.get(path);
+  if (!bytes) throw new StorageFailed(`${path} is missing from the checkpoint`, { chunk: index });
+  const layout = backend().chunk.decode(bytes, { maxLeaves: bytes.length, maxKeyLength: MAX_KEY_LENGTH });
+  if (typeof layout === 'number') throw new StorageFailed(`${path} is malformed: ${layoutFailure(layout) ?? `status ${layout}`}`, { chunk: index });
+  return { bytes, layout };
 }
 
 /**
- * The leaf hashes of chunk `index`: from its index file when present and whole, else computed
- * from the chunk file (and the index written, unless `readOnly`).
+ * The leaf-hash records of chunk `index` (LEAF_HASH_RECORD bytes per leaf, as in its index file):
+ * from its index file when present and whole, else computed from the chunk file (and the index
+ * written, unless `readOnly`).
  */
-export async function loadLeafHashes(store: Store, entry: ChunkEntry, index: number, readOnly = false): Promise<SizedLeaf[]> {
+export async function loadLeafHashes(store: Store, entry: ChunkEntry, index: number, readOnly = false): Promise<Uint8Array> {
   const stored = await store.get(leafHashesPath(entry.digest));
-  if (stored && stored.length === entry.leaves * LEAF_HASH_RECORD) return decodeLeafHashes(stored);
-  const leaves = hashChunkLeaves(await readChunkFile(store, entry, index));
-  if (!readOnly) await store.put([[leafHashesPath(entry.digest), encodeLeafHashes(leaves)]]);
-  return leaves;
+  if (stored && stored.length === entry.leaves * LEAF_HASH_RECORD) return stored;
+  const { bytes, layout } = await readChunkLayout(store, entry, index);
+  const records = encodeLeafHashes(hashChunkLeaves(entriesOf(bytes, layout)));
+  if (!readOnly) await store.put([[leafHashesPath(entry.digest), records]]);
+  return records;
 }

@@ -10,14 +10,15 @@
 // does that).
 import type { Store } from '../store/store.js';
 import { WriteWindow } from '../store/write-window.js';
-import { compareBytes, equalBytes } from '../bytes.js';
+import { compareBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
 import { sha256Whole } from '../hash/sha256.js';
-import { encodeChunk, type KeyValue } from '../format/chunk.js';
+import { CHUNK_HEADER, CHUNK_MAGIC, LEAF_OVERHEAD } from '../format/chunk.js';
+import type { ChunkLayout } from '../core/chunk.js';
 import type { Manifest } from '../format/manifest.js';
 import { cachedSubtree, coverProofs, type KnownSubtree } from '../tree/range/cover.js';
 import { LeafSplitter } from './splitter.js';
-import { encodeLeafHashes, leafHashesPath, loadLeafHashes, readChunkFile, type SizedLeaf } from './leaf-hashes.js';
+import { LEAF_HASH_RECORD, leafHashesPath, loadLeafHashes, readChunkLayout } from './leaf-hashes.js';
 import { chunkNodesOf, coversPath, encodeCovers, loadCovers, type ChunkNodes } from './chunk-nodes.js';
 import { writeProofs, type ChunkFile, type WrittenCheckpoint } from './writer.js';
 
@@ -27,13 +28,6 @@ export interface SortedChange {
   key: Uint8Array;
   value: Uint8Array | null;
   valueHash: Uint8Array;
-}
-
-/** A leaf of the new state: new (key and value given) or leaf `index` of old chunk `chunk`. */
-interface NewLeaf extends SizedLeaf {
-  key?: Uint8Array;
-  value?: Uint8Array;
-  from?: { chunk: number; index: number };
 }
 
 /** Files per store.put while writing chunks: one batch is written while the next is computed. */
@@ -50,33 +44,78 @@ function changeSpans(manifest: Manifest, changes: readonly SortedChange[]): Arra
   });
 }
 
-/**
- * The leaves of old chunk `chunk` with changes [start, end) applied. A change equal to the leaf
- * it replaces keeps the leaf's reference, so its chunk can still be kept.
- */
-function merge(chunk: number, old: readonly SizedLeaf[], changes: readonly SortedChange[], start: number, end: number): NewLeaf[] {
-  const out: NewLeaf[] = [];
-  const kept = (i: number): NewLeaf => ({ keyHash: old[i].keyHash, valueHash: old[i].valueHash, size: old[i].size, from: { chunk, index: i } });
-  const added = (ch: SortedChange): NewLeaf => ({ keyHash: ch.keyHash, valueHash: ch.valueHash, key: ch.key, value: ch.value!, size: ch.key.length + ch.value!.length });
-  let i = 0;
-  let c = start;
-  while (i < old.length || c < end) {
-    const order = c === end ? 1 : i === old.length ? -1 : compareBytes(changes[c].keyHash, old[i].keyHash);
-    if (order > 0) {
-      out.push(kept(i++));
-      continue;
-    }
-    const ch = changes[c++];
-    if (order === 0) {
-      const unchanged = ch.value && equalBytes(ch.valueHash, old[i].valueHash) && ch.key.length + ch.value.length === old[i].size;
-      if (unchanged) out.push(kept(i));
-      else if (ch.value) out.push(added(ch));
-      i++;
-    } else if (ch.value) {
-      out.push(added(ch));
-    }
+/** -1, 0 or 1 as key hash `a` sorts before, equal to or after the one at `bytes[at, at + 32)`. */
+function compareAt(a: Uint8Array, bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 32; i++) {
+    if (a[i] !== bytes[at + i]) return a[i] < bytes[at + i] ? -1 : 1;
   }
-  return out;
+  return 0;
+}
+
+/**
+ * The leaves of a new chunk without an object per leaf (a chunk holds thousands, and a height of
+ * scattered changes rewrites most chunks): each leaf's leaf-hash record — the new chunk's index
+ * file as it is — and where its key and value come from: leaf `index[i]` of old chunk `from[i]`,
+ * or change `index[i]` when `from[i]` is -1.
+ */
+class LeafTable {
+  records = new Uint8Array(LEAF_HASH_RECORD * 1024);
+  from = new Int32Array(1024);
+  index = new Int32Array(1024);
+  count = 0;
+  /** Records are copied in runs: the run's source, its first record there, and leaves in it. */
+  private runSrc?: Uint8Array;
+  private runAt = 0;
+  private runCount = 0;
+
+  push(src: Uint8Array, at: number, from: number, index: number): void {
+    if (this.count === this.from.length) this.grow();
+    if (src !== this.runSrc || at !== this.runAt + this.runCount * LEAF_HASH_RECORD) {
+      this.flush();
+      this.runSrc = src;
+      this.runAt = at;
+    }
+    this.runCount++;
+    this.from[this.count] = from;
+    this.index[this.count] = index;
+    this.count++;
+  }
+
+  /** The table's leaves, copied out; the table is then empty. */
+  take(): CutChunk {
+    this.flush();
+    const n = this.count;
+    this.count = 0;
+    return { records: this.records.slice(0, n * LEAF_HASH_RECORD), from: this.from.slice(0, n), index: this.index.slice(0, n), count: n };
+  }
+
+  private flush(): void {
+    if (this.runCount === 0) return;
+    const at = (this.count - this.runCount) * LEAF_HASH_RECORD;
+    this.records.set(this.runSrc!.subarray(this.runAt, this.runAt + this.runCount * LEAF_HASH_RECORD), at);
+    this.runCount = 0;
+    this.runSrc = undefined;
+  }
+
+  private grow(): void {
+    this.flush();
+    const n = this.from.length * 2;
+    const records = new Uint8Array(n * LEAF_HASH_RECORD);
+    records.set(this.records);
+    const from = new Int32Array(n);
+    from.set(this.from);
+    const index = new Int32Array(n);
+    index.set(this.index);
+    Object.assign(this, { records, from, index });
+  }
+}
+
+/** A cut chunk: its leaves' records (exactly count × LEAF_HASH_RECORD bytes) and origins. */
+interface CutChunk {
+  records: Uint8Array;
+  from: Int32Array;
+  index: Int32Array;
+  count: number;
 }
 
 export interface RechunkOptions {
@@ -115,24 +154,66 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
     await writes.put(batch);
   };
 
-  const decoded = new Map<number, KeyValue[]>();
-  const keyValues = async (leaves: readonly NewLeaf[]): Promise<KeyValue[]> => {
-    const kv: KeyValue[] = new Array(leaves.length);
-    for (const [i, l] of leaves.entries()) {
-      if (l.key && l.value) {
-        kv[i] = { key: l.key, value: l.value };
+  // Each change's leaf-hash record, so a new leaf goes through the same path as a kept one.
+  const changeRecords = new Uint8Array(changes.length * LEAF_HASH_RECORD);
+  const changeView = new DataView(changeRecords.buffer);
+  changes.forEach((ch, c) => {
+    changeRecords.set(ch.keyHash, c * LEAF_HASH_RECORD);
+    changeRecords.set(ch.valueHash, c * LEAF_HASH_RECORD + 32);
+    changeView.setUint32(c * LEAF_HASH_RECORD + 64, ch.value ? ch.key.length + ch.value.length : 0, true);
+  });
+
+  // Old chunk files whose keys and values a new chunk copies (a new chunk spans few old ones).
+  const decoded = new Map<number, { bytes: Uint8Array; layout: ChunkLayout }>();
+  const oldChunk = async (chunk: number) => {
+    let got = decoded.get(chunk);
+    if (!got) {
+      if (decoded.size >= 3) decoded.delete(decoded.keys().next().value!);
+      got = await readChunkLayout(store, old[chunk], chunk);
+      decoded.set(chunk, got);
+    }
+    return got;
+  };
+
+  /** The chunk file of `cut`: old leaves copied from their chunk files in runs, new ones from the changes. */
+  const encode = async (cut: CutChunk): Promise<Uint8Array> => {
+    const { records, from, index, count } = cut;
+    const sizes = new DataView(records.buffer, records.byteOffset, records.byteLength);
+    let total = CHUNK_HEADER + count * LEAF_OVERHEAD;
+    for (let i = 0; i < count; i++) total += sizes.getUint32(i * LEAF_HASH_RECORD + 64, true);
+    const bytes = new Uint8Array(total);
+    const view = new DataView(bytes.buffer);
+    bytes.set(CHUNK_MAGIC, 0);
+    view.setUint32(4, count, true);
+    let keyAt = CHUNK_HEADER + count * LEAF_OVERHEAD;
+    // Keys go in as they come; values after the last key, once its end is known.
+    const valueRuns: Array<(at: number) => number> = [];
+    for (let i = 0; i < count;) {
+      if (from[i] < 0) {
+        const { key, value } = changes[index[i]];
+        view.setUint32(CHUNK_HEADER + i * 4, key.length, true);
+        view.setUint32(CHUNK_HEADER + (count + i) * 4, value!.length, true);
+        bytes.set(key, keyAt);
+        valueRuns.push((at) => (bytes.set(value!, at), at + value!.length));
+        keyAt += key.length;
+        i++;
         continue;
       }
-      const { chunk, index } = l.from!;
-      let from = decoded.get(chunk);
-      if (!from) {
-        if (decoded.size >= 2) decoded.delete(decoded.keys().next().value!);
-        from = await readChunkFile(store, old[chunk], chunk);
-        decoded.set(chunk, from);
-      }
-      kv[i] = from[index];
+      // A run of consecutive leaves of one old chunk: their keys (and values) are contiguous there.
+      let j = i + 1;
+      while (j < count && from[j] === from[i] && index[j] === index[j - 1] + 1) j++;
+      const { bytes: src, layout } = await oldChunk(from[i]);
+      const [a, b] = [index[i], index[j - 1] + 1];
+      // The old chunk's key and value length tables hold the run's lengths back to back too.
+      bytes.set(src.subarray(CHUNK_HEADER + a * 4, CHUNK_HEADER + b * 4), CHUNK_HEADER + i * 4);
+      bytes.set(src.subarray(CHUNK_HEADER + (layout.count + a) * 4, CHUNK_HEADER + (layout.count + b) * 4), CHUNK_HEADER + (count + i) * 4);
+      bytes.set(src.subarray(layout.keys[a], layout.keys[b]), keyAt);
+      valueRuns.push((at) => (bytes.set(src.subarray(layout.values[a], layout.values[b]), at), at + layout.values[b] - layout.values[a]));
+      keyAt += layout.keys[b] - layout.keys[a];
+      i = j;
     }
-    return kv;
+    valueRuns.reduce((at, run) => run(at), keyAt);
+    return bytes;
   };
 
   // A subtree an old chunk's cover cached, with exactly its old leaves, unchanged, need not be
@@ -146,41 +227,55 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
     }
     return index;
   };
-  const knownIn = (leaves: readonly NewLeaf[]): KnownSubtree => {
-    const added = new Uint32Array(leaves.length + 1);
-    leaves.forEach((l, i) => { added[i + 1] = added[i] + (l.from ? 0 : 1); });
+  const knownIn = ({ records, from, count }: CutChunk): KnownSubtree => {
+    const added = new Uint32Array(count + 1);
+    for (let i = 0; i < count; i++) added[i + 1] = added[i] + (from[i] < 0 ? 1 : 0);
     return (depth, start, end) => {
       // Only old leaves, and as many as the cached subtree at this prefix held: the same leaves.
       if (added[end] !== added[start]) return undefined;
-      const { chunk } = leaves[start].from!;
-      const i = cacheIndex(chunk).get(`${depth}:${toHex(leaves[start].keyHash)}`);
+      const chunk = from[start];
+      const key = records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32);
+      const i = cacheIndex(chunk).get(`${depth}:${toHex(key)}`);
       const cache = covers[chunk].cover.cache;
       return i !== undefined && cache[i].count === end - start ? cachedSubtree(cache, i) : undefined;
     };
   };
 
-  let current: NewLeaf[] = [];
-  const endChunk = async () => {
-    const leaves = current;
-    current = [];
-    splitter.reset();
-    const first = leaves[0]?.from;
-    if (first && old[first.chunk].leaves === leaves.length && leaves.every((l, i) => l.from?.chunk === first.chunk && l.from.index === i)) {
-      out.push({ file: old[first.chunk], nodes: covers[first.chunk] });
-      return;
+  const writeChunk = async (cut: CutChunk) => {
+    const { from, index, count } = cut;
+    const first = from[0];
+    if (count > 0 && first >= 0 && old[first].leaves === count) {
+      let same = true;
+      for (let i = 0; i < count && same; i++) same = from[i] === first && index[i] === i;
+      if (same) {
+        out.push({ file: old[first], nodes: covers[first] });
+        return;
+      }
     }
-    const bytes = encodeChunk(await keyValues(leaves));
+    const bytes = await encode(cut);
     const digest = toHex(await sha256Whole(bytes));
-    const nodes = chunkNodesOf(leaves, knownIn(leaves));
-    queued.push([`chunks/${digest}`, bytes], [leafHashesPath(digest), encodeLeafHashes(leaves)]);
+    const nodes = chunkNodesOf(cut.records, knownIn(cut));
+    queued.push([`chunks/${digest}`, bytes], [leafHashesPath(digest), cut.records]);
     chunksWritten++;
-    out.push({ file: { digest, size: bytes.length, leaves: leaves.length }, nodes });
+    out.push({ file: { digest, size: bytes.length, leaves: count }, nodes });
     await write(false);
+  };
+
+  const table = new LeafTable();
+  const cut: CutChunk[] = [];
+  const endChunk = () => {
+    cut.push(table.take());
+    splitter.reset();
+  };
+  const add = (src: Uint8Array, at: number, from: number, index: number, size: number) => {
+    if (splitter.endsBefore(size)) endChunk();
+    table.push(src, at, from, index);
+    if (splitter.add(size, src, at)) endChunk();
   };
 
   for (const [k, entry] of old.entries()) {
     const [start, end] = spans[k];
-    if (start === end && current.length === 0) {
+    if (start === end && table.count === 0) {
       // At a boundary, an untouched chunk ends where it ended before if it ended by content, is
       // the last, or the leaf after it (the next chunk's first) is unchanged.
       const nodes = covers[k];
@@ -191,13 +286,35 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
         continue;
       }
     }
-    for (const leaf of merge(k, await loadLeafHashes(store, entry, k, dryRun), changes, start, end)) {
-      if (splitter.endsBefore(leaf.size)) await endChunk();
-      current.push(leaf);
-      if (splitter.add(leaf.size, leaf.keyHash)) await endChunk();
+    // The old leaves merged with the changes in the chunk's range, in key-hash order. A change
+    // equal to the leaf it replaces keeps the old leaf, so its chunk can still be kept.
+    const records = await loadLeafHashes(store, entry, k, dryRun);
+    const sizes = new DataView(records.buffer, records.byteOffset, records.byteLength);
+    const n = records.length / LEAF_HASH_RECORD;
+    let i = 0;
+    let c = start;
+    while (i < n || c < end) {
+      const at = i * LEAF_HASH_RECORD;
+      const order = c === end ? 1 : i === n ? -1 : compareAt(changes[c].keyHash, records, at);
+      if (order > 0) {
+        add(records, at, k, i++, sizes.getUint32(at + 64, true));
+        continue;
+      }
+      const ch = changes[c++];
+      const size = ch.value ? ch.key.length + ch.value.length : 0;
+      if (order === 0) {
+        const unchanged = ch.value && compareAt(ch.valueHash, records, at + 32) === 0 && size === sizes.getUint32(at + 64, true);
+        if (unchanged) add(records, at, k, i, size);
+        else if (ch.value) add(changeRecords, (c - 1) * LEAF_HASH_RECORD, -1, c - 1, size);
+        i++;
+      } else if (ch.value) {
+        add(changeRecords, (c - 1) * LEAF_HASH_RECORD, -1, c - 1, size);
+      }
     }
+    for (const chunk of cut.splice(0)) await writeChunk(chunk);
   }
-  if (current.length > 0 || out.length === 0) await endChunk();
+  if (table.count > 0 || out.length === 0) endChunk();
+  for (const chunk of cut.splice(0)) await writeChunk(chunk);
   await write(true);
   await writes.drain();
 

@@ -30,11 +30,14 @@ export class LeafSplitter {
     return this.count > 0 && this.size + LEAF_OVERHEAD + leafBytes > this.params.maxChunkBytes;
   }
 
-  /** Adds a leaf; returns true when the chunk ends after it (a content-defined boundary). */
-  add(leafBytes: number, keyHash: Uint8Array): boolean {
+  /**
+   * Adds a leaf whose key hash is `keyHash[at, at + 32)`; returns true when the chunk ends after
+   * it (a content-defined boundary).
+   */
+  add(leafBytes: number, keyHash: Uint8Array, at = 0): boolean {
     this.size += LEAF_OVERHEAD + leafBytes;
     this.count++;
-    return this.endsAfter(this.size, leafBytes, keyHash);
+    return this.endsAfter(this.size, leafBytes, keyHash, at);
   }
 
   /**
@@ -42,11 +45,11 @@ export class LeafSplitter {
    * (`leafBytes`, `keyHash`) by content, whatever follows (false for a chunk cut at the size
    * limit, which the next leaf decides).
    */
-  endsAfter(chunkBytes: number, leafBytes: number, keyHash: Uint8Array): boolean {
+  endsAfter(chunkBytes: number, leafBytes: number, keyHash: Uint8Array, at = 0): boolean {
     if (chunkBytes < this.params.minChunkBytes) return false;
     // Key hash bytes 28..31 as a uniform fraction of 2^32: the boundary test is a coin with
     // probability bytes / avgChunkBytes that every creator flips the same way for this leaf.
-    const coin = ((keyHash[28] << 24) | (keyHash[29] << 16) | (keyHash[30] << 8) | keyHash[31]) >>> 0;
+    const coin = ((keyHash[at + 28] << 24) | (keyHash[at + 29] << 16) | (keyHash[at + 30] << 8) | keyHash[at + 31]) >>> 0;
     return coin < ((LEAF_OVERHEAD + leafBytes) / this.params.avgChunkBytes) * 2 ** 32;
   }
 

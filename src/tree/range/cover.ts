@@ -76,26 +76,60 @@ function subtreeHash(depth: number, packed: Uint8Array): Uint8Array {
 }
 
 /**
+ * A chunk's leaves without an object per leaf: leaf i's key hash is `bytes[i × stride, + 32)` and
+ * its value hash the 32 bytes after it (stride 68 is the leaf-hash index's record, 64 bare pairs).
+ */
+export interface LeafRecords {
+  bytes: Uint8Array;
+  count: number;
+  stride: number;
+}
+
+/** Leaf objects as records (stride 64). */
+export function leafRecords(leaves: readonly Leaf[]): LeafRecords {
+  const bytes = new Uint8Array(leaves.length * 64);
+  leaves.forEach((l, i) => {
+    bytes.set(l.keyHash, i * 64);
+    bytes.set(l.valueHash, i * 64 + 32);
+  });
+  return { bytes, count: leaves.length, stride: 64 };
+}
+
+/** Index of the first bit where key hash `a` and the one at `bytes[at]` differ (256 when equal). */
+function commonPrefixAt(a: Uint8Array, bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 32; i++) {
+    const x = a[i] ^ bytes[at + i];
+    if (x !== 0) return i * 8 + Math.clz32(x) - 24;
+  }
+  return 256;
+}
+
+/**
  * The cover of a chunk's leaves (strictly increasing key hash). Subtrees `known` answers for are
  * not hashed again.
  */
-export function coverOf(leaves: readonly Leaf[], known?: KnownSubtree): ChunkCover {
-  const n = leaves.length;
+export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
+  const { bytes, count: n, stride } = leaves;
   if (n === 0) return { leaves: 0, inner: [], cache: [] };
-  const first = leaves[0];
-  const last = leaves[n - 1];
+  // Copies, so a cover kept for the whole height does not hold its chunk's records alive.
+  const keyHash = (i: number) => bytes.slice(i * stride, i * stride + 32);
+  const leafAt = (i: number): Leaf => ({ keyHash: keyHash(i), valueHash: bytes.slice(i * stride + 32, i * stride + 64) });
+  const first = leafAt(0);
+  const last = n > 1 ? leafAt(n - 1) : first;
   const inner: CoverNode[] = [];
   const cache: CoverNode[] = [];
   if (n > 2) {
-    const packed = new Uint8Array((n - 2) * 64);
-    for (let i = 1; i < n - 1; i++) {
-      packed.set(leaves[i].keyHash, (i - 1) * 64);
-      packed.set(leaves[i].valueHash, (i - 1) * 64 + 32);
+    let packed: Uint8Array;
+    if (stride === 64) packed = bytes.subarray(64, (n - 1) * 64);
+    else {
+      packed = new Uint8Array((n - 2) * 64);
+      for (let i = 1; i < n - 1; i++) packed.set(bytes.subarray(i * stride, i * stride + 64), (i - 1) * 64);
     }
+    const keyView = (i: number) => bytes.subarray(i * stride, i * stride + 32);
     // The hash of the subtree at `depth` holding leaves [s, e): small ones from their leaves,
     // large ones from their halves (and cached), unless known.
     const hashRun = (depth: number, s: number, e: number): Uint8Array => {
-      if (e - s === 1) return leafHash(leaves[s].keyHash, leaves[s].valueHash);
+      if (e - s === 1) return leafHash(keyView(s), bytes.subarray(s * stride + 32, s * stride + 64));
       if (e - s <= CACHED_ABOVE) return subtreeHash(depth, packed.subarray((s - 1) * 64, (e - 1) * 64));
       const reused = known?.(depth, s, e);
       if (reused) {
@@ -104,11 +138,11 @@ export function coverOf(leaves: readonly Leaf[], known?: KnownSubtree): ChunkCov
       }
       const at = cache.length;
       cache.push(undefined as unknown as CoverNode);
-      const m = splitAt((i) => leaves[i].keyHash, depth, s, e);
+      const m = splitAt(keyView, depth, s, e);
       const left = m > s ? hashRun(depth + 1, s, m) : PLACEHOLDER_HASH;
       const right = m < e ? hashRun(depth + 1, m, e) : PLACEHOLDER_HASH;
       const hash = internalHash(left, right);
-      cache[at] = { depth, key: leaves[s].keyHash, count: e - s, hash };
+      cache[at] = { depth, key: keyHash(s), count: e - s, hash };
       return hash;
     };
     // Between first and last (which part at bit `split`), a leaf on first's side lies in the
@@ -120,12 +154,12 @@ export function coverOf(leaves: readonly Leaf[], known?: KnownSubtree): ChunkCov
     const close = (end: number) => {
       if (end === start) return;
       const depth = group >> 1;
-      inner.push({ depth, key: leaves[start].keyHash, count: end - start, hash: hashRun(depth, start, end) });
+      inner.push({ depth, key: keyHash(start), count: end - start, hash: hashRun(depth, start, end) });
     };
     for (let i = 1; i < n - 1; i++) {
-      const k = leaves[i].keyHash;
-      const side = bitAt(k, split);
-      const depth = commonPrefix(side ? last.keyHash : first.keyHash, k) + 1;
+      const at = i * stride;
+      const side = (bytes[at + (split >> 3)] >> (7 - (split & 7))) & 1;
+      const depth = commonPrefixAt(side ? last.keyHash : first.keyHash, bytes, at) + 1;
       if (depth * 2 + side !== group) {
         close(i);
         start = i;
