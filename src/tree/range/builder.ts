@@ -9,7 +9,8 @@ import { assertHash, bitAt, internalHash, leafHash, type Leaf } from '../hash.js
 import { LeafStream } from '../leaf-stream.js';
 import { WatchedPaths, type WatchedPath } from '../watched-paths.js';
 import { RANGE_PROOF_FORMAT_VERSION, TAG_INTERNAL, TAG_LEAF_INSIDE, TAG_LEAF_OUTSIDE } from './encoding.js';
-import { MAX_KEY_HASH, MIN_KEY_HASH, keyHashToBig, nextKeyHash } from './key-space.js';
+import { MAX_KEY_HASH, MIN_KEY_HASH, nextKeyHash } from './key-space.js';
+import { compareBytes } from '../../bytes.js';
 
 /** One chunk of a RangeProofBuilder: its leaves are [first, first + count) in feed order. */
 export interface ChunkRange {
@@ -94,11 +95,22 @@ export function chunkRanges(ended: readonly WatchedPath[], lastLeaf: Leaf | null
  * wholly outside (their hash is the path's sibling) or wholly inside (rebuilt by the verifier).
  */
 function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[]): Uint8Array {
-  const loN = keyHashToBig(lo);
-  const hiN = keyHashToBig(hi);
-  const out: number[] = [RANGE_PROOF_FORMAT_VERSION];
+  let out = new Uint8Array(1024);
+  let length = 0;
+  const reserve = (n: number) => {
+    if (length + n <= out.length) return;
+    const grown = new Uint8Array(Math.max(out.length * 2, length + n));
+    grown.set(out.subarray(0, length));
+    out = grown;
+  };
+  const byte = (b: number) => {
+    reserve(1);
+    out[length++] = b;
+  };
   const push = (bytes: Uint8Array) => {
-    for (const b of bytes) out.push(b);
+    reserve(bytes.length);
+    out.set(bytes, length);
+    length += bytes.length;
   };
   const siblingAt = (p: WatchedPath, depth: number) => p.siblings[p.siblings.length - 1 - depth];
   const hashAt = (p: WatchedPath, depth: number): Uint8Array => {
@@ -108,33 +120,43 @@ function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[
     }
     return h;
   };
-
-  const visit = (depth: number, a: bigint, onPath: WatchedPath[], hash: Uint8Array | null): void => {
-    const size = 1n << BigInt(256 - depth);
-    const b = a + size - 1n;
-    if (b < loN || a > hiN) {
+  // Intervals by prefix, not as 256-bit integers: a node at `depth` holds the key hashes that
+  // share its first `depth` bits. `vsLo` / `vsHi` compare that prefix with lo's / hi's first
+  // `depth` bits; the node starts at or after lo when its prefix is greater, or equal and lo has
+  // no 1 bit from `depth` on (lo ends at `loEnd`); it ends at or before hi likewise with 0 bits.
+  const lastBit = (h: Uint8Array, one: number): number => {
+    for (let i = 255; i >= 0; i--) if (bitAt(h, i) === one) return i;
+    return -1;
+  };
+  const loEnd = lastBit(lo, 1);
+  const hiEnd = lastBit(hi, 0);
+  const visit = (depth: number, vsLo: number, vsHi: number, onPath: WatchedPath[], hash: Uint8Array | null): void => {
+    if (vsLo < 0 || vsHi > 0) {
       push(hash ?? hashAt(onPath[0], depth));
       return;
     }
-    if (a >= loN && b <= hiN) return;
+    const fromLo = vsLo > 0 || loEnd < depth;
+    const toHi = vsHi < 0 || hiEnd < depth;
+    if (fromLo && toHi) return;
     if (onPath.length === 0) throw new Error('range proof: a node straddling the interval is off the boundary paths');
     const p = onPath[0];
     if (depth === p.siblings.length) {
-      const k = keyHashToBig(p.leaf.keyHash);
-      if (k >= loN && k <= hiN) out.push(TAG_LEAF_INSIDE);
+      const k = p.leaf.keyHash;
+      if (compareBytes(k, lo) >= 0 && compareBytes(k, hi) <= 0) byte(TAG_LEAF_INSIDE);
       else {
-        out.push(TAG_LEAF_OUTSIDE);
+        byte(TAG_LEAF_OUTSIDE);
         push(p.leaf.keyHash);
         push(p.leaf.valueHash);
       }
       return;
     }
-    out.push(TAG_INTERNAL);
+    byte(TAG_INTERNAL);
     for (const side of [0, 1]) {
       const sub = onPath.filter((q) => bitAt(q.leaf.keyHash, depth) === side);
-      visit(depth + 1, side ? a + (size >> 1n) : a, sub, sub.length ? null : siblingAt(p, depth));
+      visit(depth + 1, vsLo || side - bitAt(lo, depth), vsHi || side - bitAt(hi, depth), sub, sub.length ? null : siblingAt(p, depth));
     }
   };
-  visit(0, 0n, boundary, null);
-  return Uint8Array.from(out);
+  byte(RANGE_PROOF_FORMAT_VERSION);
+  visit(0, 0, 0, boundary, null);
+  return out.slice(0, length);
 }
