@@ -4,7 +4,8 @@
 // create step, same state size). Per height: wall and CPU time, bytes written against the
 // checkpoint's size; peak RSS of the applying process. The first height of the first run also
 // builds the leaf-hash index and the covers file (it reads every chunk once), so it is reported apart.
-// LIGHTSNAP_BENCH_SCALE scales the pairs, LIGHTSNAP_BENCH_HEIGHTS the heights (default 100).
+// LIGHTSNAP_BENCH_SCALE scales the pairs, LIGHTSNAP_BENCH_HEIGHTS the heights (default 100),
+// LIGHTSNAP_BENCH_MAX_CHUNK_BYTES the checkpoint's chunk size limit (default 1 MiB; the create step reads it).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,8 @@ export async function run(): Promise<void> {
     const n = Math.round(1_000_000 * scale);
     const dir = join(work, 'state');
     const [created] = run_('bench/checkpoint-step.ts', 'create', dir, String(n));
-    console.log(`\n## Changesets: ${n.toLocaleString('en-US')} pairs (32-byte keys, 100-byte values), ${created.chunks} chunks, ${(created.bytes / 1e6).toFixed(0)} MB`);
+    const maxChunk = Number(process.env.LIGHTSNAP_BENCH_MAX_CHUNK_BYTES ?? 1 << 20);
+    console.log(`\n## Changesets: ${n.toLocaleString('en-US')} pairs (32-byte keys, 100-byte values), max chunk ${maxChunk / 1024} KiB, ${created.chunks} chunks, ${(created.bytes / 1e6).toFixed(0)} MB`);
     console.log(`\nRebuild from scratch (createCheckpoint of the whole state): ${created.seconds.toFixed(2)} s wall, ${created.cpuSeconds.toFixed(2)} s CPU, peak RSS ${created.maxRssMB} MB.\n`);
     console.log('| changes per height | heights | median s / height (wall) | median CPU s | mean chunk files written | mean MB written (% of checkpoint) | speed vs rebuild (wall, CPU) | peak RSS |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -1,6 +1,7 @@
 // One step of the checkpoint benchmark, run in its own process so its peak RSS is its own:
 //   tsx bench/checkpoint-step.ts make-sorted DIR PAIRS VALUE_BYTES   (a checkpoint from a sorted stream)
-//   tsx bench/checkpoint-step.ts create DIR PAIRS                    (1M-pair style: 32-byte keys, 100-byte values, streamed)
+//   tsx bench/checkpoint-step.ts create DIR PAIRS                    (1M-pair style: 32-byte keys, 100-byte values, streamed;
+//                                                                     LIGHTSNAP_BENCH_MAX_CHUNK_BYTES sets the chunk size limit)
 //   tsx bench/checkpoint-step.ts root-of-pairs - PAIRS               (rootOfPairStream of the same pairs)
 //   tsx bench/checkpoint-step.ts verify DIR ROOT [WORKERS]
 //   tsx bench/checkpoint-step.ts restore DIR ROOT INTO

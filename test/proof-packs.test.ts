@@ -69,6 +69,32 @@ describe('proof packs (format version 2)', () => {
     expect(hex((await q.get(pairs[2999].key))!)).toBe(hex(pairs[2999].value!));
   });
 
+  it('a truncated, extended, emptied or swapped pack is refused by its digest, naming a chunk it holds', async () => {
+    const { source, root, manifest } = await made();
+    const [p0, p1] = manifest.proofPacks!;
+    const other = await source.fetch(`proofs/${p0}`, { maxBytes: 1 << 26 });
+    const damages: Array<(b: Uint8Array) => Uint8Array> = [
+      (b) => b.subarray(0, b.length - 1),
+      (b) => { const out = new Uint8Array(b.length + 1); out.set(b); return out; },
+      () => new Uint8Array(0),
+      () => other,
+      (b) => { const out = b.slice(); out[out.length - 1] ^= 0x80; return out; },
+    ];
+    for (const damage of damages) {
+      const liar = spySource(source, 'liar', (path, bytes) => path === `proofs/${p1}` ? damage(bytes) : bytes);
+      const r = await verifyCheckpoint({ sources: [liar, source], root });
+      expect(r.badSources.length).toBeGreaterThan(0);
+      for (const b of r.badSources) {
+        expect([b.source, b.code]).toEqual(['liar', 'ChunkCorrupted']);
+        expect(b.chunk).toBeGreaterThanOrEqual(256);
+        expect(b.chunk).toBeLessThan(512);
+      }
+      // Alone, the liar fails the transfer with that error.
+      const err = await verifyCheckpoint({ sources: [liar], root }).catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('ChunkCorrupted');
+    }
+  });
+
   it('a Restorer fed chunk by chunk keeps proofs in its progress records, resumes, then writes the packs', async () => {
     const { source, root, manifest } = await made();
     const bytes = await source.fetch('manifest.json', { maxBytes: 1 << 26 });
