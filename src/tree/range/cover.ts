@@ -119,18 +119,20 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
   const inner: CoverNode[] = [];
   const cache: CoverNode[] = [];
   if (n > 2) {
-    let packed: Uint8Array;
-    if (stride === 64) packed = bytes.subarray(64, (n - 1) * 64);
-    else {
-      packed = new Uint8Array((n - 2) * 64);
-      for (let i = 1; i < n - 1; i++) packed.set(bytes.subarray(i * stride, i * stride + 64), (i - 1) * 64);
-    }
+    // Leaves [s, e) as the core hashes them (key hash ‖ value hash, back to back), gathered only
+    // for the small subtrees actually hashed: with a cover's cache, most leaves of a changed chunk are not.
+    const scratch = stride === 64 ? undefined : new Uint8Array(CACHED_ABOVE * 64);
+    const packedRun = (s: number, e: number): Uint8Array => {
+      if (!scratch) return bytes.subarray(s * 64, e * 64);
+      for (let i = s; i < e; i++) scratch.set(bytes.subarray(i * stride, i * stride + 64), (i - s) * 64);
+      return scratch.subarray(0, (e - s) * 64);
+    };
     const keyView = (i: number) => bytes.subarray(i * stride, i * stride + 32);
     // The hash of the subtree at `depth` holding leaves [s, e): small ones from their leaves,
     // large ones from their halves (and cached), unless known.
     const hashRun = (depth: number, s: number, e: number): Uint8Array => {
       if (e - s === 1) return leafHash(keyView(s), bytes.subarray(s * stride + 32, s * stride + 64));
-      if (e - s <= CACHED_ABOVE) return subtreeHash(depth, packed.subarray((s - 1) * 64, (e - 1) * 64));
+      if (e - s <= CACHED_ABOVE) return subtreeHash(depth, packedRun(s, e));
       const reused = known?.(depth, s, e);
       if (reused) {
         for (const node of reused) cache.push(node);
