@@ -82,6 +82,11 @@ async function sortChanges(changes: AsyncIterable<Pair> | Iterable<Pair>): Promi
  */
 export async function collectGarbage(store: Store): Promise<number> {
   assertStore(store, 'store');
+  return sweep(store);
+}
+
+/** collectGarbage; `known` is a manifest this module wrote and parsed, not parsed again where its bytes are found. */
+async function sweep(store: Store, known?: { manifest: Manifest; manifestBytes: Uint8Array }): Promise<number> {
   // One listing of everything, not one per prefix: a directory store lists its whole tree each time.
   const all = await store.keys('');
   const kept = new Set<string>();
@@ -92,7 +97,7 @@ export async function collectGarbage(store: Store): Promise<number> {
     if (!bytes || seen.some((b) => equalBytes(b, bytes))) continue;
     seen.push(bytes);
     kept.add(coversPath(toHex(backend().sha256(bytes))));
-    const manifest = parseManifest(bytes);
+    const manifest = known && equalBytes(known.manifestBytes, bytes) ? known.manifest : parseManifest(bytes);
     for (const file of checkpointFiles(manifest)) kept.add(file);
     for (const c of manifest.chunks) kept.add(leafHashesPath(c.digest));
   }
@@ -109,7 +114,7 @@ async function commit(store: Store, old: Manifest, oldBytes: Uint8Array, written
     const replaced = await store.get(`manifests/${old.version}.json`);
     if (replaced && equalBytes(replaced, oldBytes)) await store.delete([`manifests/${old.version}.json`]);
   }
-  await collectGarbage(store);
+  await sweep(store, written);
 }
 
 function checkRoot(root: string | undefined, what: string): string | undefined {

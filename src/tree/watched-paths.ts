@@ -10,6 +10,12 @@ export interface WatchedPath {
   leaf: Leaf;
   /** Sibling hashes bottom → root; siblings[i] joins at depth (siblings.length - 1 - i). */
   siblings: Uint8Array[];
+  /**
+   * Optional: the hashes of the nodes on the path, bottom → root beside `siblings` (hashes[i] is
+   * the node at depth siblings.length - i), when whoever found the path had them; a range proof
+   * then takes them instead of hashing the path again.
+   */
+  hashes?: Uint8Array[];
 }
 
 export class WatchedPaths {

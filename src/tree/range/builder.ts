@@ -114,6 +114,7 @@ function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[
   };
   const siblingAt = (p: WatchedPath, depth: number) => p.siblings[p.siblings.length - 1 - depth];
   const hashAt = (p: WatchedPath, depth: number): Uint8Array => {
+    if (p.hashes && depth > 0) return p.hashes[p.siblings.length - depth];
     let h = leafHash(p.leaf.keyHash, p.leaf.valueHash);
     for (let d = p.siblings.length - 1; d >= depth; d--) {
       h = bitAt(p.leaf.keyHash, d) ? internalHash(siblingAt(p, d), h) : internalHash(h, siblingAt(p, d));

@@ -207,7 +207,7 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     total += cover.leaves;
     if (c < covers.length - 1) {
       watched.push(items.length - 1);
-      ends.push({ index: total - 1, leaf: cover.last, siblings: [] });
+      ends.push({ index: total - 1, leaf: cover.last, siblings: [], hashes: [] });
     }
   }
 
@@ -230,7 +230,10 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     const m = splitAt((k) => items[k].key, depth, i, j);
     const left = node(depth + 1, i, m);
     const right = node(depth + 1, m, j);
-    for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) ends[w].siblings.push(watched[w] < m ? right : left);
+    for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) {
+      ends[w].siblings.push(watched[w] < m ? right : left);
+      ends[w].hashes!.push(watched[w] < m ? left : right);
+    }
     return internalHash(left, right);
   };
   const root = node(0, 0, items.length);
