@@ -1,5 +1,6 @@
 // The apply step of the changeset benchmark, in its own process so its peak RSS is its own:
 //   tsx bench/changeset-step.ts apply DIR PAIRS HEIGHTS CHANGES FIRST_HEIGHT
+//   tsx bench/changeset-step.ts copy-floor DIR N   (the I/O floor of rewriting N chunk files)
 // DIR holds the checkpoint `checkpoint-step.ts create DIR PAIRS` wrote (key i: randomBytes(32,
 // 2i + 7), so overwrites and deletes hit existing keys). Each height mixes overwrites of existing
 // keys, new keys and deletes (1:1:1 after the first key of each kind), applied with
@@ -10,8 +11,36 @@ import { encodeChangeset } from '../src/format/changeset.js';
 import { fsStore } from '../src/store/fs.js';
 import type { Pair } from '../src/tree/pairs.js';
 import { randomBytes } from './harness.js';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const [step, dir, pairsArg, heightsArg, changesArg, firstArg] = process.argv.slice(2);
+if (step === 'copy-floor') {
+  // The floor of a height that rewrites N chunk files (N = pairsArg): read N of the checkpoint's
+  // chunk files, SHA-256 each (node:crypto) and write it to a new file with fsync and rename — no
+  // merge, index, covers, proofs or manifest. Prints { seconds, cpuSeconds, files, bytes }.
+  const names = readdirSync(join(dir, 'chunks')).slice(0, Number(pairsArg));
+  const out = mkdtempSync(join(tmpdir(), 'lightsnap-floor-'));
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let bytes = 0;
+  for (const name of names) {
+    const data = readFileSync(join(dir, 'chunks', name));
+    bytes += data.length;
+    const digest = createHash('sha256').update(data).digest('hex');
+    const fd = openSync(join(out, `${digest}.tmp`), 'w');
+    writeSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(join(out, `${digest}.tmp`), join(out, digest));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, files: names.length, bytes }));
+  rmSync(out, { recursive: true, force: true });
+  process.exit(0);
+}
 if (step !== 'apply') {
   console.error(`unknown step ${step}`);
   process.exit(2);

@@ -4,6 +4,8 @@
 // create step, same state size). Per height: wall and CPU time, bytes written against the
 // checkpoint's size; peak RSS of the applying process. The first height of the first run also
 // builds the leaf-hash index and the covers file (it reads every chunk once), so it is reported apart.
+// The last row is the floor of a 1,000-change height: only copying (read, hash, write with fsync)
+// as many chunk files as its median height rewrote.
 // LIGHTSNAP_BENCH_SCALE scales the pairs, LIGHTSNAP_BENCH_HEIGHTS the heights (default 100),
 // LIGHTSNAP_BENCH_MAX_CHUNK_BYTES the checkpoint's chunk size limit (default 1 MiB; the create step reads it).
 import { execFileSync } from 'node:child_process';
@@ -35,6 +37,7 @@ export async function run(): Promise<void> {
     console.log('| changes per height | heights | median s / height (wall) | median CPU s | mean chunk files written | mean MB written (% of checkpoint) | speed vs rebuild (wall, CPU) | peak RSS |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     let first = 1 + 1;
+    let floorRow = '';
     for (const changes of [1000, 10]) {
       const rows = run_('bench/changeset-step.ts', 'apply', dir, String(n), String(heights), String(changes), String(first));
       first += heights;
@@ -47,8 +50,13 @@ export async function run(): Promise<void> {
       const wall = median(hs.map((h) => h.seconds));
       const cpu = median(hs.map((h) => h.cpuSeconds));
       const written = mean(hs.map((h) => h.bytesWritten));
+      if (changes === 1000) {
+        const [floor] = run_('bench/changeset-step.ts', 'copy-floor', dir, String(Math.round(median(hs.map((h) => h.chunksWritten)))));
+        floorRow = `| copy floor: ${floor.files} chunk files read, hashed, written (fsync) — nothing else | | ${floor.seconds.toFixed(3)} | ${floor.cpuSeconds.toFixed(3)} | ${floor.files} | ${(floor.bytes / 1e6).toFixed(1)} | ${(created.seconds / floor.seconds).toFixed(1)}×, ${(created.cpuSeconds / floor.cpuSeconds).toFixed(1)}× | |`;
+      }
       console.log(`| ${changes} | ${hs.length} | ${wall.toFixed(3)} | ${cpu.toFixed(3)} | ${mean(hs.map((h) => h.chunksWritten)).toFixed(1)} of ${hs.at(-1)!.chunks} | ${(written / 1e6).toFixed(1)} (${(100 * written / hs.at(-1)!.checkpointBytes).toFixed(1)}%) | ${(created.seconds / wall).toFixed(1)}×, ${(created.cpuSeconds / cpu).toFixed(1)}× | ${rss} MB |`);
     }
+    console.log(floorRow);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
