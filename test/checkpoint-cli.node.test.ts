@@ -48,7 +48,10 @@ describe('lightsnap create / inspect / verify / restore / get', () => {
   it('inspects, verifies, restores and answers get', async () => {
     const root = hex(refRoot(pairs));
     const info = JSON.parse((await runCli('inspect', out, '--json')).stdout);
-    expect(info).toMatchObject({ version: 12, root, leaves: 2999 });
+    expect(info).toMatchObject({ formatVersion: 2, version: 12, root, leaves: 2999 });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(info.proofFiles).toBe(Math.ceil(manifest.chunks.length / 256));
+    expect((await runCli('inspect', out)).stdout).toMatch(new RegExp(`proofs +\\d+ bytes in ${info.proofFiles} packs \\(format version 2\\)`));
     const v = await runCli('verify', out, '--root', root);
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/verified \d+ chunks \(2999 leaves/);

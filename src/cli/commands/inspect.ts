@@ -16,9 +16,9 @@ export const inspectCommand: Command = {
     const sizes = m.chunks.map((c) => c.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     const info = {
-      id: toHex(sha256(bytes)), version: m.version, root: m.root, leaves: m.leaves, chunks: m.chunks.length,
+      id: toHex(sha256(bytes)), formatVersion: m.formatVersion, version: m.version, root: m.root, leaves: m.leaves, chunks: m.chunks.length,
       bytes: total, minChunkBytes: Math.min(...sizes), maxChunkBytes: Math.max(...sizes),
-      proofBytes: m.chunks.reduce((a, c) => a + c.proofSize, 0), chunking: m.chunking,
+      proofBytes: m.chunks.reduce((a, c) => a + c.proofSize, 0), proofFiles: m.proofPacks?.length ?? m.chunks.length, chunking: m.chunking,
     };
     if (values.json) {
       io.stdout.write(JSON.stringify(info) + '\n');
@@ -30,7 +30,7 @@ export const inspectCommand: Command = {
       `root       ${info.root}`,
       `leaves     ${info.leaves}`,
       `chunks     ${info.chunks} (${info.bytes} bytes; smallest ${info.minChunkBytes}, largest ${info.maxChunkBytes})`,
-      `proofs     ${info.proofBytes} bytes`,
+      `proofs     ${info.proofBytes} bytes in ${info.proofFiles} ${m.proofPacks ? 'packs' : 'files'} (format version ${info.formatVersion})`,
       `chunking   max ${m.chunking.maxChunkBytes} B, min ${m.chunking.minChunkBytes} B, avg ${m.chunking.avgChunkBytes} B past the min`,
       '',
     ].join('\n'));
