@@ -57,6 +57,8 @@ describe('proof packs (format version 2)', () => {
     const r = await restoreCheckpoint({ sources: [liar, spySource(source, 'good')], root, store, concurrency: 4 });
     const bad = r.badSources.filter((b) => b.source === 'liar');
     expect(bad.length).toBeGreaterThan(0);
+    // The bad pack was fetched from the liar once, not once per chunk it holds.
+    expect(liar.log.filter((p) => p === `proofs/${manifest.proofPacks![1]}`)).toHaveLength(1);
     for (const b of bad) {
       expect(b.code).toBe('ChunkCorrupted');
       expect(b.chunk).toBeGreaterThanOrEqual(256);

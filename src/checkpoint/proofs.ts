@@ -11,8 +11,11 @@ import { sha256Whole } from '../hash/sha256.js';
 import { toHex } from '../hex.js';
 import { ChunkCorrupted } from '../errors.js';
 
-/** Packs each source keeps fetched at once: a transfer works through the chunks in order, so a few suffice. */
-const PACKS_KEPT = 4;
+/**
+ * Packs kept per source: a transfer works through the chunks in order, so at most two are in use
+ * at once (at a pack boundary). A pack is at most 256 × 64 KiB, so this bounds what a transfer holds.
+ */
+const PACKS_KEPT = 2;
 
 /** The proof of chunk `index` from what `store` holds of `manifest`'s files, or undefined if it lacks them. */
 export async function readStoredProof(store: Store, manifest: Manifest, index: number): Promise<Uint8Array | undefined> {
@@ -43,7 +46,11 @@ export class ProofFetcher {
       kept.set(at.pack, pack);
       if (kept.size > PACKS_KEPT) kept.delete(kept.keys().next().value!);
       const packIndex = at.pack;
-      pack.catch(() => { if (kept.get(packIndex) === pack) kept.delete(packIndex); }); // a failure is not kept: the next chunk asks again
+      // A pack that does not match its digest stays refused (the source would send it again: its
+      // other chunks go to the next source at once); any other failure may pass, so the next chunk asks again.
+      pack.catch((err: unknown) => {
+        if (!(err instanceof ChunkCorrupted) && kept.get(packIndex) === pack) kept.delete(packIndex);
+      });
     }
     const bytes = await untilAborted(pack, signal);
     return bytes.subarray(at.offset, at.offset + at.size);
