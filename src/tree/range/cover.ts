@@ -207,7 +207,7 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     total += cover.leaves;
     if (c < covers.length - 1) {
       watched.push(items.length - 1);
-      ends.push({ index: total - 1, leaf: cover.last, siblings: [], hashes: [] });
+      ends.push({ index: total - 1, leaf: cover.last, siblings: [] });
     }
   }
 
@@ -221,22 +221,52 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     }
     return lo;
   };
-  // The hash of the node at `depth` holding items [i, j) (which share its prefix); the watched
-  // leaves among them get the sibling each split passes, bottom to root as a proof lists them.
-  const node = (depth: number, i: number, j: number): Uint8Array => {
-    if (i === j) return PLACEHOLDER_HASH;
-    if (j - i === 1 && (items[i].count === 1 || items[i].depth === depth)) return items[i].hash;
+  // The tree above the items is laid out first and hashed after, one batch per level (a tree of
+  // thousands of chunks has ~25 items per chunk: one core call per node was most of a height).
+  // A node's hash is a ref: an internal node (≥ 0), the placeholder (-1) or item i (-2 - i).
+  const lefts: number[] = [];
+  const rights: number[] = [];
+  const levels: number[] = [];
+  const sibRefs: number[][] = ends.map(() => []);
+  const ownRefs: number[][] = ends.map(() => []);
+  const levelOf = (ref: number) => (ref >= 0 ? levels[ref] : 0);
+  const node = (depth: number, i: number, j: number): number => {
+    if (i === j) return -1;
+    if (j - i === 1 && (items[i].count === 1 || items[i].depth === depth)) return -2 - i;
     if (depth >= 256 || items[i].depth <= depth) throw new Error('chunk covers overlap');
     const m = splitAt((k) => items[k].key, depth, i, j);
     const left = node(depth + 1, i, m);
     const right = node(depth + 1, m, j);
     for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) {
-      ends[w].siblings.push(watched[w] < m ? right : left);
-      ends[w].hashes!.push(watched[w] < m ? left : right);
+      sibRefs[w].push(watched[w] < m ? right : left);
+      ownRefs[w].push(watched[w] < m ? left : right);
     }
-    return internalHash(left, right);
+    lefts.push(left);
+    rights.push(right);
+    levels.push(1 + Math.max(levelOf(left), levelOf(right)));
+    return lefts.length - 1;
   };
-  const root = node(0, 0, items.length);
+  const top = node(0, 0, items.length);
+
+  const hashes: Uint8Array[] = new Array(lefts.length);
+  const hashOf = (ref: number): Uint8Array => (ref >= 0 ? hashes[ref] : ref === -1 ? PLACEHOLDER_HASH : items[-2 - ref].hash);
+  const byLevel: number[][] = [];
+  levels.forEach((level, k) => (byLevel[level] ??= []).push(k));
+  for (const nodes of byLevel) {
+    if (!nodes) continue;
+    const pairs = new Uint8Array(nodes.length * 64);
+    nodes.forEach((k, n) => {
+      pairs.set(hashOf(lefts[k]), n * 64);
+      pairs.set(hashOf(rights[k]), n * 64 + 32);
+    });
+    const out = backend().jmt.internalHashes(pairs);
+    nodes.forEach((k, n) => { hashes[k] = out.subarray(n * 32, n * 32 + 32); });
+  }
+  ends.forEach((end, w) => {
+    end.siblings = sibRefs[w].map(hashOf);
+    end.hashes = ownRefs[w].map(hashOf);
+  });
+  const root = hashOf(top);
   const final = covers.at(-1)?.last ?? null;
   return { root, chunks: chunkRanges(ends, final, total) };
 }
