@@ -131,16 +131,18 @@ function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[
   };
   const loEnd = lastBit(lo, 1);
   const hiEnd = lastBit(hi, 0);
-  const visit = (depth: number, vsLo: number, vsHi: number, onPath: WatchedPath[], hash: Uint8Array | null): void => {
+  // The boundary paths on a node are a bit mask over `boundary` (at most two paths): no array per node.
+  const first = (mask: number) => boundary[mask & 1 ? 0 : 1];
+  const visit = (depth: number, vsLo: number, vsHi: number, onPath: number, hash: Uint8Array | null): void => {
     if (vsLo < 0 || vsHi > 0) {
-      push(hash ?? hashAt(onPath[0], depth));
+      push(hash ?? hashAt(first(onPath), depth));
       return;
     }
     const fromLo = vsLo > 0 || loEnd < depth;
     const toHi = vsHi < 0 || hiEnd < depth;
     if (fromLo && toHi) return;
-    if (onPath.length === 0) throw new Error('range proof: a node straddling the interval is off the boundary paths');
-    const p = onPath[0];
+    if (onPath === 0) throw new Error('range proof: a node straddling the interval is off the boundary paths');
+    const p = first(onPath);
     if (depth === p.siblings.length) {
       const k = p.leaf.keyHash;
       if (compareBytes(k, lo) >= 0 && compareBytes(k, hi) <= 0) byte(TAG_LEAF_INSIDE);
@@ -152,12 +154,15 @@ function encodeRangeProof(lo: Uint8Array, hi: Uint8Array, boundary: WatchedPath[
       return;
     }
     byte(TAG_INTERNAL);
-    for (const side of [0, 1]) {
-      const sub = onPath.filter((q) => bitAt(q.leaf.keyHash, depth) === side);
-      visit(depth + 1, vsLo || side - bitAt(lo, depth), vsHi || side - bitAt(hi, depth), sub, sub.length ? null : siblingAt(p, depth));
+    for (let side = 0; side < 2; side++) {
+      let sub = 0;
+      for (let b = 0; b < boundary.length; b++) {
+        if ((onPath >> b) & 1 && bitAt(boundary[b].leaf.keyHash, depth) === side) sub |= 1 << b;
+      }
+      visit(depth + 1, vsLo || side - bitAt(lo, depth), vsHi || side - bitAt(hi, depth), sub, sub ? null : siblingAt(p, depth));
     }
   };
   byte(RANGE_PROOF_FORMAT_VERSION);
-  visit(0, 0, 0, boundary, null);
+  visit(0, 0, 0, (1 << boundary.length) - 1, null);
   return out.slice(0, length);
 }
