@@ -102,6 +102,20 @@ describe('checkpoints end to end', () => {
     }
   });
 
+  it('a transfer warms its verifier up once, before it asks for the manifest', async () => {
+    const s = await sampleCheckpoint(samplePairs(300));
+    for (const transfer of [verifyCheckpoint, restoreCheckpoint]) {
+      const events: string[] = [];
+      const spy = spySource(s.source, 'mirror');
+      const source: Source = { name: spy.name, fetch: (path, opts) => (events.push(path), spy.fetch(path, opts)) };
+      const verifier = { verifyChunk: () => (events.push('verify'), Promise.resolve()), warmUp: () => void events.push('warm up') };
+      await transfer({ sources: [source], root: s.root, verifier, store: memoryStore() });
+      expect(events.slice(0, 2)).toEqual(['warm up', 'manifest.json']);
+      expect(events.filter((e) => e === 'warm up')).toHaveLength(1);
+      expect(events.filter((e) => e === 'verify')).toHaveLength(parseManifest(s.manifestBytes).chunks.length);
+    }
+  });
+
   it('checkpoints the empty state and a one-key state', async () => {
     for (const pairs of [[], samplePairs(1)]) {
       const s = await sampleCheckpoint(pairs);

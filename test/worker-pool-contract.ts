@@ -1,6 +1,6 @@
 // What every worker pool must do, in Node (worker_threads) and in Chromium (Web Workers): each
 // side's test file supplies the workers.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
 import { PoolClosed, WorkerFailed } from '../src/errors.js';
 import { hex, oracleSha256, proofBytes, rng } from './helpers.js';
@@ -189,6 +189,38 @@ export function poolContract(f: PoolFixtures): void {
     }
   });
 
+  it('starts its workers on warmUp, before any call, and never more than `size`', async () => {
+    const { made, createWorker } = sequence(f, []);
+    const pool = f.createPool({ size: 2, createWorker });
+    try {
+      pool.warmUp();
+      pool.warmUp();
+      await vi.waitFor(() => expect(pool.stats().workers).toBe(2));
+      expect(pool.stats()).toEqual({ workers: 2, busy: 0, queued: 0 });
+      const inputs = [rng(21).bytes(3000), rng(22).bytes(70_000), rng(23).bytes(5)];
+      const digests = await Promise.all(inputs.map((m) => pool.sha256(m)));
+      for (let i = 0; i < inputs.length; i++) expect(hex(digests[i])).toBe(hex(await oracleSha256(inputs[i])));
+      pool.warmUp();
+      expect(made.count).toBe(2); // the calls ran on the warmed workers
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('replaces a warmed worker that failed to load when a call comes', async () => {
+    const { made, createWorker } = sequence(f, [f.unloadable]);
+    const pool = f.createPool({ size: 1, createWorker });
+    try {
+      pool.warmUp();
+      await vi.waitFor(() => expect(made.count).toBe(1));
+      const data = rng(24).bytes(100);
+      expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
+      expect(made.count).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('replaces a worker that dies under a call and retries the call once on a fresh one', async () => {
     const { made, createWorker } = sequence(f, [f.crashing]);
     const pool = f.createPool({ size: 1, createWorker });
@@ -244,6 +276,8 @@ export function poolContract(f: PoolFixtures): void {
     await expect(running).rejects.toBeInstanceOf(PoolClosed);
     await expect(queued).rejects.toBeInstanceOf(PoolClosed);
     await expect(pool.sha256(new Uint8Array(1))).rejects.toBeInstanceOf(PoolClosed);
-    expect(pool.stats().workers).toBe(0);
+    pool.warmUp();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pool.stats().workers).toBe(0); // a closed pool starts nothing
   });
 }

@@ -59,12 +59,15 @@ export class Runner {
     view.setStatus(kind === 'verify' ? 'Verifying…' : 'Restoring…');
     view.setDone('');
     try {
-      if (kind === 'restore') await requestPersistentStorage();
+      // Asked alongside the restore, not before it: the answer does not change what is written.
+      const persisting = kind === 'restore' ? requestPersistentStorage() : undefined;
+      persisting?.catch(() => {}); // awaited below, unless the restore failed first
       const opts = {
         sources, root: this.form.root, verifier: this.pool, concurrency: this.pool.size * 2,
         onProgress: (e: TransferProgressEvent) => this.onProgress(e), signal: running.signal,
       };
       const result = kind === 'verify' ? await verifyCheckpoint(opts) : await restoreCheckpoint({ ...opts, store: this.store });
+      await persisting;
       view.setStatus(summary(kind, result), 'ok');
       view.setDone(kind);
     } catch (err) {
@@ -84,7 +87,7 @@ export class Runner {
       // The first event of a run: the map's size, and what an earlier run already stored.
       const allStored = e.phase === 'restore' && e.chunksDone === e.chunksTotal;
       map.reset(e.chunksTotal, allStored ? 'stored' : 'waiting');
-      if (e.phase === 'restore' && !allStored) {
+      if (e.phase === 'restore' && !allStored && e.chunksDone > 0) {
         void Restorer.status(this.store).then((s) => s?.stored.forEach((i) => map.set(i, 'stored')));
       }
       progress.start(e);

@@ -79,21 +79,22 @@ export class Restorer {
   async startRestore(manifestBytes: Uint8Array, root: string): Promise<Manifest> {
     const manifest = parseManifest(manifestBytes);
     if (manifest.root !== root) throw new RootMismatch(`the manifest's root ${manifest.root} is not the trusted root ${root}`);
-    const pending = await this.store.get(PENDING_MANIFEST);
+    // Read at once: one after another, each would wait for its own round trip to the store.
+    const [pending, completed, present, recorded] = await Promise.all([this.store.get(PENDING_MANIFEST),
+      this.store.get(MANIFEST_FILE), this.store.keys('chunks/'), this.store.keys(DONE).then((keys) => new Set(keys))]);
     if (pending && !equalBytes(pending, manifestBytes)) {
       throw new RestoreAlreadyInProgress('another checkpoint is being restored into this store; abort it first');
     }
     this.manifest = manifest;
     this.manifestBytes = manifestBytes;
-    const complete = !pending && equalBytes(await this.store.get(MANIFEST_FILE) ?? EMPTY, manifestBytes);
-    this.present = new Set(await this.store.keys('chunks/'));
+    const complete = !pending && equalBytes(completed ?? EMPTY, manifestBytes);
+    this.present = new Set(present);
     this.done = await this.recoverProgress(manifest);
     if (complete && this.done.size === manifest.chunks.length) return manifest; // intact: nothing to write
     // Damaged or new: the store no longer claims a complete checkpoint until every chunk is back.
     if (!pending) await this.store.put([[PENDING_MANIFEST, manifestBytes]]);
     if (complete) await this.store.delete([MANIFEST_FILE]);
     // Records are added for recovered chunks that lack one (a record may hold the chunk's proof).
-    const recorded = new Set(await this.store.keys(DONE));
     const missing = [...this.done].filter((i) => !recorded.has(DONE + i));
     if (missing.length) await this.store.put(missing.map((i) => [DONE + i, EMPTY] as const));
     if (this.done.size === manifest.chunks.length) await this.finish();
@@ -201,9 +202,12 @@ export class Restorer {
     return done;
   }
 
-  /** Chunk `index`'s proof as this store holds it: in its progress record, or in the checkpoint's files. */
-  private async storedProof(m: Manifest, index: number): Promise<Uint8Array | undefined> {
-    const recorded = m.proofPacks && await this.store.get(DONE + index);
+  /**
+   * Chunk `index`'s proof as this store holds it: in its progress record (`record`, when the
+   * caller read it already), or in the checkpoint's files.
+   */
+  private async storedProof(m: Manifest, index: number, record?: Uint8Array): Promise<Uint8Array | undefined> {
+    const recorded = record ?? (m.proofPacks && await this.store.get(DONE + index));
     return recorded?.length ? recorded : readStoredProof(this.store, m, index);
   }
 
@@ -211,9 +215,13 @@ export class Restorer {
   private async packProofs(m: Manifest): Promise<void> {
     for (const [pack, digest] of (m.proofPacks ?? []).entries()) {
       const [first, end] = packChunks(pack, m.chunks.length);
+      const indices = Array.from({ length: end - first }, (_, k) => first + k);
+      // A pack's records are read all at once: one after another, each read would wait for its
+      // own round trip (in IndexedDB a transaction), hundreds per pack at the end of a restore.
+      const records = await Promise.all(indices.map((i) => this.store.get(DONE + i)));
       const proofs: Uint8Array[] = [];
-      for (let i = first; i < end; i++) {
-        const proof = await this.storedProof(m, i);
+      for (const [k, i] of indices.entries()) {
+        const proof = await this.storedProof(m, i, records[k] ?? EMPTY);
         if (!proof) throw new ChunkNotFound('the proof of a restored chunk is missing from the store', { chunk: i });
         proofs.push(proof);
       }

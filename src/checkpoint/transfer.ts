@@ -70,6 +70,7 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
   const { sources, signal } = opts;
   const verifier = opts.verifier ?? localVerifier;
   const phase = restorer ? 'restore' : 'verify';
+  verifier.warmUp?.(); // workers start while the manifest is fetched and the store read
   const { manifest, bytes } = await fetchManifest(sources, root, signal, opts.hedgeMs);
   const pending = restorer ? (await restorer.startRestore(bytes, root), restorer.pendingChunks()) : manifest.chunks.map((_, i) => i);
   const total = manifest.chunks.length;

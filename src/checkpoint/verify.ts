@@ -39,6 +39,12 @@ export interface Verifier {
    * WorkerFailed, not retried, and the caller fetches them again.
    */
   verifyMovedChunk?(input: ChunkInput): Promise<MovedChunk>;
+  /**
+   * Optional: starts now what the first calls would otherwise wait for (a pool's workers), so
+   * that start-up overlaps the caller's other work, e.g. fetching the manifest. Reports
+   * nothing: a failure to start surfaces in the calls, as it would without.
+   */
+  warmUp?(): void;
 }
 
 /**

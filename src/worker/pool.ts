@@ -70,6 +70,8 @@ export interface WorkerPool extends Verifier {
   /** SHA-256 of `data` on a worker. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   stats(): PoolStats;
+  /** Starts the workers not started yet (otherwise each starts with a call), idle until called. */
+  warmUp(): void;
   /** Terminates the workers; pending and later calls reject with PoolClosed. */
   close(): Promise<void>;
 }
@@ -200,6 +202,10 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
       if (!t.isDead()) return t;
       threads.delete(t);
     }
+    return startNew(core);
+  }
+
+  function startNew(core: CoreHandle): Thread {
     const t = startThread(createWorker!(), startTimeoutMs, core);
     threads.add(t);
     return t;
@@ -261,6 +267,13 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
       return api.sha256(transfer(copy, [copy.buffer]));
     }),
     stats: () => ({ workers: threads.size, busy, queued: waiting.length }),
+    warmUp() {
+      // A missing core or a worker that cannot be created or started is not reported here: the
+      // calls find out (CoreUnavailable; a dead idle worker is discarded and replaced).
+      coreHandle().then((core) => {
+        while (!closed && threads.size < size) idle.push(startNew(core));
+      }).catch(() => {});
+    },
     async close() {
       if (closed) return;
       closed = true;
