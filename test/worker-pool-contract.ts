@@ -207,20 +207,6 @@ export function poolContract(f: PoolFixtures): void {
     }
   });
 
-  it('replaces a warmed worker that failed to load when a call comes', async () => {
-    const { made, createWorker } = sequence(f, [f.unloadable]);
-    const pool = f.createPool({ size: 1, createWorker });
-    try {
-      pool.warmUp();
-      await vi.waitFor(() => expect(made.count).toBe(1));
-      const data = rng(24).bytes(100);
-      expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
-      expect(made.count).toBe(2);
-    } finally {
-      await pool.close();
-    }
-  });
-
   it('replaces a worker that dies under a call and retries the call once on a fresh one', async () => {
     const { made, createWorker } = sequence(f, [f.crashing]);
     const pool = f.createPool({ size: 1, createWorker });
@@ -234,15 +220,21 @@ export function poolContract(f: PoolFixtures): void {
     }
   });
 
-  it('replaces a worker that fails to load', async () => {
-    const { made, createWorker } = sequence(f, [f.unloadable]);
-    const pool = f.createPool({ size: 1, createWorker });
-    try {
-      const data = rng(4).bytes(100);
-      expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
-      expect(made.count).toBe(2);
-    } finally {
-      await pool.close();
+  it('replaces a worker that fails to load, whether started by a call or by warmUp', async () => {
+    for (const warm of [false, true]) {
+      const { made, createWorker } = sequence(f, [f.unloadable]);
+      const pool = f.createPool({ size: 1, createWorker });
+      try {
+        if (warm) {
+          pool.warmUp();
+          await vi.waitFor(() => expect(made.count).toBe(1));
+        }
+        const data = rng(4).bytes(100);
+        expect(hex(await pool.sha256(data))).toBe(hex(await oracleSha256(data)));
+        expect(made.count).toBe(2);
+      } finally {
+        await pool.close();
+      }
     }
   });
 
