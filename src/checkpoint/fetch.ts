@@ -141,17 +141,25 @@ export async function fetchManifest(sources: readonly Source[], root: string, si
 /** Takes a chunk and its proof: verifies them (and, when restoring, stores them) or throws. */
 export type ChunkAcceptor = (chunk: Uint8Array, proof: Uint8Array, source: string) => Promise<void>;
 
+/** Takes a chunk's file in a local directory (`Source.dir`) and its proof: reads and verifies them, or throws. */
+export type ChunkFileAcceptor = (file: { dir: string; chunkPath: string }, proof: Uint8Array, source: string) => Promise<void>;
+
 /**
  * Fetches chunk `index` and its proof and hands them to `accept`, trying the sources (starting
  * at `first`, to spread load) until one is accepted. With `localChunk` (the chunk's bytes,
- * already at hand) only the proof is fetched.
+ * already at hand) only the proof is fetched. With `acceptFile`, a source that is a local
+ * directory is not read here: the chunk file's path goes to `acceptFile`, which reads it itself.
  */
 export async function fetchAcceptedChunk(sources: readonly Source[], index: number, entry: ChunkEntry, proofs: ProofFetcher,
-  accept: ChunkAcceptor, onBad: BadSourceListener, opts: { signal?: AbortSignal; first?: number; localChunk?: Uint8Array; hedgeMs?: number } = {}): Promise<Source> {
+  accept: ChunkAcceptor, onBad: BadSourceListener,
+  opts: { signal?: AbortSignal; first?: number; localChunk?: Uint8Array; hedgeMs?: number; acceptFile?: ChunkFileAcceptor } = {}): Promise<Source> {
+  const chunkPath = `chunks/${entry.digest}`;
+  const { acceptFile, localChunk } = opts;
+  const readsItself = (source: Source) => acceptFile !== undefined && localChunk === undefined && typeof source.dir === 'string';
   const { source } = await fromAnySource(sources, (source, signal) => Promise.all([
-    opts.localChunk ?? source.fetch(`chunks/${entry.digest}`, { maxBytes: entry.size, signal }),
+    readsItself(source) ? undefined : localChunk ?? source.fetch(chunkPath, { maxBytes: entry.size, signal }),
     proofs.fetch(source, index, signal),
   ]), { first: opts.first, chunk: index, onBad, signal: opts.signal, hedgeMs: opts.hedgeMs },
-  ([chunk, proof], source) => accept(chunk, proof, source.name));
+  ([chunk, proof], source) => (chunk ? accept(chunk, proof, source.name) : acceptFile!({ dir: source.dir!, chunkPath }, proof, source.name)));
   return source;
 }

@@ -5,7 +5,7 @@ import type { Source } from '../net/source.js';
 import type { Store } from '../store/store.js';
 import type { Manifest } from '../format/manifest.js';
 import type { TransferProgressEvent } from '../progress.js';
-import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor } from './fetch.js';
+import { fetchAcceptedChunk, fetchManifest, type ChunkAcceptor, type ChunkFileAcceptor } from './fetch.js';
 import { localVerifier, type Verifier } from './verify.js';
 import { ProofFetcher } from './proofs.js';
 import { Restorer, assertRoot } from './restorer.js';
@@ -97,9 +97,14 @@ async function transfer(opts: TransferOptions, restorer: Restorer | undefined): 
         const input = { root, index, entry, chunk, proof, source };
         await (verifier.verifyMovedChunk ? verifier.verifyMovedChunk(input) : verifier.verifyChunk(input));
       };
+    // A verifier that reads files (a Node worker pool) reads a local directory's chunk file itself:
+    // this thread then neither reads nor hands over those bytes (only a verify: a restore stores them).
+    const acceptFile: ChunkFileAcceptor | undefined = !restorer && verifier.verifyChunkFile
+      ? (file, proof, source) => verifier.verifyChunkFile!({ root, index, entry, proof, source, ...file })
+      : undefined;
     const fetchOnce = async () => {
       const local = await restorer?.localChunk(index);
-      const source = await fetchAcceptedChunk(sources, index, entry, proofs, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs });
+      const source = await fetchAcceptedChunk(sources, index, entry, proofs, accept, onBad, { signal, first: slot, localChunk: local, hedgeMs: opts.hedgeMs, acceptFile });
       return { source, local: local !== undefined };
     };
     // A worker that died took the bytes moved to it: fetch them again, once (as the pool retries

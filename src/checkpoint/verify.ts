@@ -29,6 +29,14 @@ export interface MovedChunk {
   proof: Uint8Array;
 }
 
+/** A chunk whose file is in a local directory, for a verifier that reads it itself. */
+export interface ChunkFileInput extends Omit<ChunkInput, 'chunk'> {
+  /** The checkpoint's directory (`Source.dir`). */
+  dir: string;
+  /** The chunk file's path in `dir` (`chunks/<digest>`). */
+  chunkPath: string;
+}
+
 /** Something that verifies chunks: in this thread (`localVerifier`) or in a worker pool. */
 export interface Verifier {
   verifyChunk(input: ChunkInput): Promise<void>;
@@ -45,6 +53,12 @@ export interface Verifier {
    * nothing: a failure to start surfaces in the calls, as it would without.
    */
   warmUp?(): void;
+  /**
+   * Optional: reads the chunk file (bounded by the entry's size, refused with the typed errors
+   * of `dirSource`) and verifies it where it reads it: a Node worker pool, so the calling thread
+   * neither reads nor hands over the chunk's bytes (the proof is small and comes with the call).
+   */
+  verifyChunkFile?(input: ChunkFileInput): Promise<void>;
 }
 
 /**

@@ -16,6 +16,12 @@ export interface Source {
   /** A name for errors and progress: the URL or path of the checkpoint. */
   readonly name: string;
   /**
+   * Set when the checkpoint is a directory on this machine (`dirSource`): a verifier that can
+   * read files (a Node worker pool's `verifyChunkFile`) then reads the chunk file where it verifies
+   * it, instead of this thread reading it and handing it over.
+   */
+  readonly dir?: string;
+  /**
    * The file's bytes. Rejects with ChunkNotFound / CheckpointNotFound when it is absent,
    * SourceUnavailable when the source cannot deliver, ChunkCorrupted when it is over `maxBytes`.
    */

@@ -19,7 +19,7 @@ import { CORE_KEY, READY_KEY } from './protocol.js';
 import { coreHandle } from '../core/load.js';
 import type { CoreHandle } from '../core/handoff.js';
 import type { WorkerApi } from './worker.js';
-import type { ChunkInput, MovedChunk, Verifier } from '../checkpoint/verify.js';
+import type { ChunkFileInput, ChunkInput, MovedChunk, Verifier } from '../checkpoint/verify.js';
 
 /** What the pool needs of a browser `Worker` (created with `{ type: 'module' }`). */
 export interface WebWorkerLike {
@@ -67,6 +67,11 @@ export interface WorkerPool extends Verifier {
   verifyChunk(input: ChunkInput): Promise<void>;
   /** verifyChunk moving the caller's buffers to the worker and back (see Verifier). */
   verifyMovedChunk(input: ChunkInput): Promise<MovedChunk>;
+  /**
+   * Node pools whose workers lightsnap starts: reads the chunk file on a worker and verifies it
+   * there (see Verifier); the same typed errors as `dirSource` and verifyChunk.
+   */
+  verifyChunkFile?(input: ChunkFileInput): Promise<void>;
   /** SHA-256 of `data` on a worker. */
   sha256(data: Uint8Array): Promise<Uint8Array>;
   stats(): PoolStats;
@@ -165,7 +170,7 @@ function ownBuffer(bytes: Uint8Array, other?: Uint8Array): Uint8Array {
 }
 
 /** Builds a pool; the environment entry points (./index.ts, ./node.ts) supply the defaults. */
-export function createPool(options: WorkerPoolOptions, defaults: { size: number; createWorker?: () => WorkerLike }): WorkerPool {
+export function createPool(options: WorkerPoolOptions, defaults: { size: number; createWorker?: () => WorkerLike; readsFiles?: boolean }): WorkerPool {
   const size = options.size ?? Math.max(1, defaults.size);
   assertInteger(size, 'size', 1, 1024);
   const createWorker = options.createWorker ?? defaults.createWorker;
@@ -262,6 +267,13 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
         return api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
       }, () => !moved);
     },
+    // Only the proof is copied (small); a call whose worker died is retried like verifyChunk.
+    ...(defaults.readsFiles ? {
+      verifyChunkFile: (input: ChunkFileInput) => run((api) => {
+        const proof = movable(input.proof);
+        return api.verifyChunkFile(transfer({ ...input, proof }, [proof.buffer]));
+      }),
+    } : {}),
     sha256: (data) => run((api) => {
       const copy = movable(data);
       return api.sha256(transfer(copy, [copy.buffer]));
