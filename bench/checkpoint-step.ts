@@ -18,7 +18,7 @@ import type { KeyValue } from '../src/format/chunk.js';
 import { verifierFor } from '../src/cli/verifier.js';
 import { randomBytes } from './harness.js';
 
-const [step, dir, a, b, c] = process.argv.slice(2);
+const [step, dir, a, b] = process.argv.slice(2);
 let t0 = performance.now();
 let cpu0 = process.cpuUsage();
 let extra: Record<string, unknown> = {};
