@@ -36,7 +36,7 @@ async function serve() {
 }
 
 /** A server that answers each request with the next behaviour in the list. */
-async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge' | 'gzip' | 'loop'>): Promise<string> {
+async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge' | 'gzip' | 'bomb' | 'loop'>): Promise<string> {
   let i = 0;
   const server = createServer((req, res) => {
     const b = behaviours[Math.min(i++, behaviours.length - 1)];
@@ -45,6 +45,9 @@ async function scripted(behaviours: Array<'500' | 'hang' | 'ok' | 'huge' | 'gzip
     else if (b === 'huge') { res.writeHead(200); res.write(new Uint8Array(70_000)); res.end(); }
     else if (b === 'gzip') { // incompressible bytes: the compressed body is longer than the decoded limit
       const body = gzipSync(rng(9).bytes(1000));
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': body.length }).end(body);
+    } else if (b === 'bomb') { // 1 MiB of zeros in about 1 kB: Content-Length says little of the decoded size
+      const body = gzipSync(new Uint8Array(1 << 20));
       res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': body.length }).end(body);
     } else if (b === 'loop') res.writeHead(302, { Location: req.url }).end();
   });
@@ -142,6 +145,33 @@ describe('the HTTP source', () => {
     const url = await scripted(['gzip']);
     expect(await httpSource(url).fetch('x', { maxBytes: 1000 })).toEqual(rng(9).bytes(1000));
     await expect(httpSource(url).fetch('x', { maxBytes: 999 })).rejects.toThrow(ChunkCorrupted);
+  });
+
+  it('bounds a compressed answer by the limit, not by its small Content-Length', async () => {
+    const url = await scripted(['bomb']);
+    await expect(httpSource(url).fetch('x', { maxBytes: 100_000 })).rejects.toThrow(/more than the 100000 bytes/);
+    const bytes = await httpSource(url).fetch('x', { maxBytes: 1 << 20 });
+    expect([bytes.length, bytes.some((b) => b !== 0)]).toEqual([1 << 20, false]);
+  });
+
+  it('reads a body that is not a byte stream (a Response made from another stream) with the same bound', async () => {
+    const body = rng(12).bytes(200_000);
+    const pieces = (): typeof fetch => async () => new Response(new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let at = 0; at < body.length; at += 30_000) c.enqueue(body.slice(at, at + 30_000));
+        c.close();
+      },
+    }));
+    expect(await httpSource('https://mirror.example/', { fetch: pieces() }).fetch('x', { maxBytes: 200_000 })).toEqual(body);
+    await expect(httpSource('https://mirror.example/', { fetch: pieces() }).fetch('x', { maxBytes: 199_999 }))
+      .rejects.toThrow(ChunkCorrupted);
+  });
+
+  it('reads a file served with its length into one buffer of exactly that length', async () => {
+    const { url } = await serve();
+    const bytes = await httpSource(url).fetch(`chunks/${digest}`, { maxBytes: 1 << 20 });
+    expect(bytes).toEqual(chunkBytes);
+    expect([bytes.byteOffset, bytes.buffer.byteLength]).toEqual([0, chunkBytes.length]);
   });
 
   it('refuses a malformed URL or one with credentials at once, as the caller\'s mistake', () => {

@@ -19,11 +19,65 @@ export interface HttpSourceOptions {
 
 class Transient extends Error {}
 
+/** What the body is read in when the server does not say its size (and after it said too little). */
+const PIECE = 1 << 16;
+
+/**
+ * The body, read into buffers of its own (a byte stream's BYOB reader): the size the server
+ * announced (Content-Length) when it is within `maxBytes`, then pieces of at most what the
+ * bound still allows plus one byte, so a body of exactly the announced size ends up in one
+ * whole buffer (no joining copy, and a worker pool can move it as it is), and a body over the
+ * bound is refused after reading at most one byte too many.
+ */
 async function readBounded(res: Response, maxBytes: number, where: string, source: string): Promise<Uint8Array> {
   // Only the decoded bytes are counted, never Content-Length: with an encoding it counts the
-  // compressed bytes, and a browser may hide the Content-Encoding that says so (CORS).
+  // compressed bytes, and a browser may hide the Content-Encoding that says so (CORS). The
+  // announced size only chooses the first buffer, which the bound caps.
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
+  const reader = byobReader(res.body);
+  if (!reader) return readPieces(res.body.getReader(), maxBytes, where, source);
+  const announced = Number(res.headers.get('content-length'));
+  let size = Number.isInteger(announced) && announced > 0 && announced <= maxBytes ? announced : Math.min(PIECE, maxBytes + 1);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { bytes, done } = await fill(reader, size);
+    total += bytes.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new ChunkCorrupted(`${where} sent more than the ${maxBytes} bytes expected`, { source });
+    }
+    if (bytes.length) parts.push(bytes);
+    if (done) return parts.length === 1 ? parts[0] : concatBytes(parts);
+    size = Math.min(PIECE, maxBytes + 1 - total);
+  }
+}
+
+/** A BYOB reader of `body`, or undefined where a body is not a byte stream (a Response made from another stream). */
+function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+  try {
+    return body.getReader({ mode: 'byob' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads into a new buffer of `size` bytes until it is full or the body ends (then the bytes read are a view of it). */
+async function fill(reader: ReadableStreamBYOBReader, size: number): Promise<{ bytes: Uint8Array; done: boolean }> {
+  let buffer = new ArrayBuffer(size);
+  let at = 0;
+  while (at < size) {
+    // Each read moves the buffer into the stream and hands it back with the bytes in it.
+    const { done, value } = await reader.read(new Uint8Array(buffer, at));
+    if (done) return { bytes: new Uint8Array(value?.buffer ?? new ArrayBuffer(0), 0, value ? at : 0), done: true };
+    buffer = value.buffer as ArrayBuffer;
+    at += value.length;
+  }
+  return { bytes: new Uint8Array(buffer), done: false };
+}
+
+/** The body read piece by piece as the stream hands them out, then joined (one copy). */
+async function readPieces(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number, where: string, source: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for (;;) {
