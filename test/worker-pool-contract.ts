@@ -2,7 +2,7 @@
 // side's test file supplies the workers.
 import { expect, it, vi } from 'vitest';
 import type { WorkerLike, WorkerPool, WorkerPoolOptions } from '../src/worker/pool.js';
-import { PoolClosed, WorkerFailed } from '../src/errors.js';
+import { InvalidArgument, PoolClosed, WorkerFailed } from '../src/errors.js';
 import { hex, oracleSha256, proofBytes, rng } from './helpers.js';
 import { sampleCheckpoint, samplePairs, spySource } from './checkpoint-fixtures.js';
 import { verifyChunk, type ChunkInput } from '../src/checkpoint/verify.js';
@@ -64,6 +64,15 @@ export function poolContract(f: PoolFixtures): void {
         expect(got).toMatchObject({ code: want.code, chunk: bad.index, source: 'https://mirror.example/', message: want.message });
       }
       expect(inputs[1].chunk.byteLength).toBe(manifest.chunks[1].size); // the caller's bytes stay usable
+      // Wrong arguments are a typed error naming the field, before anything is copied or moved.
+      for (const [bad, field] of [[{ ...inputs[0], proof: 'x' }, 'input.proof'], [{ ...inputs[0], chunk: [1, 2] }, 'input.chunk'], [null, 'input']] as const) {
+        for (const call of [pool.verifyChunk, pool.verifyMovedChunk!]) {
+          const err = await call(bad as never).then(() => undefined, (e: unknown) => e);
+          expect(err).toBeInstanceOf(InvalidArgument);
+          expect((err as Error).message).toContain(field);
+        }
+      }
+      expect(await pool.sha256('x' as never).then(() => undefined, (e: unknown) => e)).toBeInstanceOf(InvalidArgument);
     } finally {
       await pool.close();
     }

@@ -12,7 +12,7 @@
 // WorkerFailed. No call waits forever on a dead worker.
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { assertInteger } from '../assert.js';
+import { assertBytes, assertInteger, assertObject } from '../assert.js';
 import { InvalidArgument, PoolClosed, WorkerFailed } from '../errors.js';
 import { installErrorTransfer } from './error-transfer.js';
 import { CORE_KEY, READY_KEY } from './protocol.js';
@@ -163,6 +163,12 @@ function movable(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
+/** Checks a call's bytes before anything is copied or moved: a typed error, not a TypeError from the copy. */
+function assertBytesOf(input: unknown, fields: readonly string[]): void {
+  assertObject(input, 'input');
+  for (const f of fields) assertBytes((input as Record<string, unknown>)[f], `input.${f}`);
+}
+
 /** `bytes` itself when it spans an ArrayBuffer of its own (it can be moved as it is), else a movable copy. */
 function ownBuffer(bytes: Uint8Array, other?: Uint8Array): Uint8Array {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
@@ -253,12 +259,16 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
 
   return {
     size,
-    verifyChunk: (input) => run(async (api) => {
+    verifyChunk: async (input) => {
+      assertBytesOf(input, ['chunk', 'proof']);
+      return run(async (api) => {
       const chunk = movable(input.chunk);
       const proof = movable(input.proof);
       await api.verifyChunk(transfer({ ...input, chunk, proof }, [chunk.buffer, proof.buffer]));
-    }),
-    verifyMovedChunk: (input) => {
+      });
+    },
+    verifyMovedChunk: async (input) => {
+      assertBytesOf(input, ['chunk', 'proof']);
       let moved = false;
       return run((api) => {
         const chunk = ownBuffer(input.chunk);
@@ -269,15 +279,21 @@ export function createPool(options: WorkerPoolOptions, defaults: { size: number;
     },
     // Only the proof is copied (small); a call whose worker died is retried like verifyChunk.
     ...(defaults.readsFiles ? {
-      verifyChunkFile: (input: ChunkFileInput) => run((api) => {
-        const proof = movable(input.proof);
-        return api.verifyChunkFile(transfer({ ...input, proof }, [proof.buffer]));
-      }),
+      verifyChunkFile: async (input: ChunkFileInput) => {
+        assertBytesOf(input, ['proof']);
+        return run((api) => {
+          const proof = movable(input.proof);
+          return api.verifyChunkFile(transfer({ ...input, proof }, [proof.buffer]));
+        });
+      },
     } : {}),
-    sha256: (data) => run((api) => {
-      const copy = movable(data);
-      return api.sha256(transfer(copy, [copy.buffer]));
-    }),
+    sha256: async (data) => {
+      assertBytes(data, 'data');
+      return run((api) => {
+        const copy = movable(data);
+        return api.sha256(transfer(copy, [copy.buffer]));
+      });
+    },
     stats: () => ({ workers: threads.size, busy, queued: waiting.length }),
     warmUp() {
       // A missing core or a worker that cannot be created or started is not reported here: the
