@@ -97,6 +97,19 @@ describe('proof packs (format version 2)', () => {
     }
   });
 
+  it('hands each proof over in a buffer of its own, so a store that clones whole buffers keeps only the proof', async () => {
+    const { source, root } = await made();
+    const inner = memoryStore();
+    const recordBuffers: number[] = [];
+    const store = { ...inner, async put(entries: ReadonlyArray<readonly [string, Uint8Array]>) {
+      for (const [k, v] of entries) if (k.startsWith('restore/done/') && v.length > 0) recordBuffers.push(v.buffer.byteLength - v.length);
+      return inner.put(entries);
+    } };
+    await restoreCheckpoint({ sources: [source], root, store });
+    expect(recordBuffers.length).toBeGreaterThan(0);
+    expect(new Set(recordBuffers)).toEqual(new Set([0]));
+  });
+
   it('a Restorer fed chunk by chunk keeps proofs in its progress records, resumes, then writes the packs', async () => {
     const { source, root, manifest } = await made();
     const bytes = await source.fetch('manifest.json', { maxBytes: 1 << 26 });

@@ -53,7 +53,9 @@ export class ProofFetcher {
       });
     }
     const bytes = await untilAborted(pack, signal);
-    return bytes.subarray(at.offset, at.offset + at.size);
+    // A copy, not a view: a store that clones what it is given (IndexedDB's structured clone
+    // takes a view's whole buffer) would otherwise keep the whole pack in every progress record.
+    return bytes.slice(at.offset, at.offset + at.size);
   }
 }
 
