@@ -137,8 +137,9 @@ export async function writeProofs(put: (entries: Array<[string, Uint8Array]>) =>
   let leaves = 0;
   for (let first = 0; first < files.length; first += PROOFS_PER_PACK) {
     const end = Math.min(files.length, first + PROOFS_PER_PACK);
+    const proofs = ranges.slice(first, end).map((r) => r.proof);
     // A pack's proof digests in one batch (one core call per proof was a visible part of a height).
-    const digests = hashMany(ranges.slice(first, end).map((r) => r.proof));
+    const digests = hashMany(proofs);
     for (let i = first; i < end; i++) {
       const { lo, hi, proof } = ranges[i];
       const proofDigest = toHex(digests.subarray((i - first) * 32, (i - first) * 32 + 32));
@@ -147,7 +148,7 @@ export async function writeProofs(put: (entries: Array<[string, Uint8Array]>) =>
       leaves += files[i].leaves;
     }
     if (formatVersion === 2) {
-      const pack = concatBytes(ranges.slice(first, end).map((r) => r.proof));
+      const pack = concatBytes(proofs);
       proofPacks.push(await add(pack, toHex(await sha256Whole(pack))));
     }
   }

@@ -37,7 +37,7 @@ export function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
   return backend().jmt.internalHashes(pair);
 }
 
-/** Bit `i` (0 = most significant) of a key hash: 0 goes left, 1 right. */
-export function bitAt(keyHash: Uint8Array, i: number): number {
-  return (keyHash[i >> 3] >> (7 - (i & 7))) & 1;
+/** Bit `i` (0 = most significant) of a key hash (the one at `keyHash[at]`): 0 goes left, 1 right. */
+export function bitAt(keyHash: Uint8Array, i: number, at = 0): number {
+  return (keyHash[at + (i >> 3)] >> (7 - (i & 7))) & 1;
 }

@@ -46,10 +46,10 @@ export const CACHED_ABOVE = 64;
  */
 export type KnownSubtree = (depth: number, start: number, end: number) => CoverNode[] | undefined;
 
-/** Index of the first bit where two key hashes differ (256 when equal). */
-function commonPrefix(a: Uint8Array, b: Uint8Array): number {
+/** Index of the first bit where key hash `a` and `b` (the one at `b[at]`) differ (256 when equal). */
+function commonPrefix(a: Uint8Array, b: Uint8Array, at = 0): number {
   for (let i = 0; i < 32; i++) {
-    const x = a[i] ^ b[i];
+    const x = a[i] ^ b[at + i];
     if (x !== 0) return i * 8 + Math.clz32(x) - 24;
   }
   return 256;
@@ -93,15 +93,6 @@ export function leafRecords(leaves: readonly Leaf[]): LeafRecords {
     bytes.set(l.valueHash, i * 64 + 32);
   });
   return { bytes, count: leaves.length, stride: 64 };
-}
-
-/** Index of the first bit where key hash `a` and the one at `bytes[at]` differ (256 when equal). */
-function commonPrefixAt(a: Uint8Array, bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 32; i++) {
-    const x = a[i] ^ bytes[at + i];
-    if (x !== 0) return i * 8 + Math.clz32(x) - 24;
-  }
-  return 256;
 }
 
 /**
@@ -160,8 +151,8 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
     };
     for (let i = 1; i < n - 1; i++) {
       const at = i * stride;
-      const side = (bytes[at + (split >> 3)] >> (7 - (split & 7))) & 1;
-      const depth = commonPrefixAt(side ? last.keyHash : first.keyHash, bytes, at) + 1;
+      const side = bitAt(bytes, split, at);
+      const depth = commonPrefix(side ? last.keyHash : first.keyHash, bytes, at) + 1;
       if (depth * 2 + side !== group) {
         close(i);
         start = i;
