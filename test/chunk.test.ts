@@ -4,7 +4,7 @@ import { createBackendSync } from '../src/core/load.js';
 import type { Backend, BackendKind } from '../src/core/backend.js';
 import type { ChunkClaim } from '../src/core/chunk.js';
 import { chunkVerdict, layoutFailure } from '../src/core/status.js';
-import { decodeChunk, encodeChunk, MAX_KEY_LENGTH, type KeyValue } from '../src/format/chunk.js';
+import { decodeChunk, encodeChunk, MAX_KEY_LENGTH, spliceChunk, type KeyValue } from '../src/format/chunk.js';
 import { RangeProofBuilder } from '../src/tree/range/builder.js';
 import { InvalidArgument } from '../src/errors.js';
 import { concat, hex, rng } from './helpers.js';
@@ -169,6 +169,23 @@ describe('chunk encoding', () => {
     const leaves = randomEntries(12, 50);
     const back = decodeChunk(encodeChunk(leaves));
     expect(back.map((l) => [hex(l.key), hex(l.value)])).toEqual(leaves.map((l) => [hex(l.key), hex(l.value)]));
+  });
+
+  it('splices runs of other chunks\' leaves and single leaves into the chunk encodeChunk writes for them', () => {
+    const a = randomEntries(51, 20);
+    const b = randomEntries(52, 9);
+    const single = randomEntries(53, 3);
+    const run = (leaves: KeyValue[], from: number, to: number) => {
+      const bytes = encodeChunk(leaves);
+      const layout = cores[0].chunk.decode(bytes, { maxLeaves: bytes.length, maxKeyLength: MAX_KEY_LENGTH });
+      if (typeof layout === 'number') throw new Error(`status ${layout}`);
+      return { bytes, layout, from, to };
+    };
+    const want = [...a.slice(3, 11), single[0], ...b.slice(0, 9), single[1], single[2], ...a.slice(19, 20)];
+    const leafBytes = want.reduce((n, l) => n + l.key.length + l.value.length, 0);
+    const pieces = [run(a, 3, 11), single[0], run(b, 0, 9), single[1], single[2], run(a, 19, 20)];
+    expect(hex(spliceChunk(pieces, want.length, leafBytes))).toBe(hex(encodeChunk(want)));
+    expect(() => spliceChunk(pieces, want.length + 1, leafBytes)).toThrow(/expected/);
   });
 
   it('refuses empty keys and malformed bytes, as verification does', () => {

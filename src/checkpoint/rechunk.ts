@@ -13,12 +13,12 @@ import { WriteWindow } from '../store/write-window.js';
 import { compareBytes } from '../bytes.js';
 import { fromHex, toHex } from '../hex.js';
 import { sha256Whole } from '../hash/sha256.js';
-import { CHUNK_HEADER, CHUNK_MAGIC, LEAF_OVERHEAD } from '../format/chunk.js';
+import { spliceChunk, type ChunkPiece } from '../format/chunk.js';
 import type { ChunkLayout } from '../core/chunk.js';
 import type { Manifest } from '../format/manifest.js';
 import { cachedSubtree, coverProofs, type KnownSubtree } from '../tree/range/cover.js';
 import { LeafSplitter } from './splitter.js';
-import { LEAF_HASH_RECORD, leafHashesPath, loadLeafHashes, readChunkLayout } from './leaf-hashes.js';
+import { encodeLeafHashes, LEAF_HASH_RECORD, leafHashesPath, loadLeafHashes, readChunkLayout } from './leaf-hashes.js';
 import { chunkNodesOf, coversPath, encodeCovers, loadCovers, type ChunkNodes } from './chunk-nodes.js';
 import { writeProofs, type ChunkFile, type WrittenCheckpoint } from './writer.js';
 
@@ -155,13 +155,7 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
   };
 
   // Each change's leaf-hash record, so a new leaf goes through the same path as a kept one.
-  const changeRecords = new Uint8Array(changes.length * LEAF_HASH_RECORD);
-  const changeView = new DataView(changeRecords.buffer);
-  changes.forEach((ch, c) => {
-    changeRecords.set(ch.keyHash, c * LEAF_HASH_RECORD);
-    changeRecords.set(ch.valueHash, c * LEAF_HASH_RECORD + 32);
-    changeView.setUint32(c * LEAF_HASH_RECORD + 64, ch.value ? ch.key.length + ch.value.length : 0, true);
-  });
+  const changeRecords = encodeLeafHashes(changes.map((ch) => ({ ...ch, size: ch.value ? ch.key.length + ch.value.length : 0 })));
 
   // Old chunk files whose keys and values a new chunk copies (a new chunk spans few old ones).
   const decoded = new Map<number, { bytes: Uint8Array; layout: ChunkLayout }>();
@@ -179,41 +173,22 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
   const encode = async (cut: CutChunk): Promise<Uint8Array> => {
     const { records, from, index, count } = cut;
     const sizes = new DataView(records.buffer, records.byteOffset, records.byteLength);
-    let total = CHUNK_HEADER + count * LEAF_OVERHEAD;
-    for (let i = 0; i < count; i++) total += sizes.getUint32(i * LEAF_HASH_RECORD + 64, true);
-    const bytes = new Uint8Array(total);
-    const view = new DataView(bytes.buffer);
-    bytes.set(CHUNK_MAGIC, 0);
-    view.setUint32(4, count, true);
-    let keyAt = CHUNK_HEADER + count * LEAF_OVERHEAD;
-    // Keys go in as they come; values after the last key, once its end is known.
-    const valueRuns: Array<(at: number) => number> = [];
+    let leafBytes = 0;
+    for (let i = 0; i < count; i++) leafBytes += sizes.getUint32(i * LEAF_HASH_RECORD + 64, true);
+    const pieces: ChunkPiece[] = [];
     for (let i = 0; i < count;) {
       if (from[i] < 0) {
-        const { key, value } = changes[index[i]];
-        view.setUint32(CHUNK_HEADER + i * 4, key.length, true);
-        view.setUint32(CHUNK_HEADER + (count + i) * 4, value!.length, true);
-        bytes.set(key, keyAt);
-        valueRuns.push((at) => (bytes.set(value!, at), at + value!.length));
-        keyAt += key.length;
-        i++;
+        const { key, value } = changes[index[i++]];
+        pieces.push({ key, value: value! });
         continue;
       }
-      // A run of consecutive leaves of one old chunk: their keys (and values) are contiguous there.
+      // A run of consecutive leaves of one old chunk.
       let j = i + 1;
       while (j < count && from[j] === from[i] && index[j] === index[j - 1] + 1) j++;
-      const { bytes: src, layout } = await oldChunk(from[i]);
-      const [a, b] = [index[i], index[j - 1] + 1];
-      // The old chunk's key and value length tables hold the run's lengths back to back too.
-      bytes.set(src.subarray(CHUNK_HEADER + a * 4, CHUNK_HEADER + b * 4), CHUNK_HEADER + i * 4);
-      bytes.set(src.subarray(CHUNK_HEADER + (layout.count + a) * 4, CHUNK_HEADER + (layout.count + b) * 4), CHUNK_HEADER + (count + i) * 4);
-      bytes.set(src.subarray(layout.keys[a], layout.keys[b]), keyAt);
-      valueRuns.push((at) => (bytes.set(src.subarray(layout.values[a], layout.values[b]), at), at + layout.values[b] - layout.values[a]));
-      keyAt += layout.keys[b] - layout.keys[a];
+      pieces.push({ ...await oldChunk(from[i]), from: index[i], to: index[j - 1] + 1 });
       i = j;
     }
-    valueRuns.reduce((at, run) => run(at), keyAt);
-    return bytes;
+    return spliceChunk(pieces, count, leafBytes);
   };
 
   // A subtree an old chunk's cover cached, with exactly its old leaves, unchanged, need not be

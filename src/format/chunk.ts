@@ -62,6 +62,47 @@ export function decodeChunk(bytes: Uint8Array): KeyValue[] {
   return entriesOf(bytes, layout);
 }
 
+/** Leaves of a new chunk: one key and value, or leaves [from, to) of a decoded chunk file. */
+export type ChunkPiece = KeyValue | { bytes: Uint8Array; layout: ChunkLayout; from: number; to: number };
+
+/**
+ * The chunk file of `pieces` (`count` leaves, `leafBytes` bytes of keys and values in all), with a
+ * run of another chunk's leaves copied as a run — its lengths, keys and values each lie back to
+ * back there too — not leaf by leaf (applying a changeset rewrites chunks this way).
+ */
+export function spliceChunk(pieces: readonly ChunkPiece[], count: number, leafBytes: number): Uint8Array {
+  const out = new Uint8Array(CHUNK_HEADER + count * LEAF_OVERHEAD + leafBytes);
+  const view = new DataView(out.buffer);
+  out.set(CHUNK_MAGIC, 0);
+  view.setUint32(4, count, true);
+  let leaf = 0;
+  let keyAt = CHUNK_HEADER + count * LEAF_OVERHEAD;
+  for (const p of pieces) {
+    if ('key' in p) {
+      view.setUint32(CHUNK_HEADER + leaf * 4, p.key.length, true);
+      view.setUint32(CHUNK_HEADER + (count + leaf) * 4, p.value.length, true);
+      out.set(p.key, keyAt);
+      keyAt += p.key.length;
+      leaf++;
+    } else {
+      const { bytes, layout, from, to } = p;
+      out.set(bytes.subarray(CHUNK_HEADER + from * 4, CHUNK_HEADER + to * 4), CHUNK_HEADER + leaf * 4);
+      out.set(bytes.subarray(CHUNK_HEADER + (layout.count + from) * 4, CHUNK_HEADER + (layout.count + to) * 4), CHUNK_HEADER + (count + leaf) * 4);
+      out.set(bytes.subarray(layout.keys[from], layout.keys[to]), keyAt);
+      keyAt += layout.keys[to] - layout.keys[from];
+      leaf += to - from;
+    }
+  }
+  let valueAt = keyAt;
+  for (const p of pieces) {
+    const value = 'key' in p ? p.value : p.bytes.subarray(p.layout.values[p.from], p.layout.values[p.to]);
+    out.set(value, valueAt);
+    valueAt += value.length;
+  }
+  if (leaf !== count || valueAt !== out.length) throw new Error(`spliced ${leaf} leaves in ${valueAt} bytes, expected ${count} in ${out.length}`);
+  return out;
+}
+
 /** The keys and values of a decoded chunk, as views of its bytes. */
 export function entriesOf(bytes: Uint8Array, { count, keys, values }: ChunkLayout): KeyValue[] {
   const out: KeyValue[] = new Array(count);
