@@ -345,8 +345,24 @@ function appendChild(v: i32, at: usize): bool {
   return true;
 }
 
+// Length of the spec bytes `spec` was decoded from and still points into (see keepDecodedSpec),
+// or -1 once anything decodes into `spec` again.
+let keptSpecLen: usize = -1;
+
+export function decodedSpecLen(): usize {
+  return keptSpecLen;
+}
+
+/** `spec`, decoded from `len` bytes at `from`, is to point into their copy at `to`. */
+export function keepDecodedSpec(from: usize, to: usize, len: usize): void {
+  spec.leafPrefix = spec.leafPrefix - from + to;
+  spec.emptyChild = spec.emptyChild - from + to;
+  keptSpecLen = len;
+}
+
 /** Clears `spec` before decoding into it. */
 export function resetSpec(p: usize): void {
+  keptSpecLen = -1;
   for (let i: usize = 0; i < 128; i += 8) store<u64>(SPEC_MEM + i, 0); // no memory.fill call-out (see ics23_hash.ts)
   spec.leafPrefix = p; spec.emptyChild = p;
 }

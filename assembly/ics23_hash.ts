@@ -1,7 +1,7 @@
 // ICS23 HashOps over one streaming hasher: the leaf and inner operations hash a concatenation
 // of pieces that sit in different places (prefix, length-prefixed key, value, suffix), so they
 // feed them in turn instead of copying them together. Only one hash is in flight at a time.
-import { initState, compressBlocks, writeDigest } from './sha256';
+import { initState, compressBlocks, writeDigest, sha256Frame, sha256Into, FRAME_MAX } from './sha256';
 import { sha512Init, sha512Compress, sha512Digest } from './sha512';
 import { ripemd160Init, ripemd160Compress } from './ripemd160';
 import { blake2Init, blake2Compress } from './blake2';
@@ -21,6 +21,12 @@ export const MAX_DIGEST = 64;
 
 const STATE: usize = memory.data(64, 16);
 const BLOCK: usize = memory.data(128, 16);
+// A short SHA-256 message (an inner op of every common spec, a leaf with a short key) is
+// gathered in FRAME and compressed in one call; only a longer one goes through the streaming
+// path below, fed with what FRAME held so far.
+const FRAME: usize = memory.data(128, 16);
+let framing: bool = false;
+let frameLen: usize = 0;
 const INNER_DIGEST: usize = memory.data(32, 16);
 
 let op: i32 = 0;
@@ -66,6 +72,8 @@ export function digestLength(hashOp: i32): usize {
 /** Starts a hash; the caller has checked `hashSupported(hashOp)`. */
 export function hashBegin(hashOp: i32): void {
   op = hashOp;
+  framing = hashOp == SHA256;
+  frameLen = 0;
   buffered = 0;
   total = 0;
   compressed = 0;
@@ -95,6 +103,19 @@ function compress(src: usize, blocks: usize): void {
  * final block is always still buffered at the end (BLAKE2 must flag it as the last).
  */
 export function hashUpdate(src: usize, len: usize): void {
+  if (framing) {
+    if (frameLen + len <= FRAME_MAX) {
+      copyBytes(FRAME + frameLen, src, len);
+      frameLen += len;
+      return;
+    }
+    framing = false;
+    streamUpdate(FRAME, frameLen);
+  }
+  streamUpdate(src, len);
+}
+
+function streamUpdate(src: usize, len: usize): void {
   total += <u64>len;
   while (len > 0) {
     if (buffered == blockSize) {
@@ -153,6 +174,10 @@ function finishBlake(out: usize): usize {
 
 /** Finishes the hash, writes the digest to `out` and returns its length. */
 export function hashEnd(out: usize): usize {
+  if (framing) {
+    sha256Frame(FRAME, frameLen, out);
+    return 32;
+  }
   if (op == BLAKE2B_512 || op == BLAKE2S_256) return finishBlake(out);
   if (op == SHA512 || op == SHA512_256) {
     finishMd(16, true);
@@ -179,6 +204,10 @@ export function hashEnd(out: usize): usize {
 
 /** One-shot hash of `len` bytes at `src` into `out`; returns the digest length. */
 export function hashInto(hashOp: i32, src: usize, len: usize, out: usize): usize {
+  if (hashOp == SHA256) {
+    sha256Into(src, len, out);
+    return 32;
+  }
   hashBegin(hashOp);
   hashUpdate(src, len);
   return hashEnd(out);

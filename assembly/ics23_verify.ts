@@ -7,6 +7,7 @@ import {
 } from './proto';
 import {
   ExistRec, InnerOpRec, slot, step, spec, childOrder, decodeExist, decodeNonExist, decodeSpec, indexLookupInners,
+  decodedSpecLen, keepDecodedSpec,
   nonexistKey, nonexistKeyLen, hasLeft, hasRight, decodeOnly, emitOpen, emitClose,
 } from './ics23_decode';
 import {
@@ -18,7 +19,12 @@ import { hashSupported, hashInto, MAX_DIGEST, NO_HASH } from './ics23_hash';
 const ROOT: usize = memory.data(MAX_DIGEST, 16);
 
 function bytesEqual(a: usize, aLen: usize, b: usize, bLen: usize): bool {
-  return aLen == bLen && memory.compare(a, b, aLen) == 0;
+  if (aLen != bLen) return false;
+  // Word by word even when a and b are not equally aligned (memory.compare then goes byte by byte).
+  let i: usize = 0;
+  for (; i + 8 <= aLen; i += 8) if (load<u64>(a + i, 0, 1) != load<u64>(b + i, 0, 1)) return false;
+  for (; i < aLen; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
 }
 
 /** ExistenceProof.Verify: spec checks, key and value equal, calculated root equal. */
@@ -310,13 +316,23 @@ export const INVALID = 0;
 export const MALFORMED_PROOF = -1;
 export const MALFORMED_SPEC = -2;
 
-/** Prepares a call: clears the reason and decode error, decodes the spec. */
+// The spec bytes last decoded by `begin`, kept so that the next call with the same spec (nearly
+// every call) skips decoding it again. `spec` then points into this copy.
+const SPEC_COPY_MAX: usize = 512;
+const SPEC_COPY: usize = memory.data(<i32>SPEC_COPY_MAX, 16);
+
+/** Prepares a call: clears the reason and decode error, decodes the spec unless it is the one decoded last. */
 export function begin(specPtr: usize, specLen: usize): bool {
   resetReason();
   resetDecodeError();
   cmpFailed = false;
+  if (specLen == decodedSpecLen() && bytesEqual(specPtr, specLen, SPEC_COPY, specLen)) return true;
   if (!decodeSpec(specPtr, specPtr + specLen)) return false;
   classifySpec();
+  if (specLen <= SPEC_COPY_MAX) {
+    memory.copy(SPEC_COPY, specPtr, specLen);
+    keepDecodedSpec(specPtr, SPEC_COPY, specLen);
+  }
   return true;
 }
 

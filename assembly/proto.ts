@@ -46,7 +46,20 @@ export function resetDecodeError(): void {
 }
 
 /** Reads a varint at `p` into `varintValue`; returns the position after it, or 0. */
-function readVarint(p: usize, end: usize): usize {
+// @ts-ignore: decorator
+@inline function readVarint(p: usize, end: usize): usize {
+  // Nearly every tag and length in a proof is one byte: that case stays in the caller.
+  if (p < end) {
+    const b = load<u8>(p);
+    if (b < 0x80) {
+      varintValue = <u64>b;
+      return p + 1;
+    }
+  }
+  return readLongVarint(p, end);
+}
+
+function readLongVarint(p: usize, end: usize): usize {
   let v: u64 = 0;
   for (let shift: u64 = 0; shift < 70; shift += 7) {
     if (p >= end) return fail(E_TRUNCATED, p);

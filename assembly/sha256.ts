@@ -244,6 +244,28 @@ export function finishTail(state: usize, tail: usize, tailLen: usize, total: f64
 
 const ONE_SHOT_STATE: usize = memory.data(32, 16);
 
+/** Longest message `sha256Frame` takes: two blocks less the 0x80 byte and the 8-byte length. */
+export const FRAME_MAX: usize = 119;
+
+/**
+ * SHA-256 of the `len` (≤ FRAME_MAX) bytes at the start of `frame` (128 bytes, padded here in
+ * place), written to `out`: the message was assembled where it is compressed, so it costs one
+ * copy of each piece and one compression call.
+ */
+export function sha256Frame(frame: usize, len: usize, out: usize): void {
+  const blocks: usize = len < 56 ? 1 : 2;
+  const lengthAt = frame + (blocks << 6) - 8;
+  // 0x80 and seven zeros in one store (len + 8 <= 127 stays in the frame; a one-block message's
+  // length, written last, may overwrite some of them), then zero words up to the length.
+  store<u64>(frame + len, 0x80, 0, 1);
+  for (let p = (frame + len + 8) & ~7; p < lengthAt; p += 8) store<u64>(p, 0);
+  store<u32>(lengthAt, 0);
+  store<u32>(lengthAt, bswap<u32>(<u32>len << 3), 4);
+  initState(ONE_SHOT_STATE);
+  compressBlocks(ONE_SHOT_STATE, frame, blocks);
+  writeDigest(ONE_SHOT_STATE, out);
+}
+
 /** SHA-256 of `len` bytes at `src`, written to `out`. */
 export function sha256Into(src: usize, len: usize, out: usize): void {
   initState(ONE_SHOT_STATE);

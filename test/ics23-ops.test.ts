@@ -87,12 +87,30 @@ describe.each(kinds)('ICS23 operations on the %s core', (kind) => {
     const data = r.bytes(400);
     for (let len = 0; len <= 400; len += len < 260 ? 1 : 17) {
       const msg = data.subarray(0, len);
+      expect(hex(core.hashOp(1, msg).bytes!), `sha256 ${len}`).toBe(hex(sha256(msg)));
       expect(hex(core.hashOp(2, msg).bytes!), `sha512 ${len}`).toBe(hex(sha512(msg)));
       expect(hex(core.hashOp(6, msg).bytes!), `sha512/256 ${len}`).toBe(hex(sha512_256(msg)));
       expect(hex(core.hashOp(4, msg).bytes!), `ripemd160 ${len}`).toBe(hex(ripemd160(msg)));
       expect(hex(core.hashOp(5, msg).bytes!), `bitcoin ${len}`).toBe(hex(ripemd160(sha256(msg))));
       expect(hex(core.hashOp(7, msg).bytes!), `blake2b ${len}`).toBe(hex(blake2b(msg)));
       expect(hex(core.hashOp(8, msg).bytes!), `blake2s ${len}`).toBe(hex(blake2s(msg)));
+    }
+  });
+
+  // Short SHA-256 messages are gathered in one frame and longer ones streamed: an inner op's
+  // pieces cross that switch at every length and every split.
+  it('SHA-256 InnerOp.apply equals SHA-256(prefix || child || suffix) for every length and split up to 200 bytes', () => {
+    const r = rng(29);
+    const data = r.bytes(200);
+    for (let len = 1; len <= 200; len += len < 140 ? 1 : 7) {
+      for (const [a, b] of [[0, len], [1, len], [len >> 1, len], [1, len - 1], [len - 1, len]]) {
+        if (b <= a || a < 0 || b > len) continue;
+        const prefix = data.subarray(0, a);
+        const child = data.subarray(a, b);
+        const suffix = data.subarray(b, len);
+        const got = core.applyInner(encodeInnerOp({ hash: 1, prefix, suffix }), child);
+        expect(hex(got.bytes!), `length ${len}, child [${a}, ${b})`).toBe(hex(sha256(data.subarray(0, len))));
+      }
     }
   });
 

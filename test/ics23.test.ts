@@ -146,6 +146,20 @@ describe.each(kinds)('ICS23 verification on the %s core', (kind) => {
     }
   });
 
+  // The core keeps the spec it decoded last: a spec that differs in one byte (same length)
+  // must be decoded afresh, and the kept one must still apply after it.
+  it('judges each call by its own spec when specs alternate', () => {
+    for (const v of upstreamVectors.filter((u) => u.exist && u.tree !== 'smt')) {
+      const spec = encodeProofSpec(specOf[v.tree]);
+      const other = encodeProofSpec(specOf[v.tree === 'iavl' ? 'tendermint' : 'iavl']);
+      const shifted = encodeProofSpec({ ...specOf[v.tree], leafSpec: { ...specOf[v.tree].leafSpec!, prefix: Uint8Array.of(7) } });
+      expect(shifted.length, v.name).toBe(spec.length);
+      for (const [s, want] of [[spec, 1], [shifted, 0], [spec, 1], [other, 0], [spec, 1], [spec, 1]] as const) {
+        expect(core.verifyMembership(v.proof, s, v.root, v.key, v.value).status, v.name).toBe(want);
+      }
+    }
+  });
+
   it('accepts the JMT proofs of SPECS Appendix B', () => {
     const spec = encodeProofSpec(jmtSpec);
     for (const j of jmtVectors) {

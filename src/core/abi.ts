@@ -102,6 +102,15 @@ export class Scratch {
     return this.base;
   }
 
+  private whole: Uint8Array | null = null;
+
+  /** All of core memory, the same view until memory grows (growth detaches it): no view per call. */
+  heap(): Uint8Array {
+    const buffer = this.core.memory.buffer;
+    if (this.whole === null || this.whole.buffer !== buffer) this.whole = new Uint8Array(buffer);
+    return this.whole;
+  }
+
   /** A fresh view of `length` bytes at `ptr` (memory growth detaches older views). */
   view(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.core.memory.buffer, ptr, length);

@@ -49,17 +49,16 @@ export function createIcs23Core(core: CoreExports, scratch: Scratch): Ics23Core 
   function place(parts: Uint8Array[]): number[] {
     let total = MAX_DIGEST;
     for (const p of parts) total += p.length;
-    const base = scratch.ensure(total);
-    const mem = scratch.view(base, total);
-    const at: number[] = [];
-    let off = 0;
+    let at = scratch.ensure(total);
+    const mem = scratch.heap();
+    const addresses: number[] = [];
     for (const p of parts) {
-      mem.set(p, off);
-      at.push(base + off);
-      off += p.length;
+      mem.set(p, at);
+      addresses.push(at);
+      at += p.length;
     }
-    at.push(base + off);
-    return at;
+    addresses.push(at);
+    return addresses;
   }
 
   function outcome(status: number, input: number): Ics23Outcome {
