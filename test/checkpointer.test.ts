@@ -9,6 +9,8 @@ import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
 import { samplePairs } from './checkpoint-fixtures.js';
 import { manifestFiles } from './helpers.js';
+import { applyChangesets } from '../src/checkpoint/apply.js';
+import { encodeChangeset } from '../src/format/changeset.js';
 
 const enc = new TextEncoder();
 
@@ -34,6 +36,27 @@ describe('the Creator and the Checkpointer', () => {
     await expect(creator.getCheckpoint(1)).rejects.toThrow(CheckpointNotFound);
     expect(parseManifest((await store.get('manifest.json'))!).version).toBe(2);
     await creator.deleteCheckpoint(2);
+    expect(await store.keys('')).toEqual([]);
+  });
+
+  it('deleting a checkpoint a changeset was applied to also deletes the index files the apply kept', async () => {
+    const store = memoryStore();
+    const creator = new Creator(store, { maxChunkBytes: 4096, minChunkBytes: 512, avgChunkBytes: 1024 });
+    await creator.createCheckpoint(1, stateAt(1));
+    const changes = [{ key: enc.encode('added'), value: enc.encode('x') }];
+    await applyChangesets(store, [{ metadata: encodeChangeset(2, changes).metadata, changes }]);
+    expect(await creator.getCheckpoints()).toEqual([2]);
+    expect((await store.keys('leafhashes/')).length).toBeGreaterThan(0);
+    expect(await store.keys('nodes/')).toHaveLength(1);
+    await creator.createCheckpoint(3, stateAt(3));
+    await creator.deleteCheckpoint(2);
+    const left = new Set(manifestFiles(await creator.getCheckpoint(3)));
+    for (const key of await store.keys('')) {
+      if (key.startsWith('manifest')) continue;
+      expect(left.has(key) || (key.startsWith('leafhashes/') && left.has(`chunks/${key.slice('leafhashes/'.length)}`)), key).toBe(true);
+    }
+    expect(await store.keys('nodes/')).toEqual([]);
+    await creator.deleteCheckpoint(3);
     expect(await store.keys('')).toEqual([]);
   });
 

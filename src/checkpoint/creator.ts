@@ -12,6 +12,10 @@ import type { CheckpointSettings } from './settings.js';
 import { defaultChunking } from './splitter.js';
 import { assertObject } from '../assert.js';
 import { createCheckpoint, createCheckpointFromSorted, type CreatedCheckpoint } from './create.js';
+import { coversPath } from './chunk-nodes.js';
+import { leafHashesPath } from './leaf-hashes.js';
+import { sha256Whole } from '../hash/sha256.js';
+import { toHex } from '../hex.js';
 
 const MANIFESTS = 'manifests/';
 
@@ -48,17 +52,25 @@ export class Creator {
       .filter((v) => Number.isSafeInteger(v)).sort((a, b) => a - b);
   }
 
-  /** Deletes a checkpoint and every chunk and proof file that no other checkpoint uses. */
+  /**
+   * Deletes a checkpoint and every chunk and proof file that no other checkpoint uses, with the
+   * index files an apply kept for them (leaf hashes of its chunks, its covers).
+   */
   async deleteCheckpoint(version: number): Promise<void> {
     const doomed = await this.getCheckpoint(version);
+    const doomedBytes = (await this.store.get(`${MANIFESTS}${version}.json`))!;
     const kept = new Set<string>();
     for (const v of await this.getCheckpoints()) {
       if (v === version) continue;
       for (const file of checkpointFiles(await this.getCheckpoint(v))) kept.add(file);
     }
     const files = checkpointFiles(doomed).filter((f) => !kept.has(f));
+    const indexes = [
+      coversPath(toHex(await sha256Whole(doomedBytes))),
+      ...doomed.chunks.filter((c) => !kept.has(`chunks/${c.digest}`)).map((c) => leafHashesPath(c.digest)),
+    ];
     await this.store.delete([`${MANIFESTS}${version}.json`]);
-    await this.store.delete(files);
+    await this.store.delete([...files, ...indexes]);
     await this.pointLatest();
   }
 
