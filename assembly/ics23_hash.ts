@@ -104,7 +104,7 @@ function compress(src: usize, blocks: usize): void {
  */
 export function hashUpdate(src: usize, len: usize): void {
   if (framing) {
-    if (frameLen + len <= FRAME_MAX) {
+    if (len <= FRAME_MAX - frameLen) {
       copyBytes(FRAME + frameLen, src, len);
       frameLen += len;
       return;
