@@ -52,6 +52,8 @@ describe('ICS23 on hostile bytes', () => {
         const mutant = v.proof.slice();
         const count = 1 + r.int(4);
         for (let k = 0; k < count; k++) mutant[checkedFrom + r.int(mutant.length - checkedFrom)] ^= 1 + r.int(255);
+        // Two flips of one byte can cancel out: such a "mutant" is the valid proof itself.
+        if (mutant.every((b, i) => b === v.proof[i])) continue;
         expect(attempt(v, mutant), `${v.name} corruption ${n}`).not.toBe(true);
       }
     }
