@@ -116,6 +116,9 @@ function listen(w: WorkerLike, onMessage: (data: unknown) => void, onFailure: (w
   return w as Endpoint;
 }
 
+/** Longest a starting thread is given to finish loading before it is terminated anyway. */
+const STOP_GRACE_MS = 5000;
+
 function startThread(w: WorkerLike, startTimeoutMs: number, core: CoreHandle): Thread {
   let dead = false;
   let fail!: (err: WorkerDied) => void;
@@ -123,20 +126,40 @@ function startThread(w: WorkerLike, startTimeoutMs: number, core: CoreHandle): T
   deadPromise.catch(() => {});
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  let loaded = false;
+  // Resolves when the thread has loaded, failed or exited: the worker itself said so.
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => { settle = resolve; });
   const timer = setTimeout(() => die(`it did not report ready within ${startTimeoutMs} ms`), startTimeoutMs);
+  // Terminating a thread while it is still loading its modules can take the whole process down
+  // (once, a vitest fork running these workers through tsx's loader hooks died with no message),
+  // so a starting thread is terminated once it has loaded or failed, or after a grace period.
+  async function stop(): Promise<void> {
+    if (!loaded) {
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([settled, new Promise((resolve) => { grace = setTimeout(resolve, STOP_GRACE_MS); })]);
+      clearTimeout(grace);
+    }
+    await w.terminate();
+  }
   function die(why: string): void {
     if (dead) return;
     dead = true;
     clearTimeout(timer);
     fail(new WorkerDied(`a worker failed: ${why}`));
-    void w.terminate();
+    void stop();
   }
   const endpoint = listen(w, (data) => {
     if (data && typeof data === 'object' && READY_KEY in data) {
       clearTimeout(timer);
+      loaded = true;
+      settle();
       markReady();
     }
-  }, die);
+  }, (why) => {
+    settle();
+    die(why);
+  });
   w.postMessage({ [CORE_KEY]: core }, []);
   const api = wrap<WorkerApi>(endpoint);
   return {
@@ -148,7 +171,7 @@ function startThread(w: WorkerLike, startTimeoutMs: number, core: CoreHandle): T
       dead = true;
       clearTimeout(timer);
       api[releaseProxy]();
-      await w.terminate();
+      await stop();
     },
   };
 }
