@@ -3,7 +3,8 @@
 // stream in; each full run is sorted (later pair for a key wins inside it) and spilled to the
 // store as pieces under tmp/sort-…/ (./sort-space.ts); the runs are then merged, the latest run
 // winning for a key hash present in several, and deletes (null values) dropped. A state that
-// fits in one run never touches the store. Memory: one run, plus one piece per run while merging.
+// fits in one run never touches the store. Memory: one run, plus two pieces per run while merging
+// (the next is read ahead).
 //
 // Records are word-aligned and move by words, and a piece holds whole records, so neither
 // spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
@@ -16,13 +17,14 @@ import { sortedLatest } from '../tree/sort.js';
 import type { StreamLeaf } from './writer.js';
 import { SortSpace, sweepStaleSorts } from './sort-space.js';
 import { WriteWindow } from '../store/write-window.js';
+import { nextTurn } from '../store/next-turn.js';
 
 export interface SortOptions {
   /** Where runs are spilled (under tmp/sort-…/, deleted when the sort ends). */
   store: Store;
   /** Bytes gathered per run before it is sorted and spilled (default 32 MiB). */
   runBytes?: number;
-  /** Bytes per spilled piece, what the merge holds of each run (default 256 KiB). */
+  /** Bytes per spilled piece; the merge holds two of each run (default 256 KiB). */
   pieceBytes?: number;
 }
 
@@ -165,6 +167,8 @@ class RunReader {
   prefix = 0;
   done = false;
   private next = 0;
+  /** The next piece, read while this one is merged. */
+  private ahead: Promise<Uint8Array> | undefined;
 
   constructor(private readonly load: (i: number) => Promise<Uint8Array>, private readonly pieces: number,
     readonly run: number) {}
@@ -184,7 +188,10 @@ class RunReader {
       this.done = true;
       return;
     }
-    let bytes = await this.load(this.next++);
+    let bytes = await (this.ahead ?? this.load(this.next));
+    this.next++;
+    this.ahead = this.next < this.pieces ? this.load(this.next) : undefined;
+    this.ahead?.catch(() => {}); // reported when awaited
     if (bytes.length % 4 !== 0 || bytes.length === 0) throw this.corrupted();
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
     this.bytes = bytes;
@@ -238,6 +245,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
       if (pending.length === PUT_BATCH) {
         await writes.put(pending);
         pending = [];
+        await nextTurn(); // the writes in flight advance while the next pieces are cut
       }
     };
     const spill = async () => {
@@ -344,6 +352,7 @@ async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
       value: outBytes.subarray(p + HEADER + keyLength, p + HEADER + keyLength + valueLength), size: keyLength + valueLength,
     });
     if (batch.length === LEAF_BATCH) {
+      await nextTurn(); // the pieces read ahead (and the writer's files) advance
       yield batch;
       batch = [];
       out = new Uint32Array(BATCH_WORDS);
