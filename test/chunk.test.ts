@@ -171,7 +171,7 @@ describe('chunk encoding', () => {
     expect(back.map((l) => [hex(l.key), hex(l.value)])).toEqual(leaves.map((l) => [hex(l.key), hex(l.value)]));
   });
 
-  it('splices runs of other chunks\' leaves and single leaves into the chunk encodeChunk writes for them', () => {
+  it('splices runs of other chunks\' leaves, packed leaves and single leaves into the chunk encodeChunk writes for them', () => {
     const a = randomEntries(51, 20);
     const b = randomEntries(52, 9);
     const single = randomEntries(53, 3);
@@ -181,9 +181,24 @@ describe('chunk encoding', () => {
       if (typeof layout === 'number') throw new Error(`status ${layout}`);
       return { bytes, layout, from, to };
     };
-    const want = [...a.slice(3, 11), single[0], ...b.slice(0, 9), single[1], single[2], ...a.slice(19, 20)];
+    // Packed keys and values: each key right before its value, at any offset.
+    const c = randomEntries(54, 6);
+    const data = new Uint8Array(7 + c.reduce((n, l) => n + l.key.length + l.value.length + 3, 0));
+    const keyAt = new Uint32Array(c.length);
+    let at = 7;
+    c.forEach((l, i) => {
+      keyAt[i] = at;
+      data.set(l.key, at);
+      data.set(l.value, at + l.key.length);
+      at += l.key.length + l.value.length + (i % 4);
+    });
+    const packed = {
+      data, keyAt, keyLength: Uint32Array.from(c, (l) => l.key.length), valueLength: Uint32Array.from(c, (l) => l.value.length),
+    };
+    const want = [...a.slice(3, 11), single[0], ...c.slice(1, 4), ...b.slice(0, 9), single[1], single[2], ...a.slice(19, 20), ...c.slice(4, 6)];
     const leafBytes = want.reduce((n, l) => n + l.key.length + l.value.length, 0);
-    const pieces = [run(a, 3, 11), single[0], run(b, 0, 9), single[1], single[2], run(a, 19, 20)];
+    const pieces = [run(a, 3, 11), single[0], { packed, from: 1, to: 4 }, run(b, 0, 9), single[1], single[2], run(a, 19, 20),
+      { packed, from: 4, to: 6 }];
     expect(hex(spliceChunk(pieces, want.length, leafBytes))).toBe(hex(encodeChunk(want)));
     expect(() => spliceChunk(pieces, want.length + 1, leafBytes)).toThrow(/expected/);
   });

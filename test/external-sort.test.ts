@@ -6,6 +6,7 @@ import { sweepStaleSorts } from '../src/checkpoint/sort-space.js';
 import { InvalidArgument } from '../src/errors.js';
 import type { Pair } from '../src/tree/pairs.js';
 import type { Store } from '../src/store/store.js';
+import type { LeafBatch } from '../src/checkpoint/writer.js';
 import { hex, rng } from './helpers.js';
 import { refCompare, refRoot, refSha256 } from './jmt-reference.js';
 
@@ -29,6 +30,15 @@ function finalState(pairs: Pair[]): Array<{ key: string; value: string }> {
     .sort((a, b) => refCompare(a.kh, b.kh)).map(({ key, value }) => ({ key, value }));
 }
 
+/** The leaves of a packed batch, as views. */
+function leavesOf(b: LeafBatch) {
+  return Array.from({ length: b.count }, (_, i) => ({
+    keyHash: b.hashes.subarray(64 * i, 64 * i + 32), valueHash: b.hashes.subarray(64 * i + 32, 64 * i + 64),
+    key: b.data.subarray(b.keyAt[i], b.keyAt[i] + b.keyLength[i]),
+    value: b.data.subarray(b.keyAt[i] + b.keyLength[i], b.keyAt[i] + b.keyLength[i] + b.valueLength[i]),
+  }));
+}
+
 async function* slowly(pairs: Pair[]): AsyncGenerator<Pair> {
   for (const p of pairs) yield p;
 }
@@ -40,11 +50,10 @@ describe('the external merge sort of pairs', () => {
       const store = memoryStore();
       const got: Array<{ key: string; value: string }> = [];
       for await (const batch of sortPairs(slowly(pairs), { store, runBytes, pieceBytes })) {
-        for (const l of batch) {
-          expect(hex(l.keyHash)).toBe(hex(refSha256(l.key!)));
-          expect(hex(l.valueHash)).toBe(hex(refSha256(l.value!)));
-          expect(l.size).toBe(l.key!.length + l.value!.length);
-          got.push({ key: hex(l.key!), value: hex(l.value!) });
+        for (const l of leavesOf(batch)) {
+          expect(hex(l.keyHash)).toBe(hex(refSha256(l.key)));
+          expect(hex(l.valueHash)).toBe(hex(refSha256(l.value)));
+          got.push({ key: hex(l.key), value: hex(l.value) });
         }
       }
       expect(got, `run bytes ${runBytes}, piece bytes ${pieceBytes}`).toEqual(finalState(pairs));
@@ -61,7 +70,7 @@ describe('the external merge sort of pairs', () => {
     } };
     const pairs = churn(5, 3000, 2500);
     let n = 0;
-    for await (const batch of sortPairs(pairs, { store: watching, runBytes: 4096 })) n += batch.length;
+    for await (const batch of sortPairs(pairs, { store: watching, runBytes: 4096 })) n += batch.count;
     expect(n).toBe(finalState(pairs).length);
     expect(most).toBeGreaterThan(5);
     expect(await inner.keys('tmp/')).toEqual([]);
@@ -105,7 +114,7 @@ describe('the external merge sort of pairs', () => {
       const store = memoryStore();
       const pairs = churn(12, 1000, 800);
       const sorted = sortPairs(pairs, { store, runBytes: 2048 });
-      let n = (await sorted.next()).value!.length;
+      let n = (await sorted.next()).value!.count;
       const runs = (await store.keys('tmp/')).filter((k) => !k.endsWith('/lease'));
       expect(runs.length).toBeGreaterThan(5);
       for (let minute = 0; minute < 5; minute++) {
@@ -113,7 +122,7 @@ describe('the external merge sort of pairs', () => {
         await sweepStaleSorts(store);
       }
       expect((await store.keys('tmp/')).filter((k) => !k.endsWith('/lease'))).toEqual(runs);
-      for await (const batch of sorted) n += batch.length;
+      for await (const batch of sorted) n += batch.count;
       expect(n).toBe(finalState(pairs).length);
       expect(await store.keys('tmp/')).toEqual([]);
     } finally {

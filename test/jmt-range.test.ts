@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../src/core/load.js';
 import type { BackendKind } from '../src/core/backend.js';
-import { RangeProofBuilder, verifyRangeProof, proveInChunk, MAX_KEY_HASH, ProofInvalid } from '../src/index.js';
+import { RangeProofBuilder, verifyRangeProof, proveInChunk, MAX_KEY_HASH, ProofInvalid, InvalidArgument } from '../src/index.js';
 import { hex, rng } from './helpers.js';
 import {
   refBig, refFromBig, refProof, refRangeProof, refRangeProofItems, refSubtree,
@@ -35,6 +35,45 @@ describe('range proofs from the streaming builder', () => {
       expect(hex(chunks.at(-1)!.hi)).toBe(hex(MAX_KEY_HASH));
       expect(chunks.reduce((s, c) => s + c.count, 0)).toBe(n);
     }
+  });
+
+  it('take packed leaves (addPacked, in runs across the builder\'s batches) exactly as one add() per leaf', () => {
+    const r = rng(777);
+    const leaves = randomLeaves(r, 9000);
+    const packed = packLeaves(leaves);
+    const ends = new Set(Array.from({ length: 40 }, () => r.int(leaves.length - 1)));
+    const one = new RangeProofBuilder();
+    const runs = new RangeProofBuilder();
+    let from = 0;
+    leaves.forEach((l, i) => {
+      one.add(l.keyHash, l.valueHash);
+      // Runs end at chunk ends and at random places (some of them empty, some long).
+      if (ends.has(i) || r.int(300) === 0) {
+        runs.addPacked(packed, from, i + 1).addPacked(packed, i + 1, i + 1);
+        from = i + 1;
+      }
+      if (ends.has(i)) {
+        one.endChunk();
+        runs.endChunk();
+      }
+    });
+    runs.addPacked(packed, from);
+    const [a, b] = [one.finish(), runs.finish()];
+    expect(hex(b.root)).toBe(hex(a.root));
+    expect(b.chunks.map((c) => [c.first, c.count, hex(c.lo), hex(c.hi), hex(c.proof)]))
+      .toEqual(a.chunks.map((c) => [c.first, c.count, hex(c.lo), hex(c.hi), hex(c.proof)]));
+    expect(b.chunks).toHaveLength(ends.size + 1);
+    for (const c of b.chunks) verifyRangeProof(b.root, c.lo, c.hi, packed.subarray(c.first * 64, (c.first + c.count) * 64), c.proof);
+  });
+
+  it('refuse packed leaves that are not whole 64-byte leaves, or a run outside them', () => {
+    const b = new RangeProofBuilder();
+    const packed = packLeaves(randomLeaves(rng(8), 3));
+    expect(() => b.addPacked(packed.subarray(0, 100))).toThrow(InvalidArgument);
+    expect(() => b.addPacked(packed, 2, 1)).toThrow(InvalidArgument);
+    expect(() => b.addPacked(packed, 0, 4)).toThrow(InvalidArgument);
+    expect(() => b.addPacked('x' as unknown as Uint8Array)).toThrow(InvalidArgument);
+    expect(b.count).toBe(0);
   });
 
   it('give the empty tree one empty chunk over the whole key space', () => {

@@ -17,6 +17,18 @@ export function storeContract(make: () => Promise<Store> | Store): void {
     await s.close?.();
   });
 
+  it('keeps scratch entries (put with { scratch: true }) like any other while it runs', async () => {
+    const s = await make();
+    const bytes = new Uint8Array(70_000).fill(3);
+    await s.put([['tmp/run/0', bytes], ['tmp/run/1', new Uint8Array([4])]], { scratch: true });
+    bytes[0] = 0;
+    expect((await s.get('tmp/run/0'))!.every((b) => b === 3)).toBe(true);
+    expect((await s.keys('tmp/')).sort()).toEqual(['tmp/run/0', 'tmp/run/1']);
+    await s.delete(['tmp/run/0', 'tmp/run/1']);
+    expect(await s.keys('')).toEqual([]);
+    await s.close?.();
+  });
+
   it('overwrites, and does not alias the caller\'s bytes', async () => {
     const s = await make();
     const bytes = new Uint8Array([5, 5]);

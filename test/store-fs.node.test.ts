@@ -122,6 +122,10 @@ describe.skipIf(process.platform !== 'linux')('a full disk', () => {
       expect(err.message).toMatch(/disk is full \(ENOSPC\)/);
       expect(readdirSync(join(disk, 'store'), { recursive: true }).map(String).filter((n) => n.includes('.partial'))).toEqual([]);
       expect((await s.keys('')).sort()).toEqual(['chunks/a']);
+      // Scratch entries are written in place, and a failed batch of them leaves nothing either.
+      const scratch = await s.put([['tmp/0', big], ['tmp/1', big]], { scratch: true }).catch((e) => e);
+      expect(scratch).toBeInstanceOf(StorageFailed);
+      expect((await s.keys('')).sort()).toEqual(['chunks/a']);
       await s.delete(['chunks/a']);
       await s.put([['chunks/b', big], ['chunks/c', big]]);
       expect((await s.keys('')).sort()).toEqual(['chunks/b', 'chunks/c']);

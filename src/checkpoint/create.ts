@@ -11,7 +11,7 @@ import { MANIFEST_FORMAT_VERSION, writableFormatVersion, type ChunkingParams, ty
 import type { Pair } from '../tree/pairs.js';
 import type { ProgressListener } from '../progress.js';
 import { defaultChunking } from './splitter.js';
-import { switchManifest, writeChunks, type StreamLeaf } from './writer.js';
+import { switchManifest, writeChunks, type LeafBatch } from './writer.js';
 import { assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
 import { LEAF_BATCH, sortPairs } from './external-sort.js';
@@ -45,24 +45,38 @@ function checkVersion(version: unknown): number {
   return version;
 }
 
-/** Hashes sorted leaves in batches and checks that key hashes strictly increase. */
-async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>): AsyncGenerator<StreamLeaf[]> {
+/** Hashes sorted leaves in batches, packs them, and checks that key hashes strictly increase. */
+async function* hashSorted(leaves: AsyncIterable<KeyValue> | Iterable<KeyValue>): AsyncGenerator<LeafBatch> {
   let batch: KeyValue[] = [];
   let previous: Uint8Array | undefined;
   let index = 0;
-  const hashed = (): StreamLeaf[] => {
-    const digests = hashMany(batch.flatMap((l) => [l.key, l.value]));
-    const out = batch.map(({ key, value }, i): StreamLeaf => {
-      const keyHash = digests.subarray(i * 64, i * 64 + 32);
+  const hashed = (): LeafBatch => {
+    const count = batch.length;
+    // Key and value digests alternate: keyHash ‖ valueHash per leaf, as a LeafBatch packs them.
+    const hashes = hashMany(batch.flatMap((l) => [l.key, l.value]));
+    const keyAt = new Uint32Array(count);
+    const keyLength = new Uint32Array(count);
+    const valueLength = new Uint32Array(count);
+    let size = 0;
+    for (const { key, value } of batch) size += key.length + value.length;
+    const data = new Uint8Array(size);
+    let at = 0;
+    batch.forEach(({ key, value }, i) => {
+      const keyHash = hashes.subarray(i * 64, i * 64 + 32);
       if (previous && compareBytes(previous, keyHash) >= 0) {
         throw new InvalidArgument(`leaf ${index} is out of key-hash order (sorted leaves must have strictly increasing SHA-256(key))`);
       }
       previous = keyHash;
       index++;
-      return { key, value, keyHash, valueHash: digests.subarray(i * 64 + 32, i * 64 + 64), size: key.length + value.length };
+      keyAt[i] = at;
+      keyLength[i] = key.length;
+      valueLength[i] = value.length;
+      data.set(key, at);
+      data.set(value, at + key.length);
+      at += key.length + value.length;
     });
     batch = [];
-    return out;
+    return { count, hashes, data, keyAt, keyLength, valueLength };
   };
   for await (const leaf of leaves) {
     if (!(leaf?.key instanceof Uint8Array) || !(leaf.value instanceof Uint8Array)) {
@@ -86,7 +100,7 @@ export async function createCheckpointFromSorted(leaves: AsyncIterable<KeyValue>
 }
 
 /** Writes the checkpoint of batches of hashed leaves in strictly increasing key-hash order, and switches to it. */
-async function writeCheckpoint(batches: AsyncIterable<StreamLeaf[]>,
+async function writeCheckpoint(batches: AsyncIterable<LeafBatch>,
   opts: CreateOptions): Promise<CreatedCheckpoint> {
   assertObject(opts, 'opts');
   assertStore(opts.store, 'opts.store');

@@ -8,13 +8,13 @@
 //
 // Records are word-aligned and move by words, and a piece holds whole records, so neither
 // spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
-// and only a kept leaf becomes an object (with views of its batch's buffer).
+// and copies a kept leaf's hashes, key and value into its batch's buffers (./writer.ts LeafBatch).
 import type { Store } from '../store/store.js';
 import { assertKeyLength, MAX_KEY_LENGTH } from '../format/chunk.js';
 import { StorageFailed } from '../errors.js';
 import { PairHasher, type Pair } from '../tree/pairs.js';
 import { sortedLatest } from '../tree/sort.js';
-import type { StreamLeaf } from './writer.js';
+import type { LeafBatch } from './writer.js';
 import { SortSpace, sweepStaleSorts } from './sort-space.js';
 import { WriteWindow } from '../store/write-window.js';
 import { nextTurn } from '../store/next-turn.js';
@@ -32,7 +32,7 @@ const DEFAULT_RUN_BYTES = 32 << 20;
 const DEFAULT_PIECE_BYTES = 1 << 18;
 /** Leaves per batch handed on (an await per leaf costs more than the leaf's own work). */
 export const LEAF_BATCH = 1024;
-/** Words of the buffer a batch of kept leaves is copied into. */
+/** Words of the buffer the keys and values of a batch of kept leaves are copied into. */
 const BATCH_WORDS = 1 << 16;
 /** Spilled pieces per store write (a store writes a batch in parallel). */
 const PUT_BATCH = 8;
@@ -52,8 +52,6 @@ const recordWords = (keyLength: number, valueLength: number) => HEADER_WORDS + (
 interface Sorted {
   order: Uint32Array;
   next: number;
-  keyWords: Uint32Array;
-  valueWords: Uint32Array;
 }
 
 /** The run being gathered: records in an arena reused from run to run. */
@@ -101,11 +99,20 @@ class Run {
    */
   async spill(pieceBytes: number, emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
     const { keyHashes, valueHashes } = this.hasher.result();
-    const sorted: Sorted = {
-      order: sortedLatest(keyHashes), next: 0,
-      keyWords: new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2),
-      valueWords: new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2),
-    };
+    // The hashes go into the records' headers first, in input order (a sequential pass), so
+    // cutting in key-hash order reads each record from one place: memory latency, not
+    // arithmetic, bounds that random-order copy.
+    const keyWords = new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2);
+    const valueWords = new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2);
+    const { words, starts } = this;
+    for (let j = 0; j < this.count; j++) {
+      const at = starts[j];
+      for (let w = 0; w < 8; w++) {
+        words[at + w] = keyWords[8 * j + w];
+        words[at + 8 + w] = valueWords[8 * j + w];
+      }
+    }
+    const sorted: Sorted = { order: sortedLatest(keyHashes), next: 0 };
     const pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
     while (sorted.next < sorted.order.length) await emit(this.piece(sorted, pieceWords));
     this.first += this.count;
@@ -120,25 +127,19 @@ class Run {
    */
   private piece(sorted: Sorted, pieceWords: number): Uint8Array {
     const { words, starts } = this;
-    const { order, keyWords, valueWords } = sorted;
-    const recordAt = (i: number) => {
-      const from = starts[order[i]];
+    const { order } = sorted;
+    const recordAt = (from: number) => {
       const valueLength = words[from + VALUE_LENGTH];
       return recordWords(words[from + KEY_LENGTH], valueLength === DELETED ? 0 : valueLength);
     };
-    const piece = new Uint32Array(Math.max(pieceWords, recordAt(sorted.next)));
+    const piece = new Uint32Array(Math.max(pieceWords, recordAt(starts[order[sorted.next]])));
     let at = 0;
     let i = sorted.next;
     for (; i < order.length; i++) {
-      const n = recordAt(i);
+      const from = starts[order[i]];
+      const n = recordAt(from);
       if (at + n > piece.length) break;
-      const j = order[i];
-      const from = starts[j];
-      for (let w = 0; w < 8; w++) {
-        piece[at + w] = keyWords[8 * j + w];
-        piece[at + 8 + w] = valueWords[8 * j + w];
-      }
-      piece.set(words.subarray(from + INDEX, from + n), at + INDEX);
+      piece.set(words.subarray(from, from + n), at);
       at += n;
     }
     sorted.next = i;
@@ -226,7 +227,7 @@ function compareRest(x: Uint8Array, a: number, y: Uint8Array, b: number): number
 }
 
 /** Batches of hashed leaves of `pairs` in strictly increasing key-hash order (later pair wins, null deletes). */
-export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: SortOptions): AsyncGenerator<StreamLeaf[]> {
+export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, opts: SortOptions): AsyncGenerator<LeafBatch> {
   const { store } = opts;
   const runBytes = opts.runBytes ?? DEFAULT_RUN_BYTES;
   const pieceBytes = opts.pieceBytes ?? DEFAULT_PIECE_BYTES;
@@ -236,7 +237,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
   const spilled: number[] = []; // pieces per run
   let run: Run | undefined = new Run(runBytes);
   // Pieces are written PUT_BATCH at a time while the next are cut (two batches in flight).
-  const writes = new WriteWindow(store, 2);
+  const writes = new WriteWindow(store, 2, { scratch: true });
   try {
     let pending: Array<[string, Uint8Array]> = [];
     const toStore = async (piece: Uint8Array) => {
@@ -245,8 +246,8 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
       if (pending.length === PUT_BATCH) {
         await writes.put(pending);
         pending = [];
-        await nextTurn(); // the writes in flight advance while the next pieces are cut
       }
+      await nextTurn(); // the writes in flight advance while the next pieces are cut
     };
     const spill = async () => {
       await space.claim();
@@ -283,7 +284,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
 }
 
 /** K-way merge of sorted runs; for a key hash in several runs the latest run's record wins. */
-async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
+async function* merge(readers: RunReader[]): AsyncGenerator<LeafBatch> {
   await Promise.all(readers.map((r) => r.advance()));
   // A binary min-heap of readers by (key hash, run); equal key hashes pop in run order.
   const heap = readers.filter((r) => !r.done);
@@ -305,13 +306,13 @@ async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
     }
   };
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-  // Kept records are copied into the batch's own buffer, so a piece is released as soon as
+  // Kept records are copied into the batch's own buffers, so a piece is released as soon as
   // its run moves past it (views of pieces held by the writer's chunk would keep a piece of
   // every run alive, and a state of many runs would hold several times the merge's memory).
-  let batch: StreamLeaf[] = [];
-  let out = new Uint32Array(BATCH_WORDS);
-  let outBytes = new Uint8Array(out.buffer);
-  let used = 0;
+  let batch = newBatch(BATCH_WORDS);
+  let hashes = new Uint32Array(batch.hashes.buffer);
+  let data = new Uint32Array(batch.data.buffer);
+  let used = 0; // words of `data`
   while (heap.length > 0) {
     // Pop every record with the smallest key hash; the last popped (latest run) wins.
     let words: Uint32Array;
@@ -335,30 +336,33 @@ async function* merge(readers: RunReader[]): AsyncGenerator<StreamLeaf[]> {
     if (keyLength === 0 || keyLength > MAX_KEY_LENGTH) {
       assertKeyLength(bytes.subarray(4 * at + HEADER, 4 * at + HEADER + keyLength), `pair ${words[at + INDEX] + words[at + INDEX + 1] * 2 ** 32}`);
     }
-    const n = recordWords(keyLength, valueLength);
-    if (used + n > out.length) {
-      if (batch.length) yield batch;
-      batch = [];
-      out = new Uint32Array(Math.max(BATCH_WORDS, n));
-      outBytes = new Uint8Array(out.buffer);
+    const n = (keyLength + valueLength + 3) >>> 2;
+    if (batch.count === LEAF_BATCH || used + n > data.length) {
+      if (batch.count) {
+        await nextTurn(); // the pieces read ahead (and the writer's files) advance
+        yield batch;
+      }
+      batch = newBatch(Math.max(BATCH_WORDS, n));
+      hashes = new Uint32Array(batch.hashes.buffer);
+      data = new Uint32Array(batch.data.buffer);
       used = 0;
     }
-    for (let w = 0; w < n; w++) out[used + w] = words[at + w];
-    const p = 4 * used;
+    const i = batch.count++;
+    for (let w = 0; w < 16; w++) hashes[16 * i + w] = words[at + w];
+    const from = at + HEADER_WORDS;
+    for (let w = 0; w < n; w++) data[used + w] = words[from + w];
+    batch.keyAt[i] = 4 * used;
+    batch.keyLength[i] = keyLength;
+    batch.valueLength[i] = valueLength;
     used += n;
-    batch.push({
-      keyHash: outBytes.subarray(p, p + 32), valueHash: outBytes.subarray(p + 32, p + 64),
-      key: outBytes.subarray(p + HEADER, p + HEADER + keyLength),
-      value: outBytes.subarray(p + HEADER + keyLength, p + HEADER + keyLength + valueLength), size: keyLength + valueLength,
-    });
-    if (batch.length === LEAF_BATCH) {
-      await nextTurn(); // the pieces read ahead (and the writer's files) advance
-      yield batch;
-      batch = [];
-      out = new Uint32Array(BATCH_WORDS);
-      outBytes = new Uint8Array(out.buffer);
-      used = 0;
-    }
   }
-  if (batch.length) yield batch;
+  if (batch.count) yield batch;
+}
+
+/** An empty batch of up to LEAF_BATCH leaves whose keys and values take up to `words` words. */
+function newBatch(words: number): LeafBatch {
+  return {
+    count: 0, hashes: new Uint8Array(64 * LEAF_BATCH), data: new Uint8Array(4 * words),
+    keyAt: new Uint32Array(LEAF_BATCH), keyLength: new Uint32Array(LEAF_BATCH), valueLength: new Uint32Array(LEAF_BATCH),
+  };
 }

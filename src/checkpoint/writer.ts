@@ -6,11 +6,10 @@ import type { Store } from '../store/store.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { hashMany, sha256Whole } from '../hash/sha256.js';
-import { encodeChunk, type KeyValue } from '../format/chunk.js';
+import { spliceChunk, type ChunkPiece, type PackedKeyValues } from '../format/chunk.js';
 import {
   encodeManifest, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type ChunkEntry, type ChunkingParams, type Manifest,
 } from '../format/manifest.js';
-import type { Leaf } from '../tree/hash.js';
 import { RangeProofBuilder, type ChunkRange } from '../tree/range/builder.js';
 import type { ProgressListener } from '../progress.js';
 import { LeafSplitter } from './splitter.js';
@@ -20,10 +19,15 @@ import { WriteWindow } from '../store/write-window.js';
 
 const PROOF_BATCH = 64;
 
-/** A leaf on its way into a chunk. */
-export interface StreamLeaf extends KeyValue, Leaf {
-  /** key length + value length. */
-  size: number;
+/**
+ * Leaves on their way into chunks, packed (no object per leaf: a million of them held until
+ * their chunk ends were most of a create's garbage collection): leaf i's key hash and value
+ * hash are hashes[64i, 64i + 32) and [64i + 32, 64i + 64), its key and value as in
+ * PackedKeyValues.
+ */
+export interface LeafBatch extends PackedKeyValues {
+  count: number;
+  hashes: Uint8Array;
 }
 
 export interface WriteOptions {
@@ -49,7 +53,7 @@ export interface WrittenCheckpoint {
  * Cuts the leaves of `batches` (strictly increasing key hash) into chunks and writes the chunk and proof files.
  * The manifest is returned, not written: the caller decides when the checkpoint switches.
  */
-export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
+export async function writeChunks(batches: AsyncIterable<LeafBatch> | Iterable<LeafBatch>,
   opts: WriteOptions): Promise<WrittenCheckpoint> {
   const writes = new WriteWindow(opts.store);
   let written: WrittenCheckpoint;
@@ -63,28 +67,33 @@ export async function writeChunks(batches: AsyncIterable<readonly StreamLeaf[]> 
   return written;
 }
 
-async function cutChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterable<readonly StreamLeaf[]>,
+async function cutChunks(batches: AsyncIterable<LeafBatch> | Iterable<LeafBatch>,
   opts: WriteOptions, writes: WriteWindow): Promise<WrittenCheckpoint> {
   const { chunking } = opts;
   const splitter = new LeafSplitter(chunking);
   const builder = new RangeProofBuilder();
   const files: ChunkFile[] = [];
-  let current: StreamLeaf[] = [];
+  // The current chunk: runs of batches, its leaves and their key and value bytes.
+  let pieces: ChunkPiece[] = [];
+  let leaves = 0;
+  let leafBytes = 0;
   let bytesDone = 0;
   let bytesWritten = 0;
   const put = async (entries: Array<[string, Uint8Array]>) => {
-    await writes.put(entries);
+await writes.put(entries);
     for (const [, bytes] of entries) bytesWritten += bytes.length;
   };
 
   const endChunk = async (last: boolean) => {
-    const bytes = encodeChunk(current);
+    const bytes = spliceChunk(pieces, leaves, leafBytes);
     const digest = toHex(await sha256Whole(bytes));
     await put([[`chunks/${digest}`, bytes]]);
     if (!last) builder.endChunk();
-    files.push({ digest, size: bytes.length, leaves: current.length });
+    files.push({ digest, size: bytes.length, leaves });
     bytesDone += bytes.length;
-    current = [];
+    pieces = [];
+    leaves = 0;
+    leafBytes = 0;
     opts.onProgress?.({ phase: 'create', chunksDone: files.length, bytesDone });
   };
 
@@ -93,15 +102,26 @@ async function cutChunks(batches: AsyncIterable<readonly StreamLeaf[]> | Iterabl
   // Leaves come in batches (an await per leaf costs more than the leaf's own work).
   let boundary = false;
   for await (const batch of batches) {
-    for (const leaf of batch) {
-      if (boundary || splitter.endsBefore(leaf.size)) {
+    const { hashes, keyLength, valueLength } = batch;
+    let from = 0; // the batch's leaves before `from` are in a chunk and in the proof builder
+    const take = (to: number) => {
+      if (to === from) return;
+      pieces.push({ packed: batch, from, to });
+      builder.addPacked(hashes, from, to);
+      from = to;
+    };
+    for (let i = 0; i < batch.count; i++) {
+      const size = keyLength[i] + valueLength[i];
+      if (boundary || splitter.endsBefore(size)) {
+        take(i);
         await endChunk(false);
         splitter.reset();
       }
-      current.push(leaf);
-      builder.add(leaf.keyHash, leaf.valueHash);
-      boundary = splitter.add(leaf.size, leaf.keyHash);
+      leaves++;
+      leafBytes += size;
+      boundary = splitter.add(size, hashes, 64 * i);
     }
+    take(batch.count);
   }
   await endChunk(true);
 

@@ -62,13 +62,30 @@ export function decodeChunk(bytes: Uint8Array): KeyValue[] {
   return entriesOf(bytes, layout);
 }
 
-/** Leaves of a new chunk: one key and value, or leaves [from, to) of a decoded chunk file. */
-export type ChunkPiece = KeyValue | { bytes: Uint8Array; layout: ChunkLayout; from: number; to: number };
+/**
+ * Keys and values packed in one buffer, no object per leaf (how the external sort hands leaves
+ * to the writer): leaf i's key is data[keyAt[i], keyAt[i] + keyLength[i]) and its value the
+ * valueLength[i] bytes right after it.
+ */
+export interface PackedKeyValues {
+  data: Uint8Array;
+  keyAt: Uint32Array;
+  keyLength: Uint32Array;
+  valueLength: Uint32Array;
+}
+
+/**
+ * Leaves of a new chunk: one key and value, leaves [from, to) of a decoded chunk file, or leaves
+ * [from, to) of packed keys and values.
+ */
+export type ChunkPiece = KeyValue | { bytes: Uint8Array; layout: ChunkLayout; from: number; to: number }
+  | { packed: PackedKeyValues; from: number; to: number };
 
 /**
  * The chunk file of `pieces` (`count` leaves, `leafBytes` bytes of keys and values in all), with a
  * run of another chunk's leaves copied as a run — its lengths, keys and values each lie back to
- * back there too — not leaf by leaf (applying a changeset rewrites chunks this way).
+ * back there too — not leaf by leaf (applying a changeset rewrites chunks this way; creating a
+ * checkpoint writes its chunks from packed leaves).
  */
 export function spliceChunk(pieces: readonly ChunkPiece[], count: number, leafBytes: number): Uint8Array {
   const out = new Uint8Array(CHUNK_HEADER + count * LEAF_OVERHEAD + leafBytes);
@@ -84,6 +101,14 @@ export function spliceChunk(pieces: readonly ChunkPiece[], count: number, leafBy
       out.set(p.key, keyAt);
       keyAt += p.key.length;
       leaf++;
+    } else if ('packed' in p) {
+      const { data, keyAt: at, keyLength, valueLength } = p.packed;
+      for (let i = p.from; i < p.to; i++, leaf++) {
+        view.setUint32(CHUNK_HEADER + leaf * 4, keyLength[i], true);
+        view.setUint32(CHUNK_HEADER + (count + leaf) * 4, valueLength[i], true);
+        out.set(data.subarray(at[i], at[i] + keyLength[i]), keyAt);
+        keyAt += keyLength[i];
+      }
     } else {
       const { bytes, layout, from, to } = p;
       out.set(bytes.subarray(CHUNK_HEADER + from * 4, CHUNK_HEADER + to * 4), CHUNK_HEADER + leaf * 4);
@@ -95,6 +120,15 @@ export function spliceChunk(pieces: readonly ChunkPiece[], count: number, leafBy
   }
   let valueAt = keyAt;
   for (const p of pieces) {
+    if ('packed' in p) {
+      const { data, keyAt: at, keyLength, valueLength } = p.packed;
+      for (let i = p.from; i < p.to; i++) {
+        const from = at[i] + keyLength[i];
+        out.set(data.subarray(from, from + valueLength[i]), valueAt);
+        valueAt += valueLength[i];
+      }
+      continue;
+    }
     const value = 'key' in p ? p.value : p.bytes.subarray(p.layout.values[p.from], p.layout.values[p.to]);
     out.set(value, valueAt);
     valueAt += value.length;

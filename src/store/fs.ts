@@ -30,11 +30,11 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes all of `bytes` to the open descriptor `fd` (bare descriptors: see fd.ts), syncs and closes it. */
-async function writeSynced(fd: number, bytes: Uint8Array): Promise<void> {
+/** Writes all of `bytes` to the open descriptor `fd` (bare descriptors: see fd.ts), syncs (if `sync`) and closes it. */
+async function writeSynced(fd: number, bytes: Uint8Array, sync = true): Promise<void> {
   try {
     for (let at = 0; at < bytes.length;) at += (await fdWrite(fd, bytes, at, bytes.length - at)).bytesWritten;
-    await fdSync(fd);
+    if (sync) await fdSync(fd);
   } finally {
     await fdClose(fd);
   }
@@ -140,6 +140,25 @@ async function removeEmptyFolders(root: string, folder: string): Promise<void> {
   }
 }
 
+/**
+ * Writes scratch entries in place, in parallel, unsynced (a sort's runs: syncing them made the
+ * disk write every run it was about to delete); a failed write removes every file of the batch.
+ */
+async function putScratch(paths: string[], entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
+  const writes = await Promise.allSettled(entries.map(async ([, value], i) => {
+    try {
+      await writeSynced(await openInFolder(paths[i]), value, false);
+    } catch (err) {
+      throw failed('write', paths[i], err);
+    }
+  }));
+  const failure = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (failure) {
+    await Promise.all(paths.map((p) => rm(p, { force: true })));
+    throw failure.reason;
+  }
+}
+
 export function fsStore(root: string): Store {
   const dirty = new Set<string>();
   // Temporary names are unique per write and carry the writer's pid, so two writers (two
@@ -157,8 +176,9 @@ export function fsStore(root: string): Store {
         throw failed('read', path, err);
       }
     },
-    async put(entries) {
+    async put(entries, options) {
       const paths = entries.map(([key]) => pathFor(root, key));
+      if (options?.scratch) return putScratch(paths, entries);
       await (swept ??= sweepTemporaries(root));
       const temps = paths.map(tempFor);
       // Data is written and synced in parallel; renames then happen in the caller's order. If

@@ -9,7 +9,7 @@ export function prefixedStore(store: Store, prefix: string): Store {
   assertString(prefix, 'prefix');
   return {
     get: (key) => store.get(prefix + key),
-    put: (entries) => store.put(entries.map(([k, v]) => [prefix + k, v] as const)),
+    put: (entries, options) => store.put(entries.map(([k, v]) => [prefix + k, v] as const), options),
     flush: store.flush && (() => store.flush!()),
     delete: (keys) => store.delete(keys.map((k) => prefix + k)),
     keys: async (p) => (await store.keys(prefix + p)).map((k) => k.slice(prefix.length)),

@@ -4,6 +4,16 @@
 
 import { assertMethods } from '../assert.js';
 
+/** How a put's entries are to be kept. */
+export interface PutOptions {
+  /**
+   * Scratch entries (an external sort's runs): read back by this process and deleted soon, so a
+   * backend need not make them durable, nor keep them whole across a crash (their writer deletes
+   * what a crash leaves). The filesystem then writes them in place, with no sync.
+   */
+  scratch?: boolean;
+}
+
 export interface Store {
   /** The bytes under `key`, or undefined. */
   get(key: string): Promise<Uint8Array | undefined>;
@@ -11,9 +21,9 @@ export interface Store {
    * Writes all entries atomically where the backend can (IndexedDB: one transaction) and in
    * order otherwise (filesystem: each entry written to a temporary name, synced, renamed), so
    * an entry that is present is always whole. A crash may lose recent entries (until `flush`)
-   * but never leaves a torn one.
+   * but never leaves a torn one (unless `options.scratch`).
    */
-  put(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void>;
+  put(entries: ReadonlyArray<readonly [string, Uint8Array]>, options?: PutOptions): Promise<void>;
   /** Makes every entry written so far durable (the filesystem syncs the directories). */
   flush?(): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;

@@ -35,6 +35,23 @@ export class LeafStream {
     return this.count++;
   }
 
+  /**
+   * Adds leaves [from, to) of `leaves` (keyHash ‖ valueHash, 64 bytes each), none watched, as one
+   * copy per batch (the newest stays buffered, for watchLast()).
+   */
+  addRange(leaves: Uint8Array, from: number, to: number): void {
+    if (this.finished) throw new Error('LeafStream: add() after finish()');
+    while (from < to) {
+      if (this.buffered === BATCH) this.flush();
+      const n = Math.min(to - from, BATCH - this.buffered);
+      this.leaves.set(leaves.subarray(from * 64, (from + n) * 64), this.buffered * 64);
+      this.watch.fill(0, this.buffered, this.buffered + n);
+      this.buffered += n;
+      this.count += n;
+      from += n;
+    }
+  }
+
   /** Adds packed leaves (n × 64 bytes) without watching any. */
   addPacked(leaves: Uint8Array): void {
     this.flush();
