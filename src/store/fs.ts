@@ -141,20 +141,20 @@ async function removeEmptyFolders(root: string, folder: string): Promise<void> {
 }
 
 /**
- * Writes scratch entries in place, in parallel, unsynced (a sort's runs: syncing them made the
- * disk write every run it was about to delete); a failed write removes every file of the batch.
+ * Writes the values of `entries` to `files` in parallel, synced if `sync`; if any write fails,
+ * every file of the batch goes (nothing half-written is left) and the failure names `paths[i]`.
  */
-async function putScratch(paths: string[], entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
+async function writeAll(entries: ReadonlyArray<readonly [string, Uint8Array]>, files: string[], paths: string[], sync: boolean): Promise<void> {
   const writes = await Promise.allSettled(entries.map(async ([, value], i) => {
     try {
-      await writeSynced(await openInFolder(paths[i]), value, false);
+      await writeSynced(await openInFolder(files[i]), value, sync);
     } catch (err) {
       throw failed('write', paths[i], err);
     }
   }));
   const failure = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
   if (failure) {
-    await Promise.all(paths.map((p) => rm(p, { force: true })));
+    await Promise.all(files.map((f) => rm(f, { force: true })));
     throw failure.reason;
   }
 }
@@ -178,23 +178,13 @@ export function fsStore(root: string): Store {
     },
     async put(entries, options) {
       const paths = entries.map(([key]) => pathFor(root, key));
-      if (options?.scratch) return putScratch(paths, entries);
+      // Scratch entries (a sort's runs) go in place, unsynced: syncing them made the disk write
+      // every run its sort was about to delete.
+      if (options?.scratch) return writeAll(entries, paths, paths, false);
       await (swept ??= sweepTemporaries(root));
       const temps = paths.map(tempFor);
-      // Data is written and synced in parallel; renames then happen in the caller's order. If
-      // any write fails, every temporary file of the batch goes: nothing half-written is left.
-      const writes = await Promise.allSettled(entries.map(async ([, value], i) => {
-        try {
-          await writeSynced(await openInFolder(temps[i]), value);
-        } catch (err) {
-          throw failed('write', paths[i], err);
-        }
-      }));
-      const failure = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-      if (failure) {
-        await Promise.all(temps.map((t) => rm(t, { force: true })));
-        throw failure.reason;
-      }
+      // Data is written and synced in parallel; renames then happen in the caller's order.
+      await writeAll(entries, temps, paths, true);
       for (const [i, path] of paths.entries()) {
         await rename(temps[i], path).catch((err) => { throw failed('rename into', path, err); });
         dirty.add(dirname(path));
