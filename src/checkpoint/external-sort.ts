@@ -60,7 +60,24 @@ class Run {
   private bytes: Uint8Array = new Uint8Array(this.words.buffer);
   private used = 0;
   private starts: Uint32Array = new Uint32Array(1 << 10);
-  private hasher = new PairHasher();
+  /**
+   * Puts a batch's hashes into its records' headers as soon as they are computed, while those
+   * records are still in cache: cutting in key-hash order then reads each record from one place
+   * (memory latency, not arithmetic, bounds that random-order copy).
+   */
+  private readonly onHashed = (first: number, keyHashes: Uint8Array, valueHashes: Uint8Array) => {
+    const keyWords = new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2);
+    const valueWords = new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2);
+    const { words, starts } = this;
+    for (let j = 0; j < keyWords.length >>> 3; j++) {
+      const at = starts[first + j];
+      for (let w = 0; w < 8; w++) {
+        words[at + w] = keyWords[8 * j + w];
+        words[at + 8 + w] = valueWords[8 * j + w];
+      }
+    }
+  };
+  private hasher = new PairHasher(this.onHashed);
   count = 0;
   first = 0;
 
@@ -73,7 +90,8 @@ class Run {
   }
 
   add(p: Pair): void {
-    this.hasher.add(p, this.first + this.count);
+    const index = this.first + this.count;
+    PairHasher.check(p, index);
     const keyLength = p.key.length;
     const valueLength = p.value ? p.value.length : 0;
     const at = this.used;
@@ -81,7 +99,6 @@ class Run {
     if (end > this.words.length) this.grow(end);
     if (this.count === this.starts.length) this.starts = grown(this.starts, 2 * this.count);
     const { words, bytes } = this;
-    const index = this.first + this.count;
     words[at + INDEX] = index >>> 0;
     words[at + INDEX + 1] = Math.floor(index / 2 ** 32);
     words[at + KEY_LENGTH] = keyLength;
@@ -91,6 +108,7 @@ class Run {
     if (p.value) bytes.set(p.value, 4 * at + HEADER + keyLength);
     this.starts[this.count++] = at;
     this.used = end;
+    this.hasher.addChecked(p); // last: it may hash this record's batch and call onHashed
   }
 
   /**
@@ -98,27 +116,14 @@ class Run {
    * to `emit` in key-hash order; then empties the run for the next one.
    */
   async spill(pieceBytes: number, emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
-    const { keyHashes, valueHashes } = this.hasher.result();
-    // The hashes go into the records' headers first, in input order (a sequential pass), so
-    // cutting in key-hash order reads each record from one place: memory latency, not
-    // arithmetic, bounds that random-order copy.
-    const keyWords = new Uint32Array(keyHashes.buffer, keyHashes.byteOffset, keyHashes.length >>> 2);
-    const valueWords = new Uint32Array(valueHashes.buffer, valueHashes.byteOffset, valueHashes.length >>> 2);
-    const { words, starts } = this;
-    for (let j = 0; j < this.count; j++) {
-      const at = starts[j];
-      for (let w = 0; w < 8; w++) {
-        words[at + w] = keyWords[8 * j + w];
-        words[at + 8 + w] = valueWords[8 * j + w];
-      }
-    }
+    const { keyHashes } = this.hasher.result();
     const sorted: Sorted = { order: sortedLatest(keyHashes), next: 0 };
     const pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
     while (sorted.next < sorted.order.length) await emit(this.piece(sorted, pieceWords));
     this.first += this.count;
     this.count = 0;
     this.used = 0;
-    this.hasher = new PairHasher();
+    this.hasher = new PairHasher(this.onHashed);
   }
 
   /**

@@ -38,6 +38,13 @@ export class PairHasher {
   private messages = 0;
   private pairs = 0;
 
+  /**
+   * `onHashed` (optional) sees each batch's hashes as soon as they are computed: pairs
+   * [first, first + n) of this hasher, their key and value hashes (n × 32 bytes; a deleted
+   * pair's value hash is zeros), views valid only during the call.
+   */
+  constructor(private readonly onHashed?: (first: number, keyHashes: Uint8Array, valueHashes: Uint8Array) => void) {}
+
   /** Throws InvalidArgument unless `p` is a pair; `i` is its index in the caller's input. */
   static check(p: unknown, i: number): asserts p is Pair {
     if (p === null || typeof p !== 'object') throw new InvalidArgument(`pairs[${i}] must be an object with key and value`);
@@ -49,6 +56,11 @@ export class PairHasher {
   /** Adds the next pair; `index` names it in errors (default: its position in this hasher). */
   add(p: Pair, index = this.count + this.pairs): void {
     PairHasher.check(p, index);
+    this.addChecked(p);
+  }
+
+  /** Adds the next pair, already checked with PairHasher.check. */
+  addChecked(p: Pair): void {
     const size = p.key.length + (p.value?.length ?? 0);
     if (this.offsets[this.messages] + size > this.pack.length) {
       this.flush();
@@ -90,6 +102,10 @@ export class PairHasher {
       }
       for (let w = 0; w < 8; w++) values[this.count * 8 + w] = from[d * 8 + w];
       d++;
+    }
+    if (this.onHashed) {
+      const first = this.count - this.pairs;
+      this.onHashed(first, this.keyHashes.subarray(first * 32, this.count * 32), this.valueHashes.subarray(first * 32, this.count * 32));
     }
     this.pairs = 0;
     this.messages = 0;
