@@ -3,8 +3,8 @@
 // stream in; each full run is sorted (later pair for a key wins inside it) and spilled to the
 // store as pieces under tmp/sort-…/ (./sort-space.ts); the runs are then merged, the latest run
 // winning for a key hash present in several, and deletes (null values) dropped. A state that
-// fits in one run never touches the store. Memory: one run, plus two pieces per run while merging
-// (the next is read ahead).
+// fits in one run never touches the store. Memory: one run, plus one piece per run while merging
+// and the next pieces of the first runs, read ahead (READ_AHEAD_BYTES in all).
 //
 // Records are word-aligned and move by words, and a piece holds whole records, so neither
 // spilling nor merging makes an object per pair: the merge compares key hashes in the pieces
@@ -24,18 +24,25 @@ export interface SortOptions {
   store: Store;
   /** Bytes gathered per run before it is sorted and spilled (default 32 MiB). */
   runBytes?: number;
-  /** Bytes per spilled piece; the merge holds two of each run (default 256 KiB). */
+  /** Bytes per spilled piece, what the merge holds of each run (default 512 KiB). */
   pieceBytes?: number;
 }
 
 const DEFAULT_RUN_BYTES = 32 << 20;
-const DEFAULT_PIECE_BYTES = 1 << 18;
+// Each piece costs a file's writes and reads and a merge step (~0.5 ms), so pieces are large;
+// the merge holds one per run (a 2 GB state has ~40 runs).
+const DEFAULT_PIECE_BYTES = 1 << 19;
+/**
+ * Bytes of pieces the merge reads ahead, in all: the next piece of as many runs as fit (read
+ * one at a time when it is needed, a piece stalls the merge for the store's read).
+ */
+const READ_AHEAD_BYTES = 16 << 20;
 /** Leaves per batch handed on (an await per leaf costs more than the leaf's own work). */
 export const LEAF_BATCH = 1024;
 /** Words of the buffer the keys and values of a batch of kept leaves are copied into. */
 const BATCH_WORDS = 1 << 16;
 /** Spilled pieces per store write (a store writes a batch in parallel). */
-const PUT_BATCH = 8;
+const PUT_BATCH = 4;
 
 // A record: keyHash (8 words) ‖ valueHash (8) ‖ pair index (lo, hi) ‖ key length ‖ value length
 // (DELETED: a null value) ‖ key ‖ value ‖ zero padding to a word.
@@ -173,11 +180,11 @@ class RunReader {
   prefix = 0;
   done = false;
   private next = 0;
-  /** The next piece, read while this one is merged. */
+  /** The next piece, read while this one is merged (if `readAhead`). */
   private ahead: Promise<Uint8Array> | undefined;
 
   constructor(private readonly load: (i: number) => Promise<Uint8Array>, private readonly pieces: number,
-    readonly run: number) {}
+    readonly run: number, private readonly readAhead: boolean) {}
 
   /** Moves to the next record in the piece: false when the piece is used up (then `advance`). */
   step(): boolean {
@@ -196,7 +203,7 @@ class RunReader {
     }
     let bytes = await (this.ahead ?? this.load(this.next));
     this.next++;
-    this.ahead = this.next < this.pieces ? this.load(this.next) : undefined;
+    this.ahead = this.readAhead && this.next < this.pieces ? this.load(this.next) : undefined;
     this.ahead?.catch(() => {}); // reported when awaited
     if (bytes.length % 4 !== 0 || bytes.length === 0) throw this.corrupted();
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
@@ -269,7 +276,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
     if (spilled.length === 0) {
       const pieces: Uint8Array[] = [];
       await run.spill(pieceBytes, async (piece) => { pieces.push(piece); });
-      readers = [new RunReader(async (i) => pieces[i], pieces.length, 0)];
+      readers = [new RunReader(async (i) => pieces[i], pieces.length, 0, false)];
     } else {
       if (run.count > 0) await spill();
       await writes.drain();
@@ -278,7 +285,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
         const piece = await store.get(key);
         if (!piece) throw new StorageFailed(`sort run piece ${key} is missing (was the store's tmp/ folder cleared during the create?)`);
         return piece;
-      }, n, r));
+      }, n, r, r < READ_AHEAD_BYTES / pieceBytes));
     }
     run = undefined; // its memory is free for the merge
     yield* merge(readers);
