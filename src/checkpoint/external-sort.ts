@@ -43,6 +43,8 @@ export const LEAF_BATCH = 1024;
 const BATCH_WORDS = 1 << 16;
 /** Spilled pieces per store write (a store writes a batch in parallel). */
 const PUT_BATCH = 4;
+/** Piece buffers kept for reuse: as many as are cut or written at once (two batches in flight and one being cut). */
+const SPARE_PIECES = 3 * PUT_BATCH;
 
 // A record: keyHash (8 words) ‖ valueHash (8) ‖ pair index (lo, hi) ‖ key length ‖ value length
 // (DELETED: a null value) ‖ key ‖ value ‖ zero padding to a word.
@@ -63,6 +65,13 @@ interface Sorted {
 
 /** The run being gathered: records in an arena reused from run to run. */
 class Run {
+  /**
+   * Piece buffers whose writes are done, cut into again: a sort that allocated a fresh one per
+   * piece left its whole spill as garbage between collections (a fifth of the peak), and paid a
+   * page fault per 4 KiB of it.
+   */
+  private readonly spare: Uint32Array[] = [];
+  private readonly pieceWords: number;
   private words: Uint32Array = new Uint32Array(1 << 14);
   private bytes: Uint8Array = new Uint8Array(this.words.buffer);
   private used = 0;
@@ -88,8 +97,18 @@ class Run {
   count = 0;
   first = 0;
 
-  /** `limit`: the run's size, past which the arena does not grow ahead (only to fit a record). */
-  constructor(private readonly limit: number) {}
+  /**
+   * `limit`: the run's size, past which the arena does not grow ahead (only to fit a record);
+   * `pieceBytes`: about how much of it a piece holds.
+   */
+  constructor(private readonly limit: number, pieceBytes: number) {
+    this.pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
+  }
+
+  /** Takes back a piece (a view of a buffer `piece` made) once nothing else holds it. */
+  reuse(piece: Uint8Array): void {
+    if (piece.buffer.byteLength === 4 * this.pieceWords && this.spare.length < SPARE_PIECES) this.spare.push(new Uint32Array(piece.buffer));
+  }
 
   /** Bytes held (what a spill writes). */
   get size(): number {
@@ -119,14 +138,13 @@ class Run {
   }
 
   /**
-   * Sorts the run and cuts it into pieces of whole records (about `pieceBytes` each), handed
-   * to `emit` in key-hash order; then empties the run for the next one.
+   * Sorts the run and cuts it into pieces of whole records, handed to `emit` in key-hash order;
+   * then empties the run for the next one.
    */
-  async spill(pieceBytes: number, emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
+  async spill(emit: (piece: Uint8Array) => Promise<void>): Promise<void> {
     const { keyHashes } = this.hasher.result();
     const sorted: Sorted = { order: sortedLatest(keyHashes), next: 0 };
-    const pieceWords = Math.max(HEADER_WORDS, pieceBytes >>> 2);
-    while (sorted.next < sorted.order.length) await emit(this.piece(sorted, pieceWords));
+    while (sorted.next < sorted.order.length) await emit(this.piece(sorted));
     this.first += this.count;
     this.count = 0;
     this.used = 0;
@@ -134,17 +152,18 @@ class Run {
   }
 
   /**
-   * The next piece: records from `sorted.next` on, as many as fit in `pieceWords` (at least
-   * one). Synchronous, so the copy loop is plain optimized code (not an async function's).
+   * The next piece: records from `sorted.next` on, as many as fit in a piece (at least one).
+   * Synchronous, so the copy loop is plain optimized code (not an async function's).
    */
-  private piece(sorted: Sorted, pieceWords: number): Uint8Array {
+  private piece(sorted: Sorted): Uint8Array {
     const { words, starts } = this;
     const { order } = sorted;
     const recordAt = (from: number) => {
       const valueLength = words[from + VALUE_LENGTH];
       return recordWords(words[from + KEY_LENGTH], valueLength === DELETED ? 0 : valueLength);
     };
-    const piece = new Uint32Array(Math.max(pieceWords, recordAt(starts[order[sorted.next]])));
+    const size = Math.max(this.pieceWords, recordAt(starts[order[sorted.next]]));
+    const piece = size === this.pieceWords && this.spare.length > 0 ? this.spare.pop()! : new Uint32Array(size);
     let at = 0;
     let i = sorted.next;
     for (; i < order.length; i++) {
@@ -247,9 +266,15 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
   // What crashed creates left is swept now, even if this sort never spills.
   await sweepStaleSorts(store);
   const spilled: number[] = []; // pieces per run
-  let run: Run | undefined = new Run(runBytes);
-  // Pieces are written PUT_BATCH at a time while the next are cut (two batches in flight).
-  const writes = new WriteWindow(store, 2, { scratch: true });
+  let run: Run | undefined = new Run(runBytes, pieceBytes);
+  // Pieces are written PUT_BATCH at a time while the next are cut (two batches in flight), and
+  // go back to the run once written (a store keeps no view of the bytes it is given).
+  const writes = new WriteWindow({
+    put: async (entries, options) => {
+      await store.put(entries, options);
+      for (const [, piece] of entries) run?.reuse(piece);
+    },
+  }, 2, { scratch: true });
   try {
     let pending: Array<[string, Uint8Array]> = [];
     const toStore = async (piece: Uint8Array) => {
@@ -264,7 +289,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
     const spill = async () => {
       await space.claim();
       spilled.push(0);
-      await run!.spill(pieceBytes, toStore);
+      await run!.spill(toStore);
       if (pending.length) await writes.put(pending);
       pending = [];
     };
@@ -275,7 +300,7 @@ export async function* sortPairs(pairs: AsyncIterable<Pair> | Iterable<Pair>, op
     let readers: RunReader[];
     if (spilled.length === 0) {
       const pieces: Uint8Array[] = [];
-      await run.spill(pieceBytes, async (piece) => { pieces.push(piece); });
+      await run.spill(async (piece) => { pieces.push(piece); });
       readers = [new RunReader(async (i) => pieces[i], pieces.length, 0, false)];
     } else {
       if (run.count > 0) await spill();

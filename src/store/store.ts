@@ -21,7 +21,8 @@ export interface Store {
    * Writes all entries atomically where the backend can (IndexedDB: one transaction) and in
    * order otherwise (filesystem: each entry written to a temporary name, synced, renamed), so
    * an entry that is present is always whole. A crash may lose recent entries (until `flush`)
-   * but never leaves a torn one (unless `options.scratch`).
+   * but never leaves a torn one (unless `options.scratch`). The store keeps no view of the
+   * arrays it is given (it copies or writes them out): once put resolves the caller may reuse them.
    */
   put(entries: ReadonlyArray<readonly [string, Uint8Array]>, options?: PutOptions): Promise<void>;
   /** Makes every entry written so far durable (the filesystem syncs the directories). */
