@@ -1,7 +1,9 @@
 // The external sort's runs in a directory store: nothing left behind, concurrent creates.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { sweepStaleSorts } from '../src/checkpoint/sort-space.js';
 import { join } from 'node:path';
 import { createCheckpoint } from '../src/checkpoint/create.js';
 import { fsStore } from '../src/store/fs.js';
@@ -28,6 +30,24 @@ const freshDir = () => {
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 describe('the external sort in a directory store', () => {
+  it('sweeps at once the runs of a sort whose process on this host has ended, and no others', async () => {
+    const store = fsStore(freshDir());
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // exited before spawnSync returns
+    const piece = new Uint8Array(100);
+    const lease = (pid: number, host = hostname()) => enc.encode(`${Date.now()} ${pid} ${host}`);
+    await store.put([
+      ['tmp/sort-dead/lease', lease(gone)], ['tmp/sort-dead/0/0', piece],
+      ['tmp/sort-me/lease', lease(process.pid)], ['tmp/sort-me/0/0', piece],
+      ['tmp/sort-elsewhere/lease', lease(gone, `${hostname()}-other`)], ['tmp/sort-elsewhere/0/0', piece],
+      ['tmp/sort-timeonly/lease', enc.encode(String(Date.now()))], ['tmp/sort-timeonly/0/0', piece],
+    ]);
+    await sweepStaleSorts(store);
+    expect((await store.keys('tmp/')).sort()).toEqual([
+      'tmp/sort-elsewhere/0/0', 'tmp/sort-elsewhere/lease', 'tmp/sort-me/0/0', 'tmp/sort-me/lease',
+      'tmp/sort-timeonly/0/0', 'tmp/sort-timeonly/lease',
+    ]);
+  });
+
   it('leaves no tmp/ folder behind', async () => {
     const dir = freshDir();
     const pairs = churn(8, 1500, 900);

@@ -1,9 +1,9 @@
 // Where the external sort spills its runs in a store: tmp/sort-<id>/…, one folder per sort. A
 // sort that spills first writes a lease (its folder's `lease` key: the time, renewed every few
-// seconds while the sort lives), so another create into the same store can sweep what crashed
-// creates left behind — folders whose lease is missing or stale — without touching the runs of
-// one still running. The lease is written before any run, so a folder without one is never a
-// live sort's.
+// seconds while the sort lives; in Node also its process id and host), so another create into
+// the same store can sweep what crashed creates left behind — folders whose lease is missing or
+// stale, or whose process on this host is gone — without touching the runs of one still
+// running. The lease is written before any run, so a folder without one is never a live sort's.
 import type { Store } from '../store/store.js';
 
 export const SORT_PREFIX = 'tmp/sort-';
@@ -49,13 +49,39 @@ export class SortSpace {
   }
 
   private writeLease(): Promise<void> {
-    return this.store.put([[this.prefix + LEASE, new TextEncoder().encode(String(Date.now()))]]);
+    const owner = thisProcess ? ` ${thisProcess.pid} ${thisProcess.host}` : '';
+    return this.store.put([[this.prefix + LEASE, new TextEncoder().encode(`${Date.now()}${owner}`)]]);
   }
+}
+
+type NodeProcess = { pid: number; kill(pid: number, signal: 0): void; getBuiltinModule?(id: string): unknown };
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+const hostname = (nodeProcess?.getBuiltinModule?.('node:os') as { hostname(): string } | undefined)?.hostname();
+/** This process, where the platform has process ids (Node). */
+const thisProcess = nodeProcess && hostname ? { pid: nodeProcess.pid, host: hostname } : undefined;
+
+/** Whether process `pid` of this host is gone (a reused pid counts as alive: the lease's age decides then). */
+function isGone(pid: number): boolean {
+  try {
+    nodeProcess!.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === 'ESRCH';
+  }
+}
+
+/** Whether a lease's text says its sort is gone: not renewed for STALE_MS, or its process on this host has ended. */
+function leaseIsStale(text: string | undefined): boolean {
+  if (text === undefined) return true;
+  const [time, pid, host] = text.split(' ');
+  if (!(Date.now() - Number(time) <= STALE_MS)) return true;
+  return thisProcess !== undefined && host === thisProcess.host && /^[1-9][0-9]{0,9}$/.test(pid ?? '')
+    && Number(pid) !== thisProcess.pid && isGone(Number(pid));
 }
 
 /**
  * Deletes the folders of sorts that are gone: no lease (a crash before it was written, or a
- * version that wrote none) or one not renewed for STALE_MS.
+ * version that wrote none), one not renewed for STALE_MS, or one whose process on this host has ended.
  */
 export async function sweepStaleSorts(store: Store): Promise<void> {
   const folders = new Map<string, string[]>();
@@ -69,8 +95,7 @@ export async function sweepStaleSorts(store: Store): Promise<void> {
   }
   for (const [folder, keys] of folders) {
     const lease = await store.get(folder + LEASE);
-    const renewed = lease ? Number(new TextDecoder().decode(lease)) : NaN;
-    if (Date.now() - renewed <= STALE_MS) continue;
+    if (!leaseIsStale(lease && new TextDecoder().decode(lease))) continue;
     await store.delete(keys);
   }
 }
