@@ -78,6 +78,7 @@ export function hashBegin(hashOp: i32): void {
   total = 0;
   compressed = 0;
   blockSize = hashOp == SHA512 || hashOp == SHA512_256 || hashOp == BLAKE2B_512 ? 128 : 64;
+  if (framing) return; // STATE starts only if the message outgrows the frame (hashUpdate)
   if (hashOp == SHA512 || hashOp == SHA512_256) sha512Init(STATE, hashOp == SHA512_256);
   else if (hashOp == RIPEMD160) ripemd160Init(STATE);
   else if (hashOp == BLAKE2B_512) blake2Init<u64>(STATE, 64);
@@ -110,6 +111,7 @@ export function hashUpdate(src: usize, len: usize): void {
       return;
     }
     framing = false;
+    initState(STATE);
     streamUpdate(FRAME, frameLen);
   }
   streamUpdate(src, len);
