@@ -40,9 +40,13 @@ export class Creator {
 
   /** The manifest of the checkpoint at `version`. */
   async getCheckpoint(version: number): Promise<Manifest> {
+    return parseManifest(await this.manifestBytes(version));
+  }
+
+  private async manifestBytes(version: number): Promise<Uint8Array> {
     const bytes = await this.store.get(`${MANIFESTS}${version}.json`);
     if (!bytes) throw new CheckpointNotFound(`there is no checkpoint of version ${version}`);
-    return parseManifest(bytes);
+    return bytes;
   }
 
   /** Versions of every checkpoint in the store, oldest first. */
@@ -57,8 +61,8 @@ export class Creator {
    * index files an apply kept for them (leaf hashes of its chunks, its covers).
    */
   async deleteCheckpoint(version: number): Promise<void> {
-    const doomed = await this.getCheckpoint(version);
-    const doomedBytes = (await this.store.get(`${MANIFESTS}${version}.json`))!;
+    const doomedBytes = await this.manifestBytes(version);
+    const doomed = parseManifest(doomedBytes);
     const kept = new Set<string>();
     for (const v of await this.getCheckpoints()) {
       if (v === version) continue;
