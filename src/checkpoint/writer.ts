@@ -80,7 +80,7 @@ async function cutChunks(batches: AsyncIterable<LeafBatch> | Iterable<LeafBatch>
   let bytesDone = 0;
   let bytesWritten = 0;
   const put = async (entries: Array<[string, Uint8Array]>) => {
-await writes.put(entries);
+    await writes.put(entries);
     for (const [, bytes] of entries) bytesWritten += bytes.length;
   };
 

@@ -10,7 +10,7 @@ export class WriteWindow {
 
   /** Starts writing `entries`; waits only while `limit` writes are in flight. */
   async put(entries: ReadonlyArray<readonly [string, Uint8Array]>): Promise<void> {
-    const write = this.options ? this.store.put(entries, this.options) : this.store.put(entries);
+    const write = this.store.put(entries, this.options);
     write.catch(() => {}); // its failure is reported by drain() (or by put, when awaited here)
     this.writing.push(write);
     if (this.writing.length >= this.limit) await this.writing.shift();
