@@ -5,6 +5,7 @@
 // stale, or whose process on this host is gone — without touching the runs of one still
 // running. The lease is written before any run, so a folder without one is never a live sort's.
 import type { Store } from '../store/store.js';
+import { nodeBuiltin } from '../node-builtin.js';
 
 export const SORT_PREFIX = 'tmp/sort-';
 const LEASE = 'lease';
@@ -54,9 +55,9 @@ export class SortSpace {
   }
 }
 
-type NodeProcess = { pid: number; kill(pid: number, signal: 0): void; getBuiltinModule?(id: string): unknown };
-const nodeProcess = (globalThis as { process?: NodeProcess }).process;
-const hostname = (nodeProcess?.getBuiltinModule?.('node:os') as { hostname(): string } | undefined)?.hostname();
+type NodeProcess = { pid: number; kill(pid: number, signal: 0): void };
+const nodeProcess = nodeBuiltin<NodeProcess>('node:process');
+const hostname = nodeBuiltin<{ hostname(): string }>('node:os')?.hostname();
 /** This process, where the platform has process ids (Node). */
 const thisProcess = nodeProcess && hostname ? { pid: nodeProcess.pid, host: hostname } : undefined;
 

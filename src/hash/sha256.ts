@@ -3,6 +3,7 @@ import { assertBytes } from '../assert.js';
 import { concatBytes } from '../bytes.js';
 import { InvalidArgument } from '../errors.js';
 import { backend } from '../core/load.js';
+import { nodeBuiltin } from '../node-builtin.js';
 import type { Sha256State } from '../core/backend.js';
 
 /** SHA-256 of `data`. Throws InvalidArgument unless `data` is a Uint8Array. */
@@ -89,8 +90,7 @@ type NodeCrypto = { createHash(algorithm: 'sha256'): { update(data: Uint8Array):
  * node:crypto where the platform is Node (found at run time, so no bundle carries an import of
  * it): OpenSSL's SHA-256 on the caller's bytes, where Web Crypto copies them for its thread.
  */
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
-  ?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+const nodeCrypto = nodeBuiltin<NodeCrypto>('node:crypto');
 
 /**
  * SHA-256 of one whole message (a chunk, a file), natively where the platform has it (Node:
