@@ -1,11 +1,14 @@
 // The apply step of the changeset benchmark, in its own process so its peak RSS is its own:
-//   tsx bench/changeset-step.ts apply DIR PAIRS HEIGHTS CHANGES FIRST_HEIGHT
+//   tsx bench/changeset-step.ts apply DIR PAIRS HEIGHTS CHANGES FIRST_HEIGHT [PER_CALL]
 //   tsx bench/changeset-step.ts copy-floor DIR N   (the I/O floor of rewriting N chunk files)
 // DIR holds the checkpoint `checkpoint-step.ts create DIR PAIRS` wrote (key i: randomBytes(32,
 // 2i + 7), so overwrites and deletes hit existing keys). Each height mixes overwrites of existing
 // keys, new keys and deletes (1:1:1 after the first key of each kind), applied with
-// applyChangesets and checked against its stated prevRoot.
-// Prints one JSON line per height, then a summary line.
+// applyChangesets, PER_CALL heights per call (default 1: a follower that writes every height's
+// checkpoint; more: a node that checkpoints every PER_CALL heights, or catches up). The first
+// height of a call states the prevRoot it applies to; the heights after it in the same call state
+// none (the bench compares every height's root with the one-per-call run's instead).
+// Prints one JSON line per call (its heights' roots included), then a summary line.
 import { applyChangesets, currentManifest } from '../src/checkpoint/apply.js';
 import { encodeChangeset } from '../src/format/changeset.js';
 import { fsStore } from '../src/store/fs.js';
@@ -46,31 +49,38 @@ if (step !== 'apply') {
   process.exit(2);
 }
 const n = Number(pairsArg);
+const perCall = Number(process.argv[8] ?? 1);
 const existingKey = (i: number) => randomBytes(32, 2 * i + 7);
 const store = fsStore(dir);
 let next = 0;
-for (let h = Number(firstArg); h < Number(firstArg) + Number(heightsArg); h++) {
+const heightChanges = (h: number): Pair[] => {
   const values = randomBytes(Number(changesArg) * 100, h);
-  const changes: Pair[] = Array.from({ length: Number(changesArg) }, (_, i) => {
+  return Array.from({ length: Number(changesArg) }, (_, i) => {
     const pick = existingKey((h * 7919 + i * 104_729) % n);
     const kind = i % 3;
     if (kind === 0) return { key: pick, value: values.subarray(i * 100, i * 100 + 100) };
     if (kind === 1) return { key: new TextEncoder().encode(`new-${h}-${next++}`), value: values.subarray(i * 100, i * 100 + 100) };
     return { key: pick, value: null };
   });
+};
+const first = Number(firstArg);
+for (let h = first; h < first + Number(heightsArg); h += perCall) {
+  const heights = Array.from({ length: Math.min(perCall, first + Number(heightsArg) - h) }, (_, i) => h + i);
+  const sets = heights.map((x) => ({ height: x, changes: heightChanges(x) }));
   const before = await currentManifest(store);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const { metadata } = encodeChangeset(h, changes, { prevRoot: before.root });
-  const r = await applyChangesets(store, [{ metadata, changes }]);
+  const changesets = sets.map(({ height, changes }, i) => ({ metadata: encodeChangeset(height, changes, i === 0 ? { prevRoot: before.root } : {}).metadata, changes }));
+  const r = await applyChangesets(store, changesets);
   const cpu = process.cpuUsage(cpu0);
   const checkpointBytes = r.manifest.chunks.reduce((s, c) => s + c.size + c.proofSize, 0);
   const row = JSON.stringify({
-    height: h, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, systemSeconds: cpu.system / 1e6,
+    heights: heights.length, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, systemSeconds: cpu.system / 1e6,
     heapMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-    chunksWritten: r.heights[0].chunksWritten, chunks: r.manifest.chunks.length, bytesWritten: r.heights[0].bytesWritten, checkpointBytes,
+    chunksWritten: r.heights.reduce((s, x) => s + x.chunksWritten, 0), chunks: r.manifest.chunks.length,
+    bytesWritten: r.heights.reduce((s, x) => s + x.bytesWritten, 0), checkpointBytes, roots: r.heights.map((x) => x.root),
   });
   console.log(row);
-  console.error(row); // progress: heights of 1M keys take seconds each on a loaded machine
+  console.error(row.replace(/,"roots".*/, '}')); // progress: heights of 1M keys take seconds each on a loaded machine
 }
 console.log(JSON.stringify({ maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) }));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/store/memory.js';
 import { createCheckpoint } from '../src/checkpoint/create.js';
-import { applyChangesets, appendInPlace, collectGarbage } from '../src/checkpoint/apply.js';
+import { applyChangesets, appendInPlace, collectGarbage, type HeightApplied } from '../src/checkpoint/apply.js';
 import { openCheckpoint } from '../src/checkpoint/query.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
@@ -120,6 +120,77 @@ describe('applyChangesets', () => {
     expect(result.heights.map((x) => x.height)).toEqual([2, 3, 4, 5]);
     await expectSameAsRebuild(store, state, 5, 2048);
     expect(await store.keys('manifests/')).toEqual(['manifests/5.json']);
+  });
+
+  // Heights of one call are held in memory and written once (or whenever they pass pendingBytes):
+  // every height's root is still computed and checked, and the files are a rebuild's.
+  for (const [seed, size, maxChunkBytes, pendingBytes] of [[11, 700, 2048, undefined], [12, 1200, 4096, 30_000], [13, 80, 1024, 0], [14, 500, 1024, 1], [15, 4000, 65536, undefined], [16, 3000, 65536, 60_000]] as const) {
+    it(`many heights in one call equal a rebuild, every height's root the reference (seed ${seed}, ${maxChunkBytes}-byte chunks, pendingBytes ${pendingBytes})`, async () => {
+      const r = rng(seed);
+      const clustered = clusteredKeys(seed, 30);
+      const state = new Map<string, Pair>();
+      applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`b${seed}-${i}`), value: r.bytes(1 + r.int(200)) })));
+      const store = memoryStore();
+      await createCheckpoint([...state.values()], { store, version: 100, maxChunkBytes });
+      const roots: string[] = [];
+      const sets = [];
+      let prevRoot = hex(refRoot([...state.values()]));
+      for (let h = 101; h <= 112; h++) {
+        // A quiet height, one that deletes almost everything, and ordinary ones.
+        const changes = h === 104 ? [] : h === 107 ? [...state.values()].slice(2).map((p) => ({ key: p.key, value: null })) : randomHeight(r, state, 1 + r.int(60), clustered, h);
+        applyTo(state, changes);
+        roots.push(hex(refRoot([...state.values()])));
+        // Some changesets state their roots, some do not.
+        sets.push({ metadata: encodeChangeset(h, changes, h % 3 ? { prevRoot, root: roots.at(-1)! } : {}).metadata, changes });
+        prevRoot = roots.at(-1)!;
+      }
+      const seen: HeightApplied[] = [];
+      const result = await applyChangesets(store, sets, { expectRoot: prevRoot, pendingBytes, onHeight: (x) => seen.push(x) });
+      expect(seen.map((x) => x.root)).toEqual(roots);
+      expect(result.heights).toEqual(seen);
+      const writes = seen.filter((x) => x.bytesWritten > 0).length;
+      if (pendingBytes === undefined) expect(writes).toBe(1);
+      // pendingBytes 1 writes every height that holds anything (height 104 changes nothing).
+      else if (pendingBytes <= 1) expect(writes).toBe(pendingBytes === 0 ? 12 : 11);
+      else expect(writes).toBeGreaterThan(1);
+      if (pendingBytes === undefined) expect(seen.slice(0, -1).every((x) => x.chunksWritten === 0 && x.bytesWritten === 0)).toBe(true);
+      await expectSameAsRebuild(store, state, 112, maxChunkBytes);
+      expect(await store.keys('manifests/')).toEqual(['manifests/112.json']);
+      // Nothing of the heights between is left behind.
+      expect(await collectGarbage(store)).toBe(0);
+    });
+  }
+
+  it('a wrong root at a height held in memory is refused naming that height; nothing is switched or left', async () => {
+    const r = rng(21);
+    const state = new Map<string, Pair>();
+    applyTo(state, Array.from({ length: 400 }, (_, i) => ({ key: enc.encode(`w${i}`), value: r.bytes(30) })));
+    const store = memoryStore();
+    await createCheckpoint([...state.values()], { store, version: 1, maxChunkBytes: 2048 });
+    const before = await files(store);
+    const sets: Array<{ h: number; changes: Pair[]; prevRoot: string; root: string }> = [];
+    let prevRoot = hex(refRoot([...state.values()]));
+    for (let h = 2; h <= 6; h++) {
+      const changes = randomHeight(r, state, 25, clusteredKeys(2, 5), h);
+      applyTo(state, changes);
+      const root = hex(refRoot([...state.values()]));
+      sets.push({ h, changes, prevRoot, root });
+      prevRoot = root;
+    }
+    const build = (bad: number, field: 'prevRoot' | 'root') => sets.map(({ h, changes, ...roots }) => ({
+      metadata: encodeChangeset(h, changes, { ...roots, [field]: h === bad ? '0f'.repeat(32) : roots[field] }).metadata, changes,
+    }));
+    for (const [bad, field, cls] of [[3, 'root', ChangesetRootMismatch], [4, 'prevRoot', PrevRootMismatch], [6, 'root', ChangesetRootMismatch]] as const) {
+      const err = await applyChangesets(store, build(bad, field)).then(() => undefined, (e) => e);
+      expect(err, `${field} ${bad}`).toBeInstanceOf(cls);
+      expect(err.height).toBe(bad);
+      expect(err.message).toMatch(new RegExp(`height ${bad}|root`));
+      expect(await files(store)).toEqual(before);
+      // Only the old checkpoint's own index may have been built: nothing unreferenced is left.
+      expect(await collectGarbage(store)).toBe(0);
+    }
+    await applyChangesets(store, build(0, 'root'), { expectRoot: prevRoot });
+    await expectSameAsRebuild(store, state, 6, 2048);
   });
 
   it('deleting every key leaves the empty tree; then it grows again', async () => {

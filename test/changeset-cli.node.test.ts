@@ -117,6 +117,34 @@ describe('lightsnap changeset diff / apply and append', () => {
     expect((await runCli('changeset', 'apply', cp, cs, '--out', out)).code).toBe(4); // not empty
   });
 
+  it('apply of several heights holds them in memory and writes once; --hold-mb 0 writes each; a bad --hold-mb is a usage error', async () => {
+    const heights = [9, 10, 11];
+    const sets: string[] = [];
+    const all: P[] = [...state, ...changes];
+    for (const h of heights) {
+      const file = join(work, `h${h}.jsonl`);
+      all.push(...writeLines(file, changeLines(60, h, 3000)));
+      sets.push(join(work, `cs${h}`));
+      expect((await runCli('changeset', 'create', file, '--height', String(h), '--out', sets.at(-1)!)).code).toBe(0);
+    }
+    const finalRoot = hex(refRoot(all));
+    const from = join(work, 'cp8');
+    const held = await runCli('changeset', 'apply', from, ...sets, '--out', join(work, 'held'), '--expect-root', finalRoot);
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stderr.match(/height (9|10): root [0-9a-f]{64}, held in memory/g)).toHaveLength(2);
+    expect(held.stderr).toMatch(/height 11: root [0-9a-f]{64}, \d+ chunk files written/);
+    const each = await runCli('changeset', 'apply', from, ...sets, '--out', join(work, 'each'), '--hold-mb', '0');
+    expect(each.code, each.stderr).toBe(0);
+    expect(each.stderr).not.toMatch(/held in memory/);
+    expect(each.stdout.trim().split('\n').at(-1)).toBe(finalRoot);
+    expect(tree(join(work, 'held'))).toEqual(tree(join(work, 'each')));
+    for (const bad of ['-1', '1.5', 'lots']) {
+      const r = await runCli('changeset', 'apply', from, ...sets, '--out', join(work, 'bad'), `--hold-mb=${bad}`);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/--hold-mb must be/);
+    }
+  });
+
   it('diff reads only the chunks whose digests differ, and applying it gives the new checkpoint', async () => {
     const d = join(work, 'diff');
     const r = await runCli('changeset', 'diff', cp, rebuilt, '--out', d);
@@ -190,12 +218,18 @@ describe('changeset apply killed at random points', () => {
   it(`always leaves the old checkpoint or the new one (${kills} kills)`, async () => {
     const stateFile = join(work, 'kstate.jsonl');
     const state = writeLines(stateFile, stateLines(3000, 5));
-    const changesFile = join(work, 'kchanges.jsonl');
-    const changes = writeLines(changesFile, changeLines(400, 6, 3000));
+    // Three heights: held in memory and written once, or (every other attempt, --hold-mb 0)
+    // written height by height; either way only the last one is switched to.
     const pristine = join(work, 'kpristine');
     expect((await runCli('create', stateFile, '--out', pristine, '--version', '1', '--max-chunk-bytes', '2048')).code).toBe(0);
-    const cs = join(work, 'kcs');
-    expect((await runCli('changeset', 'create', changesFile, '--height', '2', '--out', cs)).code).toBe(0);
+    const cs: string[] = [];
+    const changes: P[] = [];
+    for (const height of [2, 3, 4]) {
+      const changesFile = join(work, `kchanges${height}.jsonl`);
+      changes.push(...writeLines(changesFile, changeLines(height === 2 ? 400 : 150, 4 + height, 3000)));
+      cs.push(join(work, `kcs${height}`));
+      expect((await runCli('changeset', 'create', changesFile, '--height', String(height), '--out', cs.at(-1)!)).code).toBe(0);
+    }
     const roots = { old: hex(refRoot(state)), new: hex(refRoot([...state, ...changes])) };
     const r = rng(17);
     const outcomes = { old: 0, new: 0 };
@@ -205,7 +239,8 @@ describe('changeset apply killed at random points', () => {
       rmSync(dir, { recursive: true, force: true });
       cpSync(pristine, dir, { recursive: true });
       const started = Date.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'changeset', 'apply', dir, cs, '--out', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const hold = attempt % 2 ? ['--hold-mb', '0'] : [];
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'changeset', 'apply', dir, ...cs, '--out', dir, ...hold], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d) => { stderr += String(d); });
       const timer = setTimeout(() => child.kill('SIGKILL'), r.int(duration));
@@ -220,7 +255,7 @@ describe('changeset apply killed at random points', () => {
       outcomes[which!]++;
       // Run to the end from whatever the kill left: the result is the new checkpoint.
       if (attempt === kills - 1 || which === 'old') {
-        const done = await runCli('changeset', 'apply', dir, cs, '--out', dir);
+        const done = await runCli('changeset', 'apply', dir, ...cs, '--out', dir);
         expect(done.code, done.stderr).toBe(which === 'old' ? 0 : 5);
       }
     }

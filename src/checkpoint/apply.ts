@@ -5,7 +5,9 @@
 // result is byte for byte the checkpoint a fresh create of the new state would write: chunk
 // files that come out unchanged are kept, not rewritten; every proof and the manifest are new. New files
 // go in beside the old ones, the manifest switches last (atomically), and only then are files no
-// kept manifest references collected: a crash leaves the old checkpoint or the new one.
+// kept manifest references collected: a crash leaves the old checkpoint or the new one. Several
+// heights in one call are held in memory (./pending.ts), each root computed and checked, and
+// written once, at the last: the chunk files a height rewrites are paid per write, not per height.
 import type { Store } from '../store/store.js';
 import { equalBytes } from '../bytes.js';
 import { toHex } from '../hex.js';
@@ -20,7 +22,9 @@ import {
 } from '../errors.js';
 import { leafHashesPath } from './leaf-hashes.js';
 import { coversPath } from './chunk-nodes.js';
-import { rechunk, type SortedChange } from './rechunk.js';
+import { rechunk } from './rechunk.js';
+import { PendingHeights } from './pending.js';
+import type { SortedChange } from './leaf-merge.js';
 import { switchManifest, type WrittenCheckpoint } from './writer.js';
 import { assertArray, assertIterable, assertObject } from '../assert.js';
 import { assertStore } from '../store/store.js';
@@ -35,7 +39,10 @@ export interface ChangesetToApply {
 export interface HeightApplied {
   height: number;
   root: string;
-  /** Chunk files written for this height (the others were kept), and all bytes written. */
+  /**
+   * Chunk files written at this height (the others were kept), and all bytes written: 0 for a
+   * height held in memory; a write of several heights counts at the last of them.
+   */
   chunksWritten: number;
   bytesWritten: number;
 }
@@ -45,7 +52,16 @@ export interface ApplyOptions {
   expectRoot?: string;
   /** Called after each height is computed (before anything is switched). */
   onHeight?(applied: HeightApplied): void;
+  /**
+   * Heights of one call are applied in memory (each root computed and checked) and their files
+   * written once, at the last height — or earlier, whenever the heights held pass this many
+   * bytes (68 per leaf of each chunk they touch, plus their changes), and then continued.
+   * Default 128 MiB; 0 writes every height's files.
+   */
+  pendingBytes?: number;
 }
+
+export const DEFAULT_PENDING_BYTES = 128 << 20;
 
 export interface ApplyResult {
   manifest: Manifest;
@@ -126,7 +142,9 @@ function checkRoot(root: string | undefined, what: string): string | undefined {
  * Applies changesets in height order to the checkpoint in `store`, which becomes the
  * checkpoint at the last height. Each changeset's `prevRoot` must be the root it applies to and
  * its `root` the root it yields (when stated), and the final root `opts.expectRoot`: a mismatch
- * is a typed error naming the height, and the store's checkpoint is left as it was.
+ * is a typed error naming the height, and the store's checkpoint is left as it was. Files are
+ * written once for all heights (or whenever the heights held pass `opts.pendingBytes`); the
+ * checkpoint in between exists only as roots.
  */
 export async function applyChangesets(store: Store, changesets: readonly ChangesetToApply[], opts: ApplyOptions = {}): Promise<ApplyResult> {
   assertStore(store, 'store');
@@ -134,36 +152,63 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
   changesets.forEach((c, i) => { assertObject(c, `changesets[${i}]`); assertObject(c.metadata, `changesets[${i}].metadata`); });
   assertObject(opts, 'opts');
   const expectRoot = checkRoot(opts.expectRoot, 'expectRoot');
+  const budget = opts.pendingBytes ?? DEFAULT_PENDING_BYTES;
+  if (!Number.isSafeInteger(budget) || budget < 0) throw new InvalidArgument(`pendingBytes must be a non-negative integer, got ${String(budget)}`);
   const ordered = [...changesets].sort((a, b) => a.metadata.height - b.metadata.height);
   const oldBytes = await store.get(MANIFEST_FILE);
   if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
   const old = parseManifest(oldBytes);
+  // The last checkpoint written (not switched to), and the state after the heights so far.
   let manifest = old;
   let id = toHex(backend().sha256(oldBytes));
   let written: WrittenCheckpoint | undefined;
+  let { version, root } = old;
+  let pending: PendingHeights | undefined;
   const heights: HeightApplied[] = [];
   try {
-    for (const { metadata, changes } of ordered) {
+    for (const [i, { metadata, changes }] of ordered.entries()) {
       const { height } = metadata;
-      if (height <= manifest.version) {
+      if (height <= version) {
         // A changeset for a height the state has already reached does not apply to this state:
         // the same verdict (and exit status) as a prevRoot that is not the current root.
-        throw new PrevRootMismatch(`changeset of height ${height} does not follow version ${manifest.version}${heights.length ? '' : ' of the checkpoint'}`, { height });
+        throw new PrevRootMismatch(`changeset of height ${height} does not follow version ${version}${heights.length ? '' : ' of the checkpoint'}`, { height });
       }
-      if (metadata.prevRoot !== null && metadata.prevRoot !== manifest.root) {
-        throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${manifest.version} has root ${manifest.root}`, { height });
+      if (metadata.prevRoot !== null && metadata.prevRoot !== root) {
+        throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${version} has root ${root}`, { height });
       }
-      written = await rechunk({ store, manifest, id, changes: await sortChanges(changes), version: height });
-      ({ manifest, id } = written);
-      if (metadata.root !== null && metadata.root !== manifest.root) {
-        throw new ChangesetRootMismatch(`applying the changeset gives root ${manifest.root}, the changeset states ${metadata.root}`, { height });
+      const sorted = await sortChanges(changes);
+      const last = i === ordered.length - 1;
+      const applied: HeightApplied = { height, root, chunksWritten: 0, bytesWritten: 0 };
+      if (!pending && (last || budget === 0)) {
+        written = await rechunk({ store, manifest, id, changes: sorted, version: height });
+      } else {
+        // Held in memory; written at the last height, or once the heights so far hold the budget.
+        pending ??= await PendingHeights.open(store, manifest, id);
+        applied.root = toHex(await pending.apply(sorted));
+        if (last || pending.bytes > budget) {
+          // The held leaves are let go before the write: it reads what it needs from the old files.
+          const { base, covers: current } = pending;
+          const net = pending.changes();
+          pending = undefined;
+          written = await rechunk({ store, manifest, id, changes: net, version: height, covers: base, current });
+          if (written.manifest.root !== applied.root) throw new Error(`internal: heights applied in memory give root ${applied.root}, their files ${written.manifest.root}`);
+        } else {
+          written = undefined;
+        }
       }
-      const applied = { height, root: manifest.root, chunksWritten: written.chunksWritten, bytesWritten: written.bytesWritten };
+      if (written) {
+        ({ manifest, id } = written);
+        Object.assign(applied, { root: manifest.root, chunksWritten: written.chunksWritten, bytesWritten: written.bytesWritten });
+      }
+      ({ height: version, root } = applied);
+      if (metadata.root !== null && metadata.root !== root) {
+        throw new ChangesetRootMismatch(`applying the changeset gives root ${root}, the changeset states ${metadata.root}`, { height });
+      }
       heights.push(applied);
       opts.onHeight?.(applied);
     }
-    if (expectRoot !== undefined && expectRoot !== manifest.root) {
-      throw new ChangesetRootMismatch(`the final state has root ${manifest.root}, expected ${expectRoot}`, { height: manifest.version });
+    if (expectRoot !== undefined && expectRoot !== root) {
+      throw new ChangesetRootMismatch(`the final state has root ${root}, expected ${expectRoot}`, { height: version });
     }
   } catch (err) {
     await collectGarbage(store);

@@ -92,12 +92,16 @@ const diff: Sub = {
 };
 
 const apply: Sub = {
-  usage: 'changeset apply CHECKPOINT_DIR CHANGESET_DIR|URL... --out NEW_DIR [--expect-root HEX]',
+  usage: 'changeset apply CHECKPOINT_DIR CHANGESET_DIR|URL... --out NEW_DIR [--expect-root HEX] [--hold-mb MB]',
   async run(args, io) {
-    const { values, positionals } = parse(args, { out: { type: 'string' }, 'expect-root': { type: 'string' } }, this.usage);
+    const { values, positionals } = parse(args, { out: { type: 'string' }, 'expect-root': { type: 'string' }, 'hold-mb': { type: 'string' } }, this.usage);
     if (positionals.length < 2) throw usageError(`give a checkpoint directory and at least one changeset\nusage: lightsnap ${this.usage}`);
     if (!values.out) throw usageError(`--out NEW_DIR is required (it may be CHECKPOINT_DIR: then in place)\nusage: lightsnap ${this.usage}`);
     const expectRoot = optionalRoot(values['expect-root'], 'expect-root');
+    const holdMb = values['hold-mb'] === undefined ? undefined : Number(values['hold-mb']);
+    if (holdMb !== undefined && !(Number.isInteger(holdMb) && holdMb >= 0 && holdMb <= 1 << 20)) {
+      throw usageError(`--hold-mb must be a whole number of MiB from 0 (write every height) to ${1 << 20}, got ${values['hold-mb']}\nusage: lightsnap ${this.usage}`);
+    }
     const [checkpoint, ...locations] = positionals;
     await checkpointDir(checkpoint);
     const sources = await sourcesFor(locations, this.usage);
@@ -105,7 +109,10 @@ const apply: Sub = {
     const target = await prepareTarget(checkpoint, values.out);
     const result = await applyChangesets(fsStore(target), changesets, {
       expectRoot,
-      onHeight: (h) => io.stderr.write(`height ${h.height}: root ${h.root}, ${h.chunksWritten} chunk files written, ${h.bytesWritten} bytes\n`),
+      pendingBytes: holdMb === undefined ? undefined : holdMb * 2 ** 20,
+      onHeight: (h) => io.stderr.write(h.bytesWritten === 0
+        ? `height ${h.height}: root ${h.root}, held in memory (written with a later height)\n`
+        : `height ${h.height}: root ${h.root}, ${h.chunksWritten} chunk files written, ${h.bytesWritten} bytes\n`),
     });
     const m = result.manifest;
     io.stdout.write(`applied ${result.heights.length} changesets: checkpoint ${result.id} of version ${m.version} in ${target} (${m.leaves} leaves in ${m.chunks.length} chunks)\n`);

@@ -40,9 +40,10 @@ export interface ChunkCover {
 export const CACHED_ABOVE = 64;
 
 /**
- * The cached subtree at `depth` holding exactly leaves [start, end) of the chunk being covered,
- * if those leaves are unchanged since it was cached: the subtree first, then its cached
- * descendants, in pre-order.
+ * The known subtree at `depth` holding exactly leaves [start, end) of the chunk being covered, if
+ * those leaves are unchanged since it was known: the subtree first, then its cached descendants,
+ * in pre-order (for a subtree of at most CACHED_ABOVE leaves, which is not cached, only its hash
+ * is used).
  */
 export type KnownSubtree = (depth: number, start: number, end: number) => CoverNode[] | undefined;
 
@@ -123,8 +124,8 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
     // large ones from their halves (and cached), unless known.
     const hashRun = (depth: number, s: number, e: number): Uint8Array => {
       if (e - s === 1) return leafHash(keyView(s), bytes.subarray(s * stride + 32, s * stride + 64));
-      if (e - s <= CACHED_ABOVE) return subtreeHash(depth, packedRun(s, e));
       const reused = known?.(depth, s, e);
+      if (e - s <= CACHED_ABOVE) return reused ? reused[0].hash : subtreeHash(depth, packedRun(s, e));
       if (reused) {
         for (const node of reused) cache.push(node);
         return reused[0].hash;
@@ -140,26 +141,32 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
     };
     // Between first and last (which part at bit `split`), a leaf on first's side lies in the
     // subtree where it leaves first's path, one level below their common prefix; on last's side
-    // likewise. Sorted leaves fall into those subtrees in runs.
+    // likewise. Walking down each path, each such subtree is a run found by binary search: a
+    // chunk costs O(depth × log leaves) here, not a pass over its leaves.
     const split = commonPrefix(first.keyHash, last.keyHash);
-    let start = 1;
-    let group = -1;
-    const close = (end: number) => {
-      if (end === start) return;
-      const depth = group >> 1;
-      inner.push({ depth, key: keyHash(start), count: end - start, hash: hashRun(depth, start, end) });
-    };
-    for (let i = 1; i < n - 1; i++) {
-      const at = i * stride;
-      const side = bitAt(bytes, split, at);
-      const depth = commonPrefix(side ? last.keyHash : first.keyHash, bytes, at) + 1;
-      if (depth * 2 + side !== group) {
-        close(i);
-        start = i;
-        group = depth * 2 + side;
+    const m = splitAt(keyView, split, 0, n);
+    const subtree = (depth: number, s: number, e: number) => inner.push({ depth, key: keyHash(s), count: e - s, hash: hashRun(depth, s, e) });
+    // First's side: leaves [0, e) share first's first d bits; those with bit d set leave its path
+    // there (none when first's bit is set: it is the least). Found top down, hashed in key order
+    // (the cache stays in pre-order).
+    const runs: number[] = [];
+    for (let d = split + 1, e = m; e > 1; d++) {
+      const k = splitAt(keyView, d, 0, e);
+      if (k > 0) {
+        if (k < e) runs.push(d + 1, k, e);
+        e = k;
       }
     }
-    close(n - 1);
+    for (let r = runs.length - 3; r >= 0; r -= 3) subtree(runs[r], runs[r + 1], runs[r + 2]);
+    // Last's side: leaves [s, n) share last's first d bits; those with bit d clear leave its path
+    // there (none when last's bit is clear).
+    for (let d = split + 1, s = m; s < n - 1; d++) {
+      const k = splitAt(keyView, d, s, n);
+      if (k < n) {
+        if (k > s) subtree(d + 1, s, k);
+        s = k;
+      }
+    }
   }
   return { leaves: n, first, last, inner, cache };
 }
@@ -179,11 +186,17 @@ interface Item {
   hash: Uint8Array;
 }
 
+/** The root of the tree whose chunks (in key order) have these covers. */
+export function coverRoot(covers: readonly ChunkCover[]): Uint8Array {
+  return coverProofs(covers, false).root;
+}
+
 /**
  * The root of the tree whose chunks (in key order) have these covers, and each chunk's range
- * and range proof: the same as a RangeProofBuilder fed every leaf and cut at the same chunks.
+ * and range proof: the same as a RangeProofBuilder fed every leaf and cut at the same chunks
+ * (none unless `withProofs`).
  */
-export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; chunks: ChunkRange[] } {
+export function coverProofs(covers: readonly ChunkCover[], withProofs = true): { root: Uint8Array; chunks: ChunkRange[] } {
   const items: Item[] = [];
   /** Item index of each non-final chunk's last leaf, and its proof path. */
   const watched: number[] = [];
@@ -196,7 +209,7 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
     for (const node of cover.inner) items.push(node);
     if (cover.leaves > 1) items.push(leaf(cover.last));
     total += cover.leaves;
-    if (c < covers.length - 1) {
+    if (withProofs && c < covers.length - 1) {
       watched.push(items.length - 1);
       ends.push({ index: total - 1, leaf: cover.last, siblings: [] });
     }
@@ -259,5 +272,5 @@ export function coverProofs(covers: readonly ChunkCover[]): { root: Uint8Array; 
   });
   const root = hashOf(top);
   const final = covers.at(-1)?.last ?? null;
-  return { root, chunks: chunkRanges(ends, final, total) };
+  return { root, chunks: withProofs ? chunkRanges(ends, final, total) : [] };
 }
