@@ -74,15 +74,21 @@ async function expectSameAsRebuild(store: Store, state: Map<string, Pair>, versi
   expect(await files(store)).toEqual(await files(fresh));
 }
 
+/** A checkpoint of `size` random pairs (keys `${prefix}${seed}-i`), its state, and the random source and clustered keys for its heights. */
+async function randomCheckpoint(seed: number, size: number, prefix: string, version: number, maxChunkBytes: number) {
+  const r = rng(seed);
+  const clustered = clusteredKeys(seed, 30);
+  const state = new Map<string, Pair>();
+  applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`${prefix}${seed}-${i}`), value: r.bytes(1 + r.int(200)) })));
+  const store = memoryStore();
+  await createCheckpoint([...state.values()], { store, version, maxChunkBytes });
+  return { r, clustered, state, store };
+}
+
 describe('applyChangesets', () => {
   for (const [seed, size, maxChunkBytes] of [[1, 400, 2048], [2, 900, 4096], [3, 60, 1024], [4, 1500, 8192]] as const) {
     it(`equals a rebuild byte for byte over random heights (seed ${seed}, ${size} keys, ${maxChunkBytes}-byte chunks)`, async () => {
-      const r = rng(seed);
-      const clustered = clusteredKeys(seed, 30);
-      const state = new Map<string, Pair>();
-      applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`k${seed}-${i}`), value: r.bytes(1 + r.int(200)) })));
-      const store = memoryStore();
-      await createCheckpoint([...state.values()], { store, version: 10, maxChunkBytes });
+      const { r, clustered, state, store } = await randomCheckpoint(seed, size, 'k', 10, maxChunkBytes);
       for (let h = 11; h <= 16; h++) {
         const before = parseManifest((await store.get('manifest.json'))!);
         const changes = randomHeight(r, state, 1 + r.int(h === 13 ? 3 : 80), clustered, h);
@@ -126,12 +132,7 @@ describe('applyChangesets', () => {
   // every height's root is still computed and checked, and the files are a rebuild's.
   for (const [seed, size, maxChunkBytes, pendingBytes] of [[11, 700, 2048, undefined], [12, 1200, 4096, 30_000], [13, 80, 1024, 0], [14, 500, 1024, 1], [15, 4000, 65536, undefined], [16, 3000, 65536, 60_000]] as const) {
     it(`many heights in one call equal a rebuild, every height's root the reference (seed ${seed}, ${maxChunkBytes}-byte chunks, pendingBytes ${pendingBytes})`, async () => {
-      const r = rng(seed);
-      const clustered = clusteredKeys(seed, 30);
-      const state = new Map<string, Pair>();
-      applyTo(state, Array.from({ length: size }, (_, i) => ({ key: enc.encode(`b${seed}-${i}`), value: r.bytes(1 + r.int(200)) })));
-      const store = memoryStore();
-      await createCheckpoint([...state.values()], { store, version: 100, maxChunkBytes });
+      const { r, clustered, state, store } = await randomCheckpoint(seed, size, 'b', 100, maxChunkBytes);
       const roots: string[] = [];
       const sets = [];
       let prevRoot = hex(refRoot([...state.values()]));
@@ -162,16 +163,12 @@ describe('applyChangesets', () => {
   }
 
   it('a wrong root at a height held in memory is refused naming that height; nothing is switched or left', async () => {
-    const r = rng(21);
-    const state = new Map<string, Pair>();
-    applyTo(state, Array.from({ length: 400 }, (_, i) => ({ key: enc.encode(`w${i}`), value: r.bytes(30) })));
-    const store = memoryStore();
-    await createCheckpoint([...state.values()], { store, version: 1, maxChunkBytes: 2048 });
+    const { r, clustered, state, store } = await randomCheckpoint(21, 400, 'w', 1, 2048);
     const before = await files(store);
     const sets: Array<{ h: number; changes: Pair[]; prevRoot: string; root: string }> = [];
     let prevRoot = hex(refRoot([...state.values()]));
     for (let h = 2; h <= 6; h++) {
-      const changes = randomHeight(r, state, 25, clusteredKeys(2, 5), h);
+      const changes = randomHeight(r, state, 25, clustered, h);
       applyTo(state, changes);
       const root = hex(refRoot([...state.values()]));
       sets.push({ h, changes, prevRoot, root });

@@ -4,6 +4,7 @@
 // (./leaf-hashes.ts); a merged leaf says where it came from — a leaf of an old chunk, or a change.
 import { compareBytes } from '../bytes.js';
 import { fromHex } from '../hex.js';
+import { firstAtLeast } from '../search.js';
 import type { Manifest } from '../format/manifest.js';
 import { cachedSubtree, type CoverNode, type KnownSubtree } from '../tree/range/cover.js';
 import { encodeLeafHashes, LEAF_HASH_RECORD } from './leaf-hashes.js';
@@ -210,14 +211,8 @@ export class CoverCaches {
    */
   unchangedAt(chunk: number, records: Uint8Array, changed: readonly number[]): KnownSubtree {
     return (depth, start, end) => {
-      let lo = 0;
-      let hi = changed.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (changed[mid] < start) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < changed.length && changed[lo] < end) return undefined;
+      const next = firstAtLeast(changed, start);
+      if (next < changed.length && changed[next] < end) return undefined;
       return this.find(chunk, depth, records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32), end - start);
     };
   }

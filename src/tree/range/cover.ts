@@ -10,6 +10,7 @@ import { backend } from '../../core/load.js';
 import { UnsortedLeaves } from '../../errors.js';
 import type { WatchedPath } from '../watched-paths.js';
 import { chunkRanges, type ChunkRange } from './builder.js';
+import { firstAtLeast } from '../../search.js';
 
 /** A subtree holding only leaves of one chunk. */
 export interface CoverNode {
@@ -215,16 +216,6 @@ export function coverProofs(covers: readonly ChunkCover[], withProofs = true): {
     }
   }
 
-  const lowerBound = (i: number): number => {
-    let lo = 0;
-    let hi = watched.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (watched[mid] < i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   // The tree above the items is laid out first and hashed after, one batch per level (a tree of
   // thousands of chunks has ~25 items per chunk: one core call per node was most of a height).
   // A node's hash is a ref: an internal node (≥ 0), the placeholder (-1) or item i (-2 - i).
@@ -241,7 +232,7 @@ export function coverProofs(covers: readonly ChunkCover[], withProofs = true): {
     const m = splitAt((k) => items[k].key, depth, i, j);
     const left = node(depth + 1, i, m);
     const right = node(depth + 1, m, j);
-    for (let w = lowerBound(i); w < watched.length && watched[w] < j; w++) {
+    for (let w = firstAtLeast(watched, i); w < watched.length && watched[w] < j; w++) {
       sibRefs[w].push(watched[w] < m ? right : left);
       ownRefs[w].push(watched[w] < m ? left : right);
     }
