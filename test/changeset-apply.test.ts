@@ -12,7 +12,7 @@ import { parseManifest, type ChunkingParams } from '../src/format/manifest.js';
 import { decodeChunk } from '../src/format/chunk.js';
 import { sha256 } from '../src/hash/sha256.js';
 import {
-  ChangesetPieceCorrupted, ChangesetPieceNotFound, ChangesetRootMismatch, PrevRootMismatch,
+  ChangesetPieceCorrupted, ChangesetPieceNotFound, ChangesetRootMismatch, InvalidArgument, PrevRootMismatch,
 } from '../src/errors.js';
 import type { Store } from '../src/store/store.js';
 import type { Pair } from '../src/tree/pairs.js';
@@ -151,8 +151,8 @@ describe('applyChangesets', () => {
       expect(result.heights).toEqual(seen);
       const writes = seen.filter((x) => x.bytesWritten > 0).length;
       if (pendingBytes === undefined) expect(writes).toBe(1);
-      // pendingBytes 1 writes every height that holds anything (height 104 changes nothing).
-      else if (pendingBytes <= 1) expect(writes).toBe(pendingBytes === 0 ? 12 : 11);
+      // pendingBytes 1: the first held height passes it, so that one and every later height are written.
+      else if (pendingBytes <= 1) expect(writes).toBe(12);
       else expect(writes).toBeGreaterThan(1);
       if (pendingBytes === undefined) expect(seen.slice(0, -1).every((x) => x.chunksWritten === 0 && x.bytesWritten === 0)).toBe(true);
       await expectSameAsRebuild(store, state, 112, maxChunkBytes);
@@ -161,6 +161,14 @@ describe('applyChangesets', () => {
       expect(await collectGarbage(store)).toBe(0);
     });
   }
+
+  it('pendingBytes must be a non-negative integer', async () => {
+    const { store } = await randomCheckpoint(22, 50, 'p', 1, 1024);
+    for (const pendingBytes of [-1, 1.5, Number.NaN, '64' as unknown as number]) {
+      await expect(applyChangesets(store, [], { pendingBytes })).rejects.toThrow(InvalidArgument);
+      await expect(applyChangesets(store, [], { pendingBytes })).rejects.toThrow(/pendingBytes/);
+    }
+  });
 
   it('a wrong root at a height held in memory is refused naming that height; nothing is switched or left', async () => {
     const { r, clustered, state, store } = await randomCheckpoint(21, 400, 'w', 1, 2048);

@@ -55,8 +55,9 @@ export interface ApplyOptions {
   /**
    * Heights of one call are applied in memory (each root computed and checked) and their files
    * written once, at the last height — or earlier, whenever the heights held pass this many
-   * bytes (68 per leaf of each chunk they touch, plus their changes), and then continued.
-   * Default 128 MiB; 0 writes every height's files.
+   * bytes (68 per leaf of each chunk they touch, plus their changes), and then continued; once a
+   * single held height passes it, the rest of the call is written height by height (holding would
+   * not pay). Default 128 MiB; 0 writes every height's files.
    */
   pendingBytes?: number;
 }
@@ -164,6 +165,9 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
   let written: WrittenCheckpoint | undefined;
   let { version, root } = old;
   let pending: PendingHeights | undefined;
+  let held = 0;
+  // Once a single held height passes the budget, holding does not pay: each height is written.
+  let direct = budget === 0;
   const heights: HeightApplied[] = [];
   try {
     for (const [i, { metadata, changes }] of ordered.entries()) {
@@ -179,13 +183,16 @@ export async function applyChangesets(store: Store, changesets: readonly Changes
       const sorted = await sortChanges(changes);
       const last = i === ordered.length - 1;
       const applied: HeightApplied = { height, root, chunksWritten: 0, bytesWritten: 0 };
-      if (!pending && (last || budget === 0)) {
+      if (!pending && (last || direct)) {
         written = await rechunk({ store, manifest, id, changes: sorted, version: height });
       } else {
         // Held in memory; written at the last height, or once the heights so far hold the budget.
         pending ??= await PendingHeights.open(store, manifest, id);
         applied.root = toHex(await pending.apply(sorted));
+        held++;
         if (last || pending.bytes > budget) {
+          direct = held === 1;
+          held = 0;
           // The held leaves are let go before the write: it reads what it needs from the old files.
           const { base, covers: current } = pending;
           const net = pending.changes();
