@@ -83,19 +83,27 @@ describe('chunk covers', () => {
     }
   });
 
-  it('the cache holds every subtree of more than CACHED_ABOVE leaves inside the cover, each the reference subtree', () => {
+  it('the cache holds every subtree of more than CACHED_ABOVE leaves inside the cover and their children, each the reference subtree', () => {
     const r = rng(10);
     const leaves = randomLeaves(r, 3000, false);
     const cover = coverOf(leafRecords(leaves));
     const under = (node: { depth: number; key: Uint8Array }) => leaves.filter((l) => Array.from({ length: node.depth }, (_, b) => refBit(l.keyHash, b) === refBit(node.key, b)).every(Boolean));
     expect(cover.cache.length).toBeGreaterThan(3000 / CACHED_ABOVE / 2);
+    const cached = (node: { depth: number; key: Uint8Array }) => cover.cache.some((c) => c.depth === node.depth && hex(c.key) === hex(node.key));
     for (const node of cover.cache) {
       const set = under(node);
       expect(set.length).toBe(node.count);
-      expect(node.count).toBeGreaterThan(CACHED_ABOVE);
       expect(hex(node.hash)).toBe(hex(refSubtree(set, node.depth)));
+      if (node.count <= CACHED_ABOVE) continue;
+      // A large subtree's children (those holding two leaves or more) are cached too.
+      const bit = (l: { keyHash: Uint8Array }) => refBit(l.keyHash, node.depth);
+      for (const side of [0, 1]) {
+        const child = set.filter((l) => bit(l) === side);
+        if (child.length > 1) expect(cached({ depth: node.depth + 1, key: child[0].keyHash })).toBe(true);
+      }
     }
-    for (const node of cover.inner.filter((n) => n.count > CACHED_ABOVE)) expect(cover.cache.some((c) => c.depth === node.depth && hex(c.key) === hex(node.key))).toBe(true);
+    expect(cover.cache.some((n) => n.count <= CACHED_ABOVE)).toBe(true);
+    for (const node of cover.inner.filter((n) => n.count > 1)) expect(cached(node)).toBe(true);
   });
 
   it('a cover computed with unchanged subtrees taken from the old cover equals one computed from scratch', () => {

@@ -31,13 +31,15 @@ export interface ChunkCover {
   /** The maximal subtrees strictly between first and last, in key order. */
   inner: CoverNode[];
   /**
-   * Every subtree of more than CACHED_ABOVE leaves within the inner ones (those included), in
-   * pre-order: when a change falls in the chunk, only the subtrees on its path are hashed again.
+   * Every subtree of more than CACHED_ABOVE leaves within the inner ones (those included), and
+   * the children of those and inner subtrees of 2 to CACHED_ABOVE leaves, in pre-order: when a
+   * change falls in the chunk, only the subtrees on its path are hashed again (the smallest from
+   * its at most CACHED_ABOVE leaves).
    */
   cache: CoverNode[];
 }
 
-/** Subtrees of more leaves than this are kept in a cover's cache; smaller ones are hashed from their leaves. */
+/** Subtrees of more leaves than this are split when hashed and kept in a cover's cache with their children; smaller ones are hashed from their leaves. */
 export const CACHED_ABOVE = 64;
 
 /**
@@ -57,13 +59,16 @@ function commonPrefix(a: Uint8Array, b: Uint8Array, at = 0): number {
   return 256;
 }
 
-/** The first of the sorted keys [start, end) (sharing their bits above `depth`) whose bit `depth` is 1. */
-function splitAt(keyAt: (i: number) => Uint8Array, depth: number, start: number, end: number): number {
+/**
+ * The first of the sorted keys [start, end) (sharing their bits above `depth`) whose bit `depth`
+ * is 1; `bit(i, depth)` reads key i's bit (no view per probe: this runs on every split).
+ */
+function splitAt(bit: (i: number, depth: number) => number, depth: number, start: number, end: number): number {
   let lo = start;
   let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (bitAt(keyAt(mid), depth) === 0) lo = mid + 1;
+    if (bit(mid, depth) === 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -121,19 +126,26 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
       return scratch.subarray(0, (e - s) * 64);
     };
     const keyView = (i: number) => bytes.subarray(i * stride, i * stride + 32);
+    const bitOf = (i: number, depth: number) => bitAt(bytes, depth, i * stride);
     // The hash of the subtree at `depth` holding leaves [s, e): small ones from their leaves,
     // large ones from their halves (and cached), unless known.
     const hashRun = (depth: number, s: number, e: number): Uint8Array => {
       if (e - s === 1) return leafHash(keyView(s), bytes.subarray(s * stride + 32, s * stride + 64));
       const reused = known?.(depth, s, e);
-      if (e - s <= CACHED_ABOVE) return reused ? reused[0].hash : subtreeHash(depth, packedRun(s, e));
+      if (e - s <= CACHED_ABOVE) {
+        // Kept too (a child of a larger cached subtree, or an inner one): when a change falls
+        // beside it, it is not hashed again from its leaves.
+        const node = reused?.[0] ?? { depth, key: keyHash(s), count: e - s, hash: subtreeHash(depth, packedRun(s, e)) };
+        cache.push(node);
+        return node.hash;
+      }
       if (reused) {
         for (const node of reused) cache.push(node);
         return reused[0].hash;
       }
       const at = cache.length;
       cache.push(undefined as unknown as CoverNode);
-      const m = splitAt(keyView, depth, s, e);
+      const m = splitAt(bitOf, depth, s, e);
       const left = m > s ? hashRun(depth + 1, s, m) : PLACEHOLDER_HASH;
       const right = m < e ? hashRun(depth + 1, m, e) : PLACEHOLDER_HASH;
       const hash = internalHash(left, right);
@@ -145,14 +157,14 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
     // likewise. Walking down each path, each such subtree is a run found by binary search: a
     // chunk costs O(depth × log leaves) here, not a pass over its leaves.
     const split = commonPrefix(first.keyHash, last.keyHash);
-    const m = splitAt(keyView, split, 0, n);
+    const m = splitAt(bitOf, split, 0, n);
     const subtree = (depth: number, s: number, e: number) => inner.push({ depth, key: keyHash(s), count: e - s, hash: hashRun(depth, s, e) });
     // First's side: leaves [0, e) share first's first d bits; those with bit d set leave its path
     // there (none when first's bit is set: it is the least). Found top down, hashed in key order
     // (the cache stays in pre-order).
     const runs: number[] = [];
     for (let d = split + 1, e = m; e > 1; d++) {
-      const k = splitAt(keyView, d, 0, e);
+      const k = splitAt(bitOf, d, 0, e);
       if (k > 0) {
         if (k < e) runs.push(d + 1, k, e);
         e = k;
@@ -162,7 +174,7 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
     // Last's side: leaves [s, n) share last's first d bits; those with bit d clear leave its path
     // there (none when last's bit is clear).
     for (let d = split + 1, s = m; s < n - 1; d++) {
-      const k = splitAt(keyView, d, s, n);
+      const k = splitAt(bitOf, d, s, n);
       if (k < n) {
         if (k > s) subtree(d + 1, s, k);
         s = k;
@@ -175,9 +187,15 @@ export function coverOf(leaves: LeafRecords, known?: KnownSubtree): ChunkCover {
 /** The subtree of cache[i] within `cache` (pre-order): it and the entries under its prefix that follow. */
 export function cachedSubtree(cache: readonly CoverNode[], i: number): CoverNode[] {
   const top = cache[i];
-  let j = i + 1;
-  while (j < cache.length && cache[j].depth > top.depth && commonPrefix(cache[j].key, top.key) >= top.depth) j++;
-  return cache.slice(i, j);
+  // Pre-order is key order: the entries under top's prefix are one run, found by binary search.
+  let lo = i + 1;
+  let hi = cache.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cache[mid].depth > top.depth && commonPrefix(cache[mid].key, top.key) >= top.depth) lo = mid + 1;
+    else hi = mid;
+  }
+  return cache.slice(i, lo);
 }
 
 interface Item {
@@ -229,7 +247,7 @@ export function coverProofs(covers: readonly ChunkCover[], withProofs = true): {
     if (i === j) return -1;
     if (j - i === 1 && (items[i].count === 1 || items[i].depth === depth)) return -2 - i;
     if (depth >= 256 || items[i].depth <= depth) throw new Error('chunk covers overlap');
-    const m = splitAt((k) => items[k].key, depth, i, j);
+    const m = splitAt((k, d) => bitAt(items[k].key, d), depth, i, j);
     const left = node(depth + 1, i, m);
     const right = node(depth + 1, m, j);
     for (let w = firstAtLeast(watched, i); w < watched.length && watched[w] < j; w++) {
