@@ -52,21 +52,22 @@ const n = Number(pairsArg);
 const perCall = Number(process.argv[8] ?? 1);
 const existingKey = (i: number) => randomBytes(32, 2 * i + 7);
 const store = fsStore(dir);
-let next = 0;
 const heightChanges = (h: number): Pair[] => {
   const values = randomBytes(Number(changesArg) * 100, h);
   return Array.from({ length: Number(changesArg) }, (_, i) => {
     const pick = existingKey((h * 7919 + i * 104_729) % n);
     const kind = i % 3;
     if (kind === 0) return { key: pick, value: values.subarray(i * 100, i * 100 + 100) };
-    if (kind === 1) return { key: new TextEncoder().encode(`new-${h}-${next++}`), value: values.subarray(i * 100, i * 100 + 100) };
+    if (kind === 1) return { key: new TextEncoder().encode(`new-${h}-${i}`), value: values.subarray(i * 100, i * 100 + 100) };
     return { key: pick, value: null };
   });
 };
 const first = Number(firstArg);
 for (let h = first; h < first + Number(heightsArg); h += perCall) {
   const heights = Array.from({ length: Math.min(perCall, first + Number(heightsArg) - h) }, (_, i) => h + i);
-  const sets = heights.map((x) => ({ height: x, changes: heightChanges(x) }));
+  // Each height's changes are made again when applied (as a changeset's pieces are read when
+  // applied), so the process holds no more of them than applyChangesets does.
+  const sets = heights.map((x) => ({ height: x, changes: { [Symbol.iterator]: () => heightChanges(x)[Symbol.iterator]() } }));
   const before = await currentManifest(store);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
