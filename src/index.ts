@@ -73,7 +73,7 @@ export {
 } from './changeset/io.js';
 export { diffCheckpoints, type CheckpointDiff } from './changeset/diff.js';
 export {
-  applyChangesets, appendInPlace, collectGarbage, currentManifest,
+  applyChangesets, appendInPlace, collectGarbage, currentManifest, ChangesetApplier,
   type ChangesetToApply, type ApplyOptions, type ApplyResult, type HeightApplied, type AppendOptions,
 } from './checkpoint/apply.js';
 export type { WrittenCheckpoint } from './checkpoint/writer.js';

@@ -8,6 +8,8 @@ import { MigrationManager, CURRENT_FILE, type MigrationEvent } from '../src/migr
 import { decodeDeclaration, declarationId, encodeDeclaration, type MigrationDeclaration } from '../src/migrate/declaration.js';
 import { encodeMigration, parseMigration } from '../src/migrate/metadata.js';
 import { encodeChangesetMetadata, parseChangesetMetadata } from '../src/format/changeset.js';
+import { parseManifest } from '../src/format/manifest.js';
+import { createCheckpoint } from '../src/checkpoint/create.js';
 import { LightsnapError } from '../src/errors.js';
 import type { Store } from '../src/store/store.js';
 import type { Source } from '../src/net/source.js';
@@ -125,6 +127,41 @@ describe('Migrator (old side)', () => {
     expect((await migrator.getGenesisSnapshotChunk(0)).length).toBeGreaterThan(0);
     expect(await code(migrator.getGenesisSnapshotChunk(1 << 20))).toBe('NoMoreChunksToRead');
     expect(await code(new Migrator(store).declare({ ...decl, timestamp: 'another' }))).toBe('MigrationMismatch');
+  });
+
+  it('holds heights between writes of work/; a restart applies the recorded ones again from their changesets, with the same roots', async () => {
+    const plan = migrationPlan(400, 6, 30, 11);
+    const chunking = { maxChunkBytes: 2048, minChunkBytes: 256, avgChunkBytes: 512 };
+    for (const pendingBytes of [undefined, 0, 125_000]) {
+      const store = memoryStore();
+      let migrator = new Migrator(store, { chunking, pendingBytes });
+      await migrator.declare(decl);
+      await migrator.notifyHeight(100, [], { pairs: plan.genesis });
+      const all = [...plan.genesis];
+      const workVersion = async () => parseManifest((await store.get('work/manifest.json'))!).version;
+      const versions: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        // A restart before heights 103 and 105: whatever was held is gone.
+        if (i === 2 || i === 4) migrator = new Migrator(store, { chunking, pendingBytes });
+        await migrator.notifyHeight(101 + i, plan.heights[i]);
+        all.push(...plan.heights[i]);
+        expect((await migrator.getChangesetMetadata(101 + i)).root, `height ${101 + i}`).toBe(hex(refRoot(all)));
+        versions.push(await workVersion());
+      }
+      // work/ is never ahead of what is recorded; it is written every height with pendingBytes 0,
+      // only at the end by default, now and then in between.
+      versions.forEach((v, i) => expect(v).toBeLessThanOrEqual(101 + i));
+      const between = versions.slice(0, -1);
+      if (pendingBytes === 0) expect(between).toEqual([101, 102, 103, 104, 105]);
+      else if (pendingBytes === undefined) expect(between).toEqual([100, 100, 100, 100, 100]);
+      else expect(between.some((v) => v > 100) && between.some((v, i) => v < 101 + i)).toBe(true);
+      // Completed: work/ holds the end height, byte for byte a checkpoint of the final state.
+      expect(await workVersion()).toBe(106);
+      const fresh = memoryStore();
+      const final = new Map(all.map((p) => [hex(p.key), p]));
+      const rebuilt = await createCheckpoint([...final.values()].filter((p) => p.value !== null), { store: fresh, version: 106, chunking });
+      expect(hex((await store.get('work/manifest.json'))!)).toBe(hex(rebuilt.manifestBytes));
+    }
   });
 
   it('refuses to build on a start height it never saw', async () => {

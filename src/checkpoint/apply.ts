@@ -148,82 +148,161 @@ function checkRoot(root: string | undefined, what: string): string | undefined {
  * checkpoint in between exists only as roots.
  */
 export async function applyChangesets(store: Store, changesets: readonly ChangesetToApply[], opts: ApplyOptions = {}): Promise<ApplyResult> {
-  assertStore(store, 'store');
   assertArray(changesets, 'changesets');
   changesets.forEach((c, i) => { assertObject(c, `changesets[${i}]`); assertObject(c.metadata, `changesets[${i}].metadata`); });
   assertObject(opts, 'opts');
   const expectRoot = checkRoot(opts.expectRoot, 'expectRoot');
-  const budget = opts.pendingBytes ?? DEFAULT_PENDING_BYTES;
-  if (!Number.isSafeInteger(budget) || budget < 0) throw new InvalidArgument(`pendingBytes must be a non-negative integer, got ${String(budget)}`);
+  const applier = await ChangesetApplier.open(store, opts);
   const ordered = [...changesets].sort((a, b) => a.metadata.height - b.metadata.height);
-  const oldBytes = await store.get(MANIFEST_FILE);
-  if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
-  const old = parseManifest(oldBytes);
-  // The last checkpoint written (not switched to), and the state after the heights so far.
-  let manifest = old;
-  let id = toHex(backend().sha256(oldBytes));
-  let written: WrittenCheckpoint | undefined;
-  let { version, root } = old;
-  let pending: PendingHeights | undefined;
-  let held = 0;
-  // Once a single held height passes the budget, holding does not pay: each height is written.
-  let direct = budget === 0;
   const heights: HeightApplied[] = [];
   try {
-    for (const [i, { metadata, changes }] of ordered.entries()) {
-      const { height } = metadata;
-      if (height <= version) {
-        // A changeset for a height the state has already reached does not apply to this state:
-        // the same verdict (and exit status) as a prevRoot that is not the current root.
-        throw new PrevRootMismatch(`changeset of height ${height} does not follow version ${version}${heights.length ? '' : ' of the checkpoint'}`, { height });
-      }
-      if (metadata.prevRoot !== null && metadata.prevRoot !== root) {
-        throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${version} has root ${root}`, { height });
-      }
-      const sorted = await sortChanges(changes);
-      const last = i === ordered.length - 1;
-      const applied: HeightApplied = { height, root, chunksWritten: 0, bytesWritten: 0 };
-      if (!pending && (last || direct)) {
-        written = await rechunk({ store, manifest, id, changes: sorted, version: height });
-      } else {
-        // Held in memory; written at the last height, or once the heights so far hold the budget.
-        pending ??= await PendingHeights.open(store, manifest, id);
-        applied.root = toHex(await pending.apply(sorted));
-        held++;
-        if (last || pending.bytes > budget) {
-          direct = held === 1;
-          held = 0;
-          // The held leaves are let go before the write: it reads what it needs from the old files.
-          const { base, covers: current } = pending;
-          const net = pending.changes();
-          pending = undefined;
-          written = await rechunk({ store, manifest, id, changes: net, version: height, covers: base, current });
-          if (written.manifest.root !== applied.root) throw new Error(`internal: heights applied in memory give root ${applied.root}, their files ${written.manifest.root}`);
-        } else {
-          written = undefined;
-        }
-      }
-      if (written) {
-        ({ manifest, id } = written);
-        Object.assign(applied, { root: manifest.root, chunksWritten: written.chunksWritten, bytesWritten: written.bytesWritten });
-      }
-      ({ height: version, root } = applied);
-      if (metadata.root !== null && metadata.root !== root) {
-        throw new ChangesetRootMismatch(`applying the changeset gives root ${root}, the changeset states ${metadata.root}`, { height });
-      }
+    for (const [i, changeset] of ordered.entries()) {
+      const applied = await applier.apply(changeset, { hold: i < ordered.length - 1 });
       heights.push(applied);
       opts.onHeight?.(applied);
     }
-    if (expectRoot !== undefined && expectRoot !== root) {
-      throw new ChangesetRootMismatch(`the final state has root ${root}, expected ${expectRoot}`, { height: version });
+    if (expectRoot !== undefined && expectRoot !== applier.root) {
+      throw new ChangesetRootMismatch(`the final state has root ${applier.root}, expected ${expectRoot}`, { height: applier.version });
     }
   } catch (err) {
-    await collectGarbage(store);
+    await applier.discard();
     throw err;
   }
-  if (!written) return { manifest: old, manifestBytes: oldBytes, id, heights };
-  await commit(store, old, oldBytes, written);
-  return { manifest: written.manifest, manifestBytes: written.manifestBytes, id: written.id, heights };
+  return { ...await applier.commit(), heights };
+}
+
+/**
+ * A checkpoint moved forward one changeset at a time, for callers that learn heights one by one
+ * (a migration's producer needs each height's root as it comes): heights are held in memory
+ * (each root computed and checked) until written — when the held data passes `pendingBytes`, or
+ * a height is applied with `hold: false`, or at `commit`, which also switches the store to the
+ * last height. Until `commit`, the store's checkpoint is the one it was opened on.
+ */
+export class ChangesetApplier {
+  /** The last checkpoint written (not switched to) and its id. */
+  private manifest: Manifest;
+  private id: string;
+  private written?: WrittenCheckpoint;
+  private pending?: PendingHeights;
+  private held = 0;
+  /** Once a single held height passes the budget, holding does not pay: each height is written. */
+  private direct: boolean;
+  /** The state after the heights applied so far. */
+  version: number;
+  root: string;
+
+  private constructor(private readonly store: Store, private old: Manifest, private oldBytes: Uint8Array, private readonly budget: number) {
+    this.manifest = old;
+    this.id = toHex(backend().sha256(oldBytes));
+    ({ version: this.version, root: this.root } = old);
+    this.direct = budget === 0;
+  }
+
+  /** An applier of the checkpoint `store` holds now. */
+  static async open(store: Store, opts: { pendingBytes?: number } = {}): Promise<ChangesetApplier> {
+    assertStore(store, 'store');
+    assertObject(opts, 'opts');
+    const budget = opts.pendingBytes ?? DEFAULT_PENDING_BYTES;
+    if (!Number.isSafeInteger(budget) || budget < 0) throw new InvalidArgument(`pendingBytes must be a non-negative integer, got ${String(budget)}`);
+    const oldBytes = await store.get(MANIFEST_FILE);
+    if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
+    return new ChangesetApplier(store, parseManifest(oldBytes), oldBytes, budget);
+  }
+
+  /** Bytes the held heights take in memory. */
+  get heldBytes(): number {
+    return this.pending?.bytes ?? 0;
+  }
+
+  /** Whether files were written for a height the store does not point to yet (commit switches to it). */
+  get unswitched(): boolean {
+    return this.written !== undefined;
+  }
+
+  /**
+   * Applies the next height: its prevRoot (when stated) must be the current root, the root it
+   * gives its stated root. With `hold: false` the files of every held height and this one are
+   * written (not switched to).
+   */
+  async apply({ metadata, changes }: ChangesetToApply, { hold = true }: { hold?: boolean } = {}): Promise<HeightApplied> {
+    assertObject(metadata, 'metadata');
+    const { height } = metadata;
+    if (height <= this.version) {
+      // A changeset for a height the state has already reached does not apply to this state:
+      // the same verdict (and exit status) as a prevRoot that is not the current root.
+      throw new PrevRootMismatch(`changeset of height ${height} does not follow version ${this.version}${this.version === this.old.version ? ' of the checkpoint' : ''}`, { height });
+    }
+    if (metadata.prevRoot !== null && metadata.prevRoot !== this.root) {
+      throw new PrevRootMismatch(`the changeset applies to root ${metadata.prevRoot}, the state at version ${this.version} has root ${this.root}`, { height });
+    }
+    const sorted = await sortChanges(changes);
+    const applied: HeightApplied = { height, root: this.root, chunksWritten: 0, bytesWritten: 0 };
+    if (!this.pending && (!hold || this.direct)) {
+      this.wrote(applied, await rechunk({ store: this.store, manifest: this.manifest, id: this.id, changes: sorted, version: height }));
+    } else {
+      this.pending ??= await PendingHeights.open(this.store, this.manifest, this.id);
+      applied.root = toHex(await this.pending.apply(sorted));
+      this.held++;
+      if (!hold || this.pending.bytes > this.budget) {
+        this.direct ||= this.held === 1 && this.pending.bytes > this.budget;
+        this.wrote(applied, await this.writeHeld(height, applied.root));
+      }
+    }
+    this.version = height;
+    this.root = applied.root;
+    if (metadata.root !== null && metadata.root !== applied.root) {
+      throw new ChangesetRootMismatch(`applying the changeset gives root ${applied.root}, the changeset states ${metadata.root}`, { height });
+    }
+    return applied;
+  }
+
+  /**
+   * Writes what is held and switches the store to the last height applied (atomically: a crash
+   * leaves the old checkpoint or this one); the applier goes on from there.
+   */
+  async commit(): Promise<Omit<ApplyResult, 'heights'>> {
+    if (this.pending) {
+      this.wrote(undefined, await this.writeHeld(this.version, this.root));
+    }
+    if (!this.written) return { manifest: this.old, manifestBytes: this.oldBytes, id: this.id };
+    const { manifest, manifestBytes, id } = this.written;
+    await commit(this.store, this.old, this.oldBytes, this.written);
+    this.old = manifest;
+    this.oldBytes = manifestBytes;
+    this.written = undefined;
+    return { manifest, manifestBytes, id };
+  }
+
+  /** Drops what was applied since the last commit: held heights, and files nothing references. */
+  async discard(): Promise<void> {
+    this.pending = undefined;
+    this.held = 0;
+    this.manifest = this.old;
+    this.id = toHex(backend().sha256(this.oldBytes));
+    this.written = undefined;
+    ({ version: this.version, root: this.root } = this.old);
+    await collectGarbage(this.store);
+  }
+
+  /**
+   * The held heights' net change written as the checkpoint at `version`, whose root they gave as
+   * `root`; the held leaves are let go first.
+   */
+  private async writeHeld(version: number, root: string): Promise<WrittenCheckpoint> {
+    const { base, covers: current } = this.pending!;
+    const changes = this.pending!.changes();
+    this.pending = undefined;
+    this.held = 0;
+    const written = await rechunk({ store: this.store, manifest: this.manifest, id: this.id, changes, version, covers: base, current });
+    if (written.manifest.root !== root) throw new Error(`internal: heights applied in memory give root ${root}, their files ${written.manifest.root}`);
+    return written;
+  }
+
+  private wrote(applied: HeightApplied | undefined, written: WrittenCheckpoint): void {
+    this.written = written;
+    ({ manifest: this.manifest, id: this.id } = written);
+    if (applied) Object.assign(applied, { root: written.manifest.root, chunksWritten: written.chunksWritten, bytesWritten: written.bytesWritten });
+  }
 }
 
 export interface AppendOptions {

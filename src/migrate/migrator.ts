@@ -5,8 +5,10 @@
 //   migration.json           status, declaration, genesis root and id, last changeset height
 //   genesis/                 the checkpoint of the state after the start height's block
 //   changesets/<height>/     each height's changeset (docs/FORMAT.md, "Changeset")
-//   work/                    the Migrator's own copy of the state, advanced height by height
-//                            to compute each changeset's root (not needed by followers)
+//   work/                    the Migrator's own copy of the state, to compute each changeset's
+//                            root (not needed by followers): heights are held in memory and
+//                            written to it now and then; after a restart the heights recorded
+//                            since are applied again from their changesets
 //
 // Every file is written before migration.json names it, and migration.json is replaced
 // atomically, so a reader (or a crash) never sees a height that is not complete.
@@ -26,15 +28,15 @@ import {
 } from './metadata.js';
 import { encodeChangeset, parseChangesetMetadata, type ChangesetMetadata } from '../format/changeset.js';
 import { ChangesetNotFound } from '../errors.js';
-import { CHANGESET_METADATA_PATH, piecePath, writeChangeset } from '../changeset/io.js';
-import { applyChangesets } from '../checkpoint/apply.js';
+import { CHANGESET_METADATA_PATH, openChangeset, piecePath, writeChangeset } from '../changeset/io.js';
+import { ChangesetApplier } from '../checkpoint/apply.js';
+import { storeSource } from '../net/store-source.js';
 import { checkpointFiles } from '../format/proof-pack.js';
 
 export const MIGRATION_FILE = 'migration.json';
 export const GENESIS_PREFIX = 'genesis/';
 export const CHANGESETS_PREFIX = 'changesets/';
 const WORK_PREFIX = 'work/';
-const PENDING = 'pending.json';
 
 /** What getMigrationMetadata says when nothing is declared. */
 export interface NoMigration {
@@ -44,10 +46,17 @@ export interface NoMigration {
 export interface MigratorOptions {
   /** Chunking of the genesis checkpoint (default: defaultChunking()). */
   chunking?: ChunkingParams;
+  /**
+   * Memory the heights held between writes of work/ may take (ApplyOptions.pendingBytes:
+   * default 128 MiB; 0 writes work/ at every height).
+   */
+  pendingBytes?: number;
 }
 
 export class Migrator {
   private queue: Promise<unknown> = Promise.resolve();
+  /** work/'s checkpoint and the heights recorded since it was written, held in memory. */
+  private work?: ChangesetApplier;
 
   constructor(readonly store: Store, private readonly opts: MigratorOptions = {}) {}
 
@@ -102,9 +111,12 @@ export class Migrator {
         await this.checkRecorded(height, changes);
         return m.status;
       }
-      await this.recordChangeset(m, height, changes);
+      const work = await this.recordChangeset(m, height, changes);
       const next: MigrationMetadata = { ...m, lastChangeset: height, status: height === m.endHeight ? 'Completed' : 'InProgress' };
       await this.writeMetadata(next);
+      // Switched only once recorded, so work/ is never ahead of the recorded heights: when the
+      // applier wrote files (the held heights passed pendingBytes), and at the end.
+      if (work.unswitched || next.status === 'Completed') await work.commit();
       return next.status;
     });
   }
@@ -147,27 +159,34 @@ export class Migrator {
   }
 
   /**
-   * Writes height's changeset with its roots: the changes are first applied to work/ (which
-   * gives the root after), then the changeset is written. A crash between the two is resumed
-   * from work/'s version; work/pending.json (the changeset without roots) makes sure the same
-   * changes are notified again.
+   * Writes height's changeset with its roots: the changes are first applied to the held work
+   * state (which gives the root after), then the changeset is written. A crash between the two
+   * records nothing: the node notifies the height again.
    */
-  private async recordChangeset(m: MigrationMetadata, height: number, changes: readonly Pair[]): Promise<void> {
-    const work = prefixedStore(this.store, WORK_PREFIX);
-    const prevRoot = height === m.startHeight + 1 ? m.genesis!.root : (await this.getChangesetMetadata(height - 1)).root!;
-    const plain = encodeChangeset(height, changes, { prevRoot });
-    const state = parseManifest((await work.get('manifest.json'))!);
-    let root = state.root;
-    if (state.version === height) {
-      const pending = await work.get(PENDING);
-      if (!pending || !equalBytes(pending, plain.metadataBytes)) {
-        throw new HeightOutOfOrder('this height was applied with other changes before an interruption; notify the same block again', { height });
-      }
-    } else {
-      await work.put([[PENDING, plain.metadataBytes]]);
-      root = (await applyChangesets(work, [{ metadata: plain.metadata, changes }])).manifest.root;
+  private async recordChangeset(m: MigrationMetadata, height: number, changes: readonly Pair[]): Promise<ChangesetApplier> {
+    const work = await this.workState(m);
+    const plain = encodeChangeset(height, changes, { prevRoot: work.root });
+    try {
+      await work.apply({ metadata: plain.metadata, changes });
+    } catch (err) {
+      // The held state may hold part of the height: start again from work/ and the recorded heights.
+      this.work = undefined;
+      await work.discard();
+      throw err;
     }
-    await writeChangeset(this.changesetStore(height), height, changes, { prevRoot, root });
+    await writeChangeset(this.changesetStore(height), height, changes, { prevRoot: plain.metadata.prevRoot, root: work.root });
+    return work;
+  }
+
+  /** work/'s checkpoint with every recorded height after its version applied again (held), on first use. */
+  private async workState(m: MigrationMetadata): Promise<ChangesetApplier> {
+    if (this.work) return this.work;
+    const store = prefixedStore(this.store, WORK_PREFIX);
+    const work = await ChangesetApplier.open(store, { pendingBytes: this.opts.pendingBytes });
+    for (let h = work.version + 1; h <= (m.lastChangeset ?? m.startHeight); h++) {
+      await work.apply(await openChangeset(storeSource(this.changesetStore(h), `${CHANGESETS_PREFIX}${h}/`)));
+    }
+    return (this.work = work);
   }
 
   /** A recorded height notified again: fine with the same changes, an error with others. */
