@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/store/memory.js';
 import { createCheckpoint } from '../src/checkpoint/create.js';
-import { applyChangesets, appendInPlace, collectGarbage, type HeightApplied } from '../src/checkpoint/apply.js';
+import { applyChangesets, appendInPlace, ChangesetApplier, collectGarbage, type ChangesetToApply, type HeightApplied } from '../src/checkpoint/apply.js';
 import { openCheckpoint } from '../src/checkpoint/query.js';
 import { verifyCheckpoint } from '../src/checkpoint/transfer.js';
 import { storeSource } from '../src/net/store-source.js';
@@ -256,6 +256,50 @@ describe('applyChangesets', () => {
       expect(err).toMatchObject({ height: 2, piece: 3 });
       expect(await files(store)).toEqual(before);
     }
+  });
+});
+
+describe('ChangesetApplier', () => {
+  it('applies heights one at a time, holding them; commit writes and switches and it goes on; discard drops what came since', async () => {
+    const { r, clustered, state, store } = await randomCheckpoint(31, 900, 'a', 1, 4096);
+    const applier = await ChangesetApplier.open(store);
+    const step = async (h: number) => {
+      const changes = randomHeight(r, state, 1 + r.int(50), clustered, h);
+      const prevRoot = applier.root;
+      applyTo(state, changes);
+      const applied = await applier.apply({ metadata: encodeChangeset(h, changes, { prevRoot, root: hex(refRoot([...state.values()])) }).metadata, changes });
+      expect(applied).toMatchObject({ height: h, root: hex(refRoot([...state.values()])), bytesWritten: 0 });
+      expect([applier.version, applier.root]).toEqual([h, applied.root]);
+    };
+    for (let h = 2; h <= 4; h++) await step(h);
+    expect(applier.heldBytes).toBeGreaterThan(0);
+    expect(parseManifest((await store.get('manifest.json'))!).version).toBe(1); // nothing switched yet
+    expect((await applier.commit()).manifest.version).toBe(4);
+    expect(applier.heldBytes).toBe(0);
+    await expectSameAsRebuild(store, state, 4, 4096);
+    const at4 = new Map(state);
+    for (let h = 5; h <= 6; h++) await step(h);
+    await applier.apply({ metadata: encodeChangeset(7, []).metadata, changes: [] }, { hold: false }); // written, not switched
+    expect(applier.unswitched).toBe(true);
+    await applier.discard();
+    expect([applier.version, applier.heldBytes, applier.unswitched]).toEqual([4, 0, false]);
+    await expectSameAsRebuild(store, at4, 4, 4096);
+    expect(await collectGarbage(store)).toBe(0);
+    state.clear();
+    for (const [k, v] of at4) state.set(k, v);
+    for (let h = 5; h <= 7; h++) await step(h);
+    expect((await applier.commit()).manifest.version).toBe(7);
+    await expectSameAsRebuild(store, state, 7, 4096);
+    await expect(applier.apply({ metadata: encodeChangeset(7, []).metadata, changes: [] })).rejects.toThrow(PrevRootMismatch);
+  });
+
+  it('open refuses a store without a checkpoint and a bad pendingBytes; apply refuses a changeset without metadata', async () => {
+    await expect(ChangesetApplier.open(memoryStore())).rejects.toThrow(/no checkpoint/);
+    await expect(ChangesetApplier.open({} as Store)).rejects.toThrow(InvalidArgument);
+    const { store } = await randomCheckpoint(32, 40, 'o', 1, 1024);
+    await expect(ChangesetApplier.open(store, { pendingBytes: -5 })).rejects.toThrow(/pendingBytes/);
+    const applier = await ChangesetApplier.open(store);
+    await expect(applier.apply({ changes: [] } as unknown as ChangesetToApply)).rejects.toThrow(InvalidArgument);
   });
 });
 
