@@ -6,9 +6,14 @@
 //   current.json                           the caller's current state; written only by switchOver
 //   migrations/<id>/migration.json         the followed migration as first seen (pins id and genesis)
 //   migrations/<id>/state/                 the checkpoint being built: the genesis restore (itself
-//                                          resumable), then each height applied; its manifest's
+//                                          resumable), then the heights applied; its manifest's
 //                                          version IS the migrated height, replaced atomically with
 //                                          the state, so a height is applied once and never half
+//
+// A follower that is behind applies the recorded heights in batches (one applyChangesets call,
+// one switch of the state: a height costs far less held with others than written alone); a
+// height's pieces are dropped only once the switch past it is done, so a kill anywhere in a
+// batch re-applies the batch from the journal and fetches nothing again.
 //   migrations/<id>/pieces/<height>/<digest>  verified pieces of heights not applied yet
 import type { Store } from '../store/store.js';
 import type { Source } from '../net/source.js';
@@ -25,15 +30,24 @@ import { encodeMigration, parseMigration, MAX_MIGRATION_BYTES, type MigrationMet
 import { MIGRATION_FILE, GENESIS_PREFIX, CHANGESETS_PREFIX } from './migrator.js';
 import { Backoff, sleep, type PollOptions } from './poll.js';
 import { decodeChangesetPiece, type ChangesetMetadata } from '../format/changeset.js';
-import { ChangesetPieceCorrupted } from '../errors.js';
+import { ChangesetError, ChangesetPieceCorrupted } from '../errors.js';
 import { fetchPiece, loadChangesetMetadata } from '../changeset/io.js';
-import { applyChangesets } from '../checkpoint/apply.js';
+import { applyChangesets, type ChangesetToApply } from '../checkpoint/apply.js';
 import { backend } from '../core/load.js';
 import { toHex } from '../hex.js';
 import { equalBytes } from '../bytes.js';
 import type { Pair } from '../tree/pairs.js';
+import { assertInteger } from '../assert.js';
 
 export const CURRENT_FILE = 'current.json';
+/**
+ * 32 heights: a batch's fixed cost (writing the touched chunk files once, ~1.9 s at 1,000
+ * changes on 1M keys) is then a small part of its ~0.25 s per held height, and a kill loses at
+ * most one batch of apply work.
+ */
+export const DEFAULT_BATCH_HEIGHTS = 32;
+export const DEFAULT_BATCH_BYTES = 64 << 20;
+export const MAX_BATCH_HEIGHTS = 4096;
 
 /** What the manager reports as it goes (the CLI prints these; --json as NDJSON). */
 export type MigrationEvent =
@@ -59,6 +73,17 @@ export interface MigrationManagerOptions extends PollOptions {
   expectFinalRoot?: string;
   /** Chunks (genesis) and pieces (changesets) in flight at once (default 4). */
   concurrency?: number;
+  /**
+   * Most heights applied (and switched to) at once when several are recorded (default 32,
+   * DEFAULT_BATCH_HEIGHTS; 1 applies and switches height by height). A follower that is live
+   * (one height recorded) applies each height as it comes.
+   */
+  batchHeights?: number;
+  /**
+   * A batch ends at the height whose pieces bring it to this many bytes (default 64 MiB,
+   * DEFAULT_BATCH_BYTES): the batch's changes are held in memory until it is applied.
+   */
+  batchBytes?: number;
   verifier?: Verifier;
   onEvent?: (event: MigrationEvent) => void;
   signal?: AbortSignal;
@@ -85,10 +110,16 @@ export class MigrationManager {
   private manifest?: Manifest;
   private prefix = '';
   private readonly backoff: Backoff;
+  private readonly batchHeights: number;
+  private readonly batchBytes: number;
 
   constructor(private readonly opts: MigrationManagerOptions) {
     if (opts.genesisRoot !== undefined) assertRoot(opts.genesisRoot);
     if (opts.expectFinalRoot !== undefined) assertRoot(opts.expectFinalRoot);
+    this.batchHeights = opts.batchHeights ?? DEFAULT_BATCH_HEIGHTS;
+    this.batchBytes = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+    assertInteger(this.batchHeights, 'batchHeights', 1, MAX_BATCH_HEIGHTS);
+    assertInteger(this.batchBytes, 'batchBytes', 1, Number.MAX_SAFE_INTEGER);
     this.store = opts.store;
     this.backoff = new Backoff(opts);
   }
@@ -191,11 +222,15 @@ export class MigrationManager {
     return this.manifest;
   }
 
-  /** Applies heights in order; with `toEnd`, waits for new ones until the end height. */
+  /**
+   * Applies heights in order, as many at once as are recorded (up to the batch bounds); with
+   * `toEnd`, waits for new ones until the end height. One height is fetched ahead of the one
+   * awaited, so the next batch's first height downloads while a batch is applied.
+   */
   private async follow(toEnd: boolean): Promise<void> {
     this.requireStarted();
     const end = this.pinned!.endHeight;
-    let prefetch: { height: number; pieces: Promise<FetchedHeight> } | undefined;
+    let ahead: { height: number; pieces: Promise<FetchedHeight> } | undefined;
     const fetchHeight = (height: number) => {
       const pieces = this.fetchHeight(height);
       pieces.catch(() => undefined); // awaited when its turn comes
@@ -211,10 +246,26 @@ export class MigrationManager {
           continue;
         }
       }
-      const current = prefetch?.height === height ? prefetch : fetchHeight(height);
-      prefetch = height + 1 <= (this.latest!.lastChangeset ?? 0) ? fetchHeight(height + 1) : undefined;
-      const fetched = await current.pieces;
-      await this.apply(fetched);
+      const recorded = Math.min(this.latest!.lastChangeset ?? 0, end);
+      const last = Math.min(recorded, height + this.batchHeights - 1);
+      const batch: FetchedHeight[] = [];
+      let bytes = 0;
+      let failure: unknown;
+      for (let h = height; h <= last && bytes < this.batchBytes; h++) {
+        const current = ahead?.height === h ? ahead : fetchHeight(h);
+        ahead = h + 1 <= recorded ? fetchHeight(h + 1) : undefined;
+        try {
+          batch.push(await current.pieces);
+        } catch (err) {
+          // The heights fetched before a failing one are applied first, as one by one would have.
+          if (batch.length === 0 || this.opts.signal?.aborted) throw err;
+          failure = err;
+          break;
+        }
+        bytes += batch.at(-1)!.meta.pieces.reduce((sum, p) => sum + p.size, 0);
+      }
+      await this.apply(batch);
+      if (failure !== undefined) throw failure;
       this.backoff.progress();
     }
     this.emit({ type: 'caught-up', height: this.manifest!.version });
@@ -242,9 +293,37 @@ export class MigrationManager {
     return { meta, fetched };
   }
 
-  /** Applies a fetched height to the state (atomically with its version), then drops its pieces. */
-  private async apply({ meta, fetched }: FetchedHeight): Promise<void> {
+  /**
+   * Applies fetched heights to the state in one call (one atomic switch to the last of them),
+   * then drops their pieces and reports each height. When one height is refused (a piece that
+   * does not decode, a root that is not the stated one), the heights before it are applied, and
+   * the refusal, naming its height, is thrown.
+   */
+  private async apply(batch: readonly FetchedHeight[]): Promise<void> {
     const state = prefixedStore(this.store, this.prefix + 'state/');
+    const roots = new Map<number, string>();
+    try {
+      const changesets: ChangesetToApply[] = [];
+      for (const { meta } of batch) changesets.push({ metadata: meta, changes: await this.journalled(meta) });
+      const lastHeight = batch.at(-1)!.meta.height;
+      const expectRoot = lastHeight === this.pinned!.endHeight ? this.opts.expectFinalRoot : undefined;
+      this.manifest = (await applyChangesets(state, changesets, { expectRoot, onHeight: (h) => roots.set(h.height, h.root) })).manifest;
+    } catch (err) {
+      const refused = err instanceof ChangesetError && !this.opts.signal?.aborted ? batch.findIndex((f) => f.meta.height === err.height) : -1;
+      if (refused > 0) await this.apply(batch.slice(0, refused));
+      throw err;
+    }
+    for (const { meta } of batch) await this.journal(meta.height).delete(meta.pieces.map((p) => p.digest));
+    for (const { meta, fetched } of batch) {
+      this.emit({
+        type: 'applied', height: meta.height, root: roots.get(meta.height)!, changes: meta.changes, pieces: meta.pieces.length, fetched,
+        behind: Math.max(0, (this.latest?.lastChangeset ?? meta.height) - meta.height),
+      });
+    }
+  }
+
+  /** A height's changes, decoded from its journalled pieces. */
+  private async journalled(meta: ChangesetMetadata): Promise<Pair[]> {
     const journal = this.journal(meta.height);
     const changes: Pair[] = [];
     for (const [index, piece] of meta.pieces.entries()) {
@@ -252,15 +331,9 @@ export class MigrationManager {
       if (decoded.length !== piece.changes) {
         throw new ChangesetPieceCorrupted(`piece holds ${decoded.length} changes, the metadata says ${piece.changes}`, { height: meta.height, piece: index });
       }
-      changes.push(...decoded);
+      for (const change of decoded) changes.push(change);
     }
-    const expectRoot = meta.height === this.pinned!.endHeight ? this.opts.expectFinalRoot : undefined;
-    this.manifest = (await applyChangesets(state, [{ metadata: meta, changes }], { expectRoot })).manifest;
-    await journal.delete(meta.pieces.map((p) => p.digest));
-    this.emit({
-      type: 'applied', height: meta.height, root: this.manifest.root, changes: meta.changes, pieces: meta.pieces.length, fetched,
-      behind: Math.max(0, (this.latest?.lastChangeset ?? meta.height) - meta.height),
-    });
+    return changes;
   }
 
   private journal(height: number): Store {
@@ -359,3 +432,4 @@ interface FetchedHeight {
   /** Pieces fetched in this run (the others were in the journal). */
   fetched: number;
 }
+
