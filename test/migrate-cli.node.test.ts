@@ -72,6 +72,9 @@ describe('lightsnap migrate', () => {
     expect((await runCli('migrate')).code).toBe(2);
     expect((await runCli('migrate', 'start', '--start', '5')).code).toBe(2);
     expect((await runCli('migrate', 'follow', join(work, 'empty'))).stderr).toMatch(/--into DIR is required/);
+    const batch = await runCli('migrate', 'follow', join(work, 'empty'), '--into', join(work, 'x'), '--batch-heights', '0');
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toMatch(/--batch-heights must be a whole number from 1 to 4096, got "0"/);
     const none = await runCli('migrate', 'follow', join(work, 'empty'), '--into', join(work, 'x'), ...fast);
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/NoActiveMigration/);

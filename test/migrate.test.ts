@@ -220,6 +220,7 @@ describe('MigrationManager (new side)', () => {
     const into = memoryStore();
     const spy = spySource(storeSource(origin, 'origin'), 'origin');
     const applied: number[] = [];
+    const batches: number[] = [];
     const r = rng(5);
     for (let round = 0, done = false; !done; round++) {
       expect(round).toBeLessThan(200);
@@ -246,6 +247,7 @@ describe('MigrationManager (new side)', () => {
         into.put = put;
       }
       applied.push(...events.filter((e) => e.type === 'applied').map((e) => (e as { height: number }).height));
+      batches.push(...events.filter((e) => e.type === 'applied').map((e) => (e as { batch: number }).batch));
       for (const path of spy.log.slice(seen)) {
         const m = /(?:chunks|pieces)\/([0-9a-f]{64})$/.exec(path);
         if (!m) continue;
@@ -254,6 +256,7 @@ describe('MigrationManager (new side)', () => {
       }
     }
     expect(applied).toEqual([101, 102, 103, 104, 105, 106]);
+    expect(Math.max(...batches), 'a kill-free stretch applied several heights in one batch').toBeGreaterThan(1);
     const current = JSON.parse(new TextDecoder().decode((await into.get(CURRENT_FILE))!));
     expect(current.root).toBe(hex(refRoot([...plan.genesis, ...plan.heights.flat()])));
   });
@@ -289,6 +292,89 @@ describe('MigrationManager (new side)', () => {
     expect(error?.message).toMatch(/height 104/);
     expect(manager.migratedVersion()).toBe(103);
     expect(await into.get(CURRENT_FILE)).toBeUndefined();
+  });
+
+  it('applies the heights it is behind by in batches: fewer switches, the same state byte for byte, each height reported after its switch', async () => {
+    const { store: origin, plan } = await produce(migrationPlan(400, 6, 40, 13));
+    /** Follows with `extra`, counting the writes of the state's manifest (one per switch). */
+    const followWith = async (extra: Partial<ConstructorParameters<typeof MigrationManager>[0]>) => {
+      const into = memoryStore();
+      const switches: number[] = [];
+      const put = into.put.bind(into);
+      into.put = async (entries) => {
+        for (const [key, bytes] of entries) if (/\/state\/manifest\.json$/.test(key)) switches.push(JSON.parse(new TextDecoder().decode(bytes)).version);
+        return put(entries);
+      };
+      // Each 'applied' is reported once the state really is at that height: noted with the last switch then.
+      const applied: Array<Extract<MigrationEvent, { type: 'applied' }> & { switchedTo: number }> = [];
+      const { manager } = follower(into, { ...extra, onEvent: (e) => { if (e.type === 'applied') applied.push({ ...e, switchedTo: switches.at(-1)! }); } });
+      await manager.start([storeSource(origin, 'origin')]);
+      const pointer = await manager.run();
+      return { into, switches, applied, pointer, manifest: hex((await prefixedStore(into, pointer.state).get('manifest.json'))!) };
+    };
+    const single = await followWith({ batchHeights: 1 });
+    const fours = await followWith({ batchHeights: 4 });
+    const batched = await followWith({});
+    const bytesBound = await followWith({ batchBytes: 1 });
+    expect(single.switches).toEqual([100, 101, 102, 103, 104, 105, 106]);
+    expect(fours.switches).toEqual([100, 104, 106]);
+    expect(batched.switches).toEqual([100, 106]);
+    expect(bytesBound.switches).toEqual(single.switches); // every height's pieces pass 1 byte
+    const roots = plan.heights.map((_, i) => hex(refRoot([...plan.genesis, ...plan.heights.slice(0, i + 1).flat()])));
+    for (const run of [single, fours, batched, bytesBound]) {
+      expect(run.manifest).toBe(single.manifest);
+      expect(run.applied.map((e) => e.height)).toEqual([101, 102, 103, 104, 105, 106]);
+      expect(run.applied.map((e) => e.root)).toEqual(roots);
+      // The switch to the end of the height's batch came before its report.
+      for (const e of run.applied) expect(e.switchedTo).toBe(run.switches.find((v) => v >= e.height));
+      expect(run.pointer.root).toBe(roots.at(-1));
+      // Nothing left in the journal once every height is applied.
+      expect((await run.into.keys('')).filter((k) => k.includes('/pieces/'))).toEqual([]);
+    }
+    expect(batched.applied.map((e) => [e.batch, e.behind])).toEqual([[6, 5], [6, 4], [6, 3], [6, 2], [6, 1], [6, 0]]);
+    expect(fours.applied.map((e) => e.batch)).toEqual([4, 4, 4, 4, 2, 2]);
+    expect(batched.applied.every((e, i) => e.changes === plan.heights[i].length && e.fetched === e.pieces)).toBe(true);
+  });
+
+  it('refuses a lying height inside a batch by name, keeping the heights before it applied and the later ones journalled', async () => {
+    for (const [liar, kept] of [[101, 100], [104, 103], [106, 105]]) {
+      const { store: origin } = await produce(undefined, 6);
+      const path = `changesets/${liar}/changeset.json`;
+      const meta = parseChangesetMetadata((await origin.get(path))!);
+      await origin.put([[path, encodeChangesetMetadata({ ...meta, root: 'ab'.repeat(32) })]]);
+      const into = memoryStore();
+      const { manager, events } = follower(into);
+      await manager.start([storeSource(origin, 'origin')]);
+      let error: LightsnapError | undefined;
+      await manager.run().catch((err) => { error = err; });
+      expect(error?.code).toBe('ChangesetRootMismatch');
+      expect(error?.message).toMatch(new RegExp(`height ${liar}\\b`));
+      expect(manager.migratedVersion()).toBe(kept);
+      const state = (await into.keys('')).find((k) => k.endsWith('/state/manifest.json'))!;
+      expect(JSON.parse(new TextDecoder().decode((await into.get(state))!)).version).toBe(kept);
+      expect(events.filter((e) => e.type === 'applied').map((e) => (e as { height: number }).height))
+        .toEqual(Array.from({ length: kept - 100 }, (_, i) => 101 + i));
+      const journalled = new Set((await into.keys('')).map((k) => /\/pieces\/(\d+)\//.exec(k)?.[1]).filter(Boolean).map(Number));
+      expect([...journalled].sort()).toEqual(Array.from({ length: 106 - kept }, (_, i) => kept + 1 + i));
+      expect(await into.get(CURRENT_FILE)).toBeUndefined();
+    }
+  });
+
+  it('checks the expected final root when a batch ends at the end height', async () => {
+    const { store: origin } = await produce(undefined, 6);
+    const { manager } = follower(memoryStore(), { expectFinalRoot: 'ab'.repeat(32) });
+    await manager.start([storeSource(origin, 'origin')]);
+    let error: LightsnapError | undefined;
+    await manager.run().catch((err) => { error = err; });
+    expect(error?.code).toBe('ChangesetRootMismatch');
+    expect(error?.message).toMatch(/expected abab.*height 106/);
+    expect(manager.migratedVersion()).toBe(105);
+  });
+
+  it('refuses batch bounds that are not whole numbers in range', () => {
+    for (const bad of [{ batchHeights: 0 }, { batchHeights: 1.5 }, { batchHeights: 4097 }, { batchBytes: 0 }, { batchBytes: Number.NaN }]) {
+      expect(() => follower(memoryStore(), bad as never)).toThrow(/must be an integer from 1 to/);
+    }
   });
 
   it('waits with backoff for a source that stops producing, and gives up at the deadline', async () => {

@@ -56,7 +56,8 @@ export type MigrationEvent =
   | { type: 'restored'; height: number; root: string; fetched: number; skipped: number }
   | { type: 'waiting'; height: number; waitedMs: number; nextPollMs: number; deadlineInMs?: number; reason: string }
   | { type: 'bad'; height?: number; index?: number; source: string; code: string; message: string }
-  | { type: 'applied'; height: number; root: string; changes: number; pieces: number; fetched: number; behind: number }
+  /** After the switch to the last height of a batch, once per height of it; `batch`: the heights switched together. */
+  | { type: 'applied'; height: number; root: string; changes: number; pieces: number; fetched: number; behind: number; batch: number }
   | { type: 'caught-up'; height: number }
   | { type: 'switched'; height: number; root: string; state: string }
   | { type: 'already-switched'; height: number; root: string; state: string };
@@ -317,7 +318,7 @@ export class MigrationManager {
     for (const { meta, fetched } of batch) {
       this.emit({
         type: 'applied', height: meta.height, root: roots.get(meta.height)!, changes: meta.changes, pieces: meta.pieces.length, fetched,
-        behind: Math.max(0, (this.latest?.lastChangeset ?? meta.height) - meta.height),
+        behind: Math.max(0, (this.latest?.lastChangeset ?? meta.height) - meta.height), batch: batch.length,
       });
     }
   }

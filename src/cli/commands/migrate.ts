@@ -12,7 +12,7 @@ import { defaultChunking } from '../../checkpoint/splitter.js';
 import { fsStore } from '../../store/fs.js';
 import type { Pair } from '../../tree/pairs.js';
 import { Migrator } from '../../migrate/migrator.js';
-import { MigrationManager, type MigrationEvent } from '../../migrate/manager.js';
+import { MigrationManager, MAX_BATCH_HEIGHTS, type MigrationEvent } from '../../migrate/manager.js';
 import { parseMigration, MAX_MIGRATION_BYTES } from '../../migrate/metadata.js';
 import { NoActiveMigration } from '../../errors.js';
 
@@ -21,7 +21,8 @@ const USAGE = [
   'migrate notify DIR --height H CHANGES.jsonl',
   'migrate status DIR|URL [--json]',
   'migrate follow DIR|URL [URL...] --into DIR [--until-caught-up [--switch]] [--genesis-root HEX] [--expect-root HEX]\n' +
-  '                 [--poll-ms N] [--max-poll-ms N] [--stall-timeout SECONDS] [--workers N] [--json]',
+  '                 [--poll-ms N] [--max-poll-ms N] [--stall-timeout SECONDS] [--batch-heights N]\n' +
+  '                 [--workers N] [--json]',
 ].join('\n       lightsnap ');
 
 async function readPairs(path: string): Promise<Pair[]> {
@@ -114,7 +115,8 @@ function eventPrinter(io: CliIO, json: boolean): { listener: (e: MigrationEvent)
         case 'waiting': io.stderr.write(`waiting for ${e.reason}: nothing new for ${seconds(e.waitedMs)}, next poll in ${seconds(e.nextPollMs)}` +
           `${e.deadlineInMs !== undefined ? `, giving up in ${seconds(e.deadlineInMs)}` : ''}\n`); return;
         case 'bad': io.stderr.write(`refused ${e.height !== undefined ? `height ${e.height} ` : ''}${e.index !== undefined ? `piece ${e.index} ` : ''}from ${e.source}: ${e.code}: ${e.message}\n`); return;
-        case 'applied': io.stderr.write(`height ${e.height} applied: root ${e.root}, ${e.changes} changes, ${e.fetched}/${e.pieces} pieces fetched, ${e.behind} behind\n`); return;
+        case 'applied': io.stderr.write(`height ${e.height} applied: root ${e.root}, ${e.changes} changes, ${e.fetched}/${e.pieces} pieces fetched, ${e.behind} behind` +
+          `${e.batch > 1 ? ` (${e.batch} heights switched together)` : ''}\n`); return;
         case 'caught-up': io.stderr.write(`caught up at height ${e.height}\n`); return;
         case 'switched': io.stderr.write(`switched: ${e.state} is current at height ${e.height}\n`); return;
         case 'already-switched': io.stderr.write(`already switched: ${e.state} is current at height ${e.height}\n`); return;
@@ -128,7 +130,7 @@ async function follow(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
     into: { type: 'string' }, 'until-caught-up': { type: 'boolean' }, switch: { type: 'boolean' },
     'genesis-root': { type: 'string' }, 'expect-root': { type: 'string' }, 'poll-ms': { type: 'string' },
-    'max-poll-ms': { type: 'string' }, 'stall-timeout': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+    'max-poll-ms': { type: 'string' }, 'stall-timeout': { type: 'string' }, 'batch-heights': { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
   }, USAGE);
   if (!values.into) throw usageError(`--into DIR is required\nusage: lightsnap ${USAGE}`);
   if (values.switch && !values['until-caught-up']) throw usageError('--switch goes with --until-caught-up (at the end height the switch is automatic)');
@@ -143,6 +145,7 @@ async function follow(args: string[], io: CliIO): Promise<number> {
     intervalMs: intOption(values['poll-ms'], 'poll-ms', 1, 3_600_000),
     maxIntervalMs: intOption(values['max-poll-ms'], 'max-poll-ms', 1, 3_600_000),
     stallTimeoutMs: stall === undefined ? undefined : stall * 1000,
+    batchHeights: intOption(values['batch-heights'], 'batch-heights', 1, MAX_BATCH_HEIGHTS),
   });
   try {
     await manager.start(sources);
