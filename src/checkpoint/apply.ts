@@ -188,14 +188,22 @@ export class ChangesetApplier {
   /** Once a single held height passes the budget, holding does not pay: each height is written. */
   private direct: boolean;
   /** The state after the heights applied so far. */
-  version: number;
-  root: string;
+  private state: { version: number; root: string };
 
   private constructor(private readonly store: Store, private old: Manifest, private oldBytes: Uint8Array, private readonly budget: number) {
     this.manifest = old;
     this.id = toHex(backend().sha256(oldBytes));
-    ({ version: this.version, root: this.root } = old);
+    this.state = { version: old.version, root: old.root };
     this.direct = budget === 0;
+  }
+
+  /** The height of the state after the heights applied so far, and its root. */
+  get version(): number {
+    return this.state.version;
+  }
+
+  get root(): string {
+    return this.state.root;
   }
 
   /** An applier of the checkpoint `store` holds now. */
@@ -248,8 +256,7 @@ export class ChangesetApplier {
         this.wrote(applied, await this.writeHeld(height, applied.root));
       }
     }
-    this.version = height;
-    this.root = applied.root;
+    this.state = { version: height, root: applied.root };
     if (metadata.root !== null && metadata.root !== applied.root) {
       throw new ChangesetRootMismatch(`applying the changeset gives root ${applied.root}, the changeset states ${metadata.root}`, { height });
     }
@@ -280,7 +287,7 @@ export class ChangesetApplier {
     this.manifest = this.old;
     this.id = toHex(backend().sha256(this.oldBytes));
     this.written = undefined;
-    ({ version: this.version, root: this.root } = this.old);
+    this.state = { version: this.old.version, root: this.old.root };
     await collectGarbage(this.store);
   }
 
