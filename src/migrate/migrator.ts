@@ -29,7 +29,7 @@ import {
 import { encodeChangeset, parseChangesetMetadata, type ChangesetMetadata } from '../format/changeset.js';
 import { ChangesetNotFound } from '../errors.js';
 import { CHANGESET_METADATA_PATH, openChangeset, piecePath, writeChangeset } from '../changeset/io.js';
-import { ChangesetApplier } from '../checkpoint/apply.js';
+import { ChangesetApplier, collectGarbage } from '../checkpoint/apply.js';
 import { storeSource } from '../net/store-source.js';
 import { checkpointFiles } from '../format/proof-pack.js';
 
@@ -57,6 +57,7 @@ export class Migrator {
   private queue: Promise<unknown> = Promise.resolve();
   /** work/'s checkpoint and the heights recorded since it was written, held in memory. */
   private work?: ChangesetApplier;
+  private finished = false;
 
   constructor(readonly store: Store, private readonly opts: MigratorOptions = {}) {}
 
@@ -95,6 +96,8 @@ export class Migrator {
       if (!Number.isSafeInteger(height) || height < 0) throw new InvalidArgument(`height must be a non-negative integer, got ${height}`);
       let m = await this.metadata();
       if (!m) return 'NoActiveMigration';
+      // A restart after the end height (killed while finishing work/) finishes it.
+      if (m.status === 'Completed') await this.finishWork(m);
       if (height < m.startHeight || height > m.endHeight) return m.status;
       if (height === m.startHeight) {
         if (m.genesis) return m.status;
@@ -116,7 +119,8 @@ export class Migrator {
       await this.writeMetadata(next);
       // Switched only once recorded, so work/ is never ahead of the recorded heights: when the
       // applier wrote files (the held heights passed pendingBytes), and at the end.
-      if (work.unswitched || next.status === 'Completed') await work.commit();
+      if (next.status === 'Completed') await this.finishWork(next);
+      else if (work.unswitched) await work.commit();
       return next.status;
     });
   }
@@ -176,6 +180,17 @@ export class Migrator {
     }
     await writeChangeset(this.changesetStore(height), height, changes, { prevRoot: plain.metadata.prevRoot, root: work.root });
     return work;
+  }
+
+  /**
+   * After the end height, once per process: work/ switched to the last recorded height and
+   * nothing else left in it (a kill may have come between a switch and its collection).
+   */
+  private async finishWork(m: MigrationMetadata): Promise<void> {
+    if (this.finished) return;
+    await (await this.workState(m)).commit();
+    await collectGarbage(prefixedStore(this.store, WORK_PREFIX));
+    this.finished = true;
   }
 
   /** work/'s checkpoint with every recorded height after its version applied again (held), on first use. */
