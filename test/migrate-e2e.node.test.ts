@@ -19,6 +19,10 @@ const HEIGHTS = Number(process.env.MIGRATE_CRASH_HEIGHTS ?? 8);
 const KEYS = 3000;
 const PER_HEIGHT = 80;
 const SEED = Number(process.env.MIGRATE_CRASH_SEED ?? 3);
+/** The follower's --batch-heights (default: its own, 32): smaller batches put kills between switches too. */
+const BATCH = process.env.MIGRATE_CRASH_BATCH_HEIGHTS;
+/** A kill comes up to this many ms after a run's first output: longer lets runs switch before they die. */
+const KILL_MS = Number(process.env.MIGRATE_CRASH_KILL_MS ?? 400);
 const START = 1000;
 
 const work = mkdtempSync(join(tmpdir(), 'lightsnap-migrate-e2e-'));
@@ -70,6 +74,7 @@ describe('following a live migration over HTTP, killed at random instants', () =
     const events: Array<Record<string, unknown>> = [];
     let kills = 0;
     let killedInBatch = 0;
+    let appliedBeforeKill = 0;
     let finalOut = '';
     for (let run = 0; ; run++) {
       expect(run, 'runs').toBeLessThan(KILLS + 20);
@@ -77,7 +82,8 @@ describe('following a live migration over HTTP, killed at random instants', () =
       // A run killed with two or more heights journalled above the state's version was killed inside a batch.
       if (run > 0 && new Set([...before.pieces].map((p) => Number(p.split('/')[0])).filter((h) => h > before.version)).size >= 2) killedInBatch++;
       const seen = requests.length;
-      const child = node(['src/cli/run.ts', 'migrate', 'follow', url, '--into', into, '--json', '--poll-ms', '50', '--max-poll-ms', '400', '--stall-timeout', '120']);
+      const child = node(['src/cli/run.ts', 'migrate', 'follow', url, '--into', into, '--json', '--poll-ms', '50', '--max-poll-ms', '400', '--stall-timeout', '120',
+        ...(BATCH ? ['--batch-heights', BATCH] : [])]);
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d) => { stdout += String(d); });
@@ -88,12 +94,14 @@ describe('following a live migration over HTTP, killed at random instants', () =
         const poll = setInterval(() => {
           if (killing && stderr.length > 0) {
             clearInterval(poll);
-            setTimeout(() => child.kill('SIGKILL'), r.int(400));
+            setTimeout(() => child.kill('SIGKILL'), r.int(KILL_MS));
           }
         }, 5);
         child.on('exit', (c) => { clearInterval(poll); resolve(c); });
       });
-      for (const line of stderr.split('\n')) if (line.startsWith('{')) events.push(JSON.parse(line));
+      const runEvents = stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      events.push(...runEvents);
+      if (code === null) appliedBeforeKill += runEvents.filter((e) => e.type === 'applied').length;
       for (const path of requests.slice(seen)) {
         const g = /\/genesis\/chunks\/([0-9a-f]{64})$/.exec(path);
         if (g) expect(before.genesisDone || before.chunks.has(g[1]), `genesis chunk ${g[1]} fetched again after it was stored`).toBe(false);
@@ -125,7 +133,7 @@ describe('following a live migration over HTTP, killed at random instants', () =
     // The producer records faster than a restarted follower starts: heights pile up and are
     // applied in batches (each height of one reported with the batch's size).
     const batches = events.filter((e) => e.type === 'applied').map((e) => e.batch as number);
-    console.log(`migrate e2e: ${kills} kills (${killedInBatch} with 2+ heights journalled above the state), ${applied.length} heights reported applied, batch sizes ${JSON.stringify(batches)}`);
+    console.log(`migrate e2e: ${kills} kills (${killedInBatch} with 2+ heights journalled above the state; ${appliedBeforeKill} heights applied by killed runs), ${applied.length} heights reported applied, batch sizes ${JSON.stringify(batches)}`);
     expect(Math.max(...batches)).toBeGreaterThan(1);
     expect(events.filter((e) => e.type === 'switched').length).toBeLessThanOrEqual(1);
     expect(events.at(-1)?.type).toMatch(/^(switched|already-switched)$/);
