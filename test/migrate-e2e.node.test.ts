@@ -1,7 +1,8 @@
 // End to end in separate processes: a producer records a height every few hundred ms, the
 // follower (`lightsnap migrate follow`) follows it over HTTP and is SIGKILLed at random
 // instants and restarted. `npm test` runs a short slice; `npm run crash:migrate` the campaign
-// (MIGRATE_CRASH_KILLS kills over MIGRATE_CRASH_HEIGHTS heights). A restarted follower is
+// (MIGRATE_CRASH_KILLS kills over MIGRATE_CRASH_HEIGHTS heights, each up to MIGRATE_CRASH_KILL_MS into
+// a run; MIGRATE_CRASH_BATCH_HEIGHTS sets --batch-heights). A restarted follower is
 // behind, so it applies heights in batches: kills land inside batches too.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';

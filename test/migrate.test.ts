@@ -228,15 +228,18 @@ describe('MigrationManager (new side)', () => {
       const seen = spy.log.length;
       const controller = new AbortController();
       const { manager, events } = follower(into, { signal: controller.signal, concurrency: 2 });
-      // Abort after a random number of storage writes: a different point every round.
+      // Abort after a random number of storage writes and deletes: a different point every round.
       let writes = 0;
       const limit = 1 + r.int(120);
       const put = into.put.bind(into);
-      into.put = async (entries) => {
+      const del = into.delete.bind(into);
+      const killable = <A>(write: (a: A) => Promise<void>) => async (a: A) => {
         if (++writes > limit) controller.abort(new Error('killed'));
         controller.signal.throwIfAborted();
-        return put(entries);
+        return write(a);
       };
+      into.put = killable(put);
+      into.delete = killable(del);
       try {
         await manager.start([spy]);
         await manager.run();
@@ -245,6 +248,7 @@ describe('MigrationManager (new side)', () => {
         if (!controller.signal.aborted) throw err;
       } finally {
         into.put = put;
+        into.delete = del;
       }
       applied.push(...events.filter((e) => e.type === 'applied').map((e) => (e as { height: number }).height));
       batches.push(...events.filter((e) => e.type === 'applied').map((e) => (e as { batch: number }).batch));
@@ -257,6 +261,8 @@ describe('MigrationManager (new side)', () => {
     }
     expect(applied).toEqual([101, 102, 103, 104, 105, 106]);
     expect(Math.max(...batches), 'a kill-free stretch applied several heights in one batch').toBeGreaterThan(1);
+    // A kill between a switch and the deletion of its heights' pieces leaves none behind for good.
+    expect((await into.keys('')).filter((k) => k.includes('/pieces/'))).toEqual([]);
     const current = JSON.parse(new TextDecoder().decode((await into.get(CURRENT_FILE))!));
     expect(current.root).toBe(hex(refRoot([...plan.genesis, ...plan.heights.flat()])));
   });
@@ -334,6 +340,31 @@ describe('MigrationManager (new side)', () => {
     expect(batched.applied.map((e) => [e.batch, e.behind])).toEqual([[6, 5], [6, 4], [6, 3], [6, 2], [6, 1], [6, 0]]);
     expect(fours.applied.map((e) => e.batch)).toEqual([4, 4, 4, 4, 2, 2]);
     expect(batched.applied.every((e, i) => e.changes === plan.heights[i].length && e.fetched === e.pieces)).toBe(true);
+  });
+
+  it('killed between a batch\'s switch and dropping its pieces, the next run drops them and fetches nothing', async () => {
+    const { store: origin, plan } = await produce(undefined, 6);
+    const into = memoryStore();
+    const controller = new AbortController();
+    const del = into.delete.bind(into);
+    into.delete = async (keys) => {
+      if (keys.some((k) => k.includes('/pieces/'))) controller.abort(new Error('killed'));
+      controller.signal.throwIfAborted();
+      return del(keys);
+    };
+    const first = follower(into, { signal: controller.signal });
+    await first.manager.start([storeSource(origin, 'origin')]);
+    await expect(first.manager.run()).rejects.toThrow(/killed/);
+    into.delete = del;
+    expect(first.events.filter((e) => e.type === 'applied')).toEqual([]); // killed before reporting
+    expect((await into.keys('')).filter((k) => k.includes('/pieces/')).length).toBeGreaterThan(0);
+    const spy = spySource(storeSource(origin, 'origin'), 'origin');
+    const again = follower(into);
+    await again.manager.start([spy]);
+    expect(again.manager.migratedVersion()).toBe(106);
+    expect((await into.keys('')).filter((k) => k.includes('/pieces/'))).toEqual([]);
+    expect((await again.manager.run()).root).toBe(hex(refRoot([...plan.genesis, ...plan.heights.flat()])));
+    expect(spy.log.filter((p) => p.includes('changesets/'))).toEqual([]);
   });
 
   it('refuses a lying height inside a batch by name, keeping the heights before it applied and the later ones journalled', async () => {

@@ -158,7 +158,15 @@ export class MigrationManager {
       this.emit({ type: 'restored', height: r.manifest.version, root: r.manifest.root, fetched: r.fetched, skipped: r.skipped });
     }
     this.manifest = parseManifest((await state.get('manifest.json'))!);
+    await this.dropApplied();
     this.backoff.progress();
+  }
+
+  /** Pieces of heights the state has reached: left by a run killed between a switch and their deletion. */
+  private async dropApplied(): Promise<void> {
+    const pieces = prefixedStore(this.store, this.prefix + 'pieces/');
+    const applied = (await pieces.keys('')).filter((k) => Number(k.slice(0, k.indexOf('/'))) <= this.manifest!.version);
+    if (applied.length) await pieces.delete(applied);
   }
 
   /** The height the state has reached (the start height once the genesis is restored). */
