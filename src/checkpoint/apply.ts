@@ -74,9 +74,14 @@ export interface ApplyResult {
 /** The checkpoint a store holds now. */
 export async function currentManifest(store: Store): Promise<Manifest> {
   assertStore(store, 'store');
+  return (await storedManifest(store)).manifest;
+}
+
+/** The store's manifest.json, as bytes and parsed; CheckpointNotFound when there is none. */
+async function storedManifest(store: Store): Promise<{ bytes: Uint8Array; manifest: Manifest }> {
   const bytes = await store.get(MANIFEST_FILE);
   if (!bytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
-  return parseManifest(bytes);
+  return { bytes, manifest: parseManifest(bytes) };
 }
 
 /** A height's changes in key-hash order, the last change to a key winning. */
@@ -184,7 +189,6 @@ export class ChangesetApplier {
   private id: string;
   private written?: WrittenCheckpoint;
   private pending?: PendingHeights;
-  private held = 0;
   /** Once a single held height passes the budget, holding does not pay: each height is written. */
   private direct: boolean;
   /** The state after the heights applied so far. */
@@ -212,9 +216,8 @@ export class ChangesetApplier {
     assertObject(opts, 'opts');
     const budget = opts.pendingBytes ?? DEFAULT_PENDING_BYTES;
     if (!Number.isSafeInteger(budget) || budget < 0) throw new InvalidArgument(`pendingBytes must be a non-negative integer, got ${String(budget)}`);
-    const oldBytes = await store.get(MANIFEST_FILE);
-    if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
-    return new ChangesetApplier(store, parseManifest(oldBytes), oldBytes, budget);
+    const { bytes, manifest } = await storedManifest(store);
+    return new ChangesetApplier(store, manifest, bytes, budget);
   }
 
   /** Bytes the held heights take in memory. */
@@ -250,9 +253,8 @@ export class ChangesetApplier {
     } else {
       this.pending ??= await PendingHeights.open(this.store, this.manifest, this.id);
       applied.root = toHex(await this.pending.apply(sorted));
-      this.held++;
       if (!hold || this.pending.bytes > this.budget) {
-        this.direct ||= this.held === 1 && this.pending.bytes > this.budget;
+        this.direct ||= this.pending.heights === 1 && this.pending.bytes > this.budget;
         this.wrote(applied, await this.writeHeld(height, applied.root));
       }
     }
@@ -283,7 +285,6 @@ export class ChangesetApplier {
   /** Drops what was applied since the last commit: held heights, and files nothing references. */
   async discard(): Promise<void> {
     this.pending = undefined;
-    this.held = 0;
     this.manifest = this.old;
     this.id = toHex(backend().sha256(this.oldBytes));
     this.written = undefined;
@@ -299,7 +300,6 @@ export class ChangesetApplier {
     const { base, covers: current } = this.pending!;
     const changes = this.pending!.changes();
     this.pending = undefined;
-    this.held = 0;
     const written = await rechunk({ store: this.store, manifest: this.manifest, id: this.id, changes, version, covers: base, current });
     if (written.manifest.root !== root) throw new Error(`internal: heights applied in memory give root ${root}, their files ${written.manifest.root}`);
     return written;
@@ -328,9 +328,7 @@ export async function appendInPlace(store: Store, pairs: AsyncIterable<Pair> | I
   assertStore(store, 'store');
   assertIterable(pairs, 'pairs', false);
   assertObject(opts, 'opts');
-  const oldBytes = await store.get(MANIFEST_FILE);
-  if (!oldBytes) throw new CheckpointNotFound('the store holds no checkpoint (no manifest.json)');
-  const old = parseManifest(oldBytes);
+  const { bytes: oldBytes, manifest: old } = await storedManifest(store);
   const changes = await sortChanges(pairs);
   let written: WrittenCheckpoint;
   try {

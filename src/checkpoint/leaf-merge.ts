@@ -99,6 +99,13 @@ export interface CutChunk {
   count: number;
 }
 
+/** Indexes, ascending, of the leaves of `cut` that come from a change. */
+export function changedLeaves({ from, count }: CutChunk): number[] {
+  const changed: number[] = [];
+  for (let i = 0; i < count; i++) if (from[i] < 0) changed.push(i);
+  return changed;
+}
+
 /**
  * Merged leaves collected without an object per leaf (a chunk holds thousands, and a height of
  * scattered changes touches most chunks): records are copied in runs.
@@ -176,7 +183,7 @@ function findNode(nodes: readonly CoverNode[], depth: number, key: Uint8Array): 
  * for the same subtree of a merged chunk whenever it holds the same leaves.
  */
 export class CoverCaches {
-  /** `covers[k]` describes chunk k's leaves: old chunk k's, or (see `finalIn`) chunk k's after the changes. */
+  /** `covers[k]` describes chunk k's leaves: old chunk k's, or (see `known`) chunk k's after the changes. */
   constructor(private readonly covers: readonly ChunkNodes[]) {}
 
   /**
@@ -193,37 +200,20 @@ export class CoverCaches {
   }
 
   /**
-   * Subtrees of `cut` whose leaves are all old (no change among them) and as many as a cached
-   * subtree at that prefix held: the same leaves, so the cached hashes hold.
+   * Subtrees of the merged leaves `records` that the cover of the chunk their first leaf falls in
+   * (`chunkOf`) knows, with as many leaves: the same leaves, so the known hashes hold — unless a
+   * leaf among them is one of `changed` (indexes, ascending). Without `changed`, the covers must
+   * describe their chunks' leaves after the changes (./pending.ts keeps such covers): a known
+   * subtree holds every leaf under its prefix (it lies inside its chunk's key range), and those
+   * leaves are the merged ones, changed leaves included.
    */
-  unchangedIn({ records, from, count }: CutChunk): KnownSubtree {
-    const added = new Uint32Array(count + 1);
-    for (let i = 0; i < count; i++) added[i + 1] = added[i] + (from[i] < 0 ? 1 : 0);
+  known(records: Uint8Array, chunkOf: (leaf: number) => number, changed?: readonly number[]): KnownSubtree {
     return (depth, start, end) => {
-      if (added[end] !== added[start]) return undefined;
-      return this.find(from[start], depth, records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32), end - start);
+      if (changed) {
+        const next = firstAtLeast(changed, start);
+        if (next < changed.length && changed[next] < end) return undefined;
+      }
+      return this.find(chunkOf(start), depth, records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32), end - start);
     };
-  }
-
-  /**
-   * Subtrees of chunk `chunk`'s leaves `records` with no changed leaf (`changed`: their indexes,
-   * ascending) and as many leaves as a cached subtree at that prefix held: the same leaves.
-   */
-  unchangedAt(chunk: number, records: Uint8Array, changed: readonly number[]): KnownSubtree {
-    return (depth, start, end) => {
-      const next = firstAtLeast(changed, start);
-      if (next < changed.length && changed[next] < end) return undefined;
-      return this.find(chunk, depth, records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32), end - start);
-    };
-  }
-
-  /**
-   * When `covers[k]` describes chunk k's leaves after the changes (./pending.ts tracked them):
-   * any subtree of `cut` that the cover of the chunk its first leaf falls in (`chunkOf`) cached.
-   * A cached subtree holds every leaf under its prefix (it lies inside its chunk's key range),
-   * and the leaves after the changes are the cut's leaves: changed leaves included, they agree.
-   */
-  finalIn({ records }: CutChunk, chunkOf: (leaf: number) => number): KnownSubtree {
-    return (depth, start, end) => this.find(chunkOf(start), depth, records.subarray(start * LEAF_HASH_RECORD, start * LEAF_HASH_RECORD + 32), end - start);
   }
 }

@@ -14,7 +14,6 @@ import { chunkNodesOf, loadCovers, type ChunkNodes } from './chunk-nodes.js';
 import { changeRecords, changeSpans, compareAt, CoverCaches, keepsLeaf, type SortedChange } from './leaf-merge.js';
 import { sortedLatest } from '../tree/sort.js';
 
-
 /** Leaves a held chunk has room for beyond its own, so most heights insert without reallocating. */
 const ROOM = 64;
 
@@ -132,7 +131,7 @@ export class PendingHeights {
   /** Leaves of the chunks the heights touched, after them. */
   private readonly held = new Map<number, HeldLeaves>();
   /** Every height's changes, in height order (the last change to a key wins). */
-  private readonly heights: HeldChanges[] = [];
+  private readonly changesOf: HeldChanges[] = [];
   private heldBytes = 0;
   private changeBytes = 0;
 
@@ -144,6 +143,11 @@ export class PendingHeights {
   /** Pending heights on top of the checkpoint `manifest` (id `id`) the store holds. */
   static async open(store: Store, manifest: Manifest, id: string): Promise<PendingHeights> {
     return new PendingHeights(store, manifest, await loadCovers(store, manifest, id));
+  }
+
+  /** Heights applied. */
+  get heights(): number {
+    return this.changesOf.length;
   }
 
   /** Memory held: touched chunks' records and the changes. */
@@ -168,28 +172,28 @@ export class PendingHeights {
       const landed = leaves.apply(changes, recordsOfChanges, start, end);
       this.heldBytes += leaves.capacity - before;
       const { records } = leaves;
-      this.covers[k] = chunkNodesOf(records, caches.unchangedAt(k, records, landed));
+      this.covers[k] = chunkNodesOf(records, caches.known(records, () => k, landed));
     }
     const held = new HeldChanges(changes, recordsOfChanges);
-    this.heights.push(held);
+    this.changesOf.push(held);
     this.changeBytes += held.byteLength;
     return coverRoot(this.covers.map((c) => c.cover));
   }
 
   /** The net changes of every height applied, sorted by key hash: the last change to each key. */
   changes(): SortedChange[] {
-    const total = this.heights.reduce((n, h) => n + h.count, 0);
+    const total = this.changesOf.reduce((n, h) => n + h.count, 0);
     const keyHashes = new Uint8Array(total * 32);
     const height = new Uint32Array(total);
     const index = new Uint32Array(total);
     let n = 0;
-    for (const [h, held] of this.heights.entries()) {
+    for (const [h, held] of this.changesOf.entries()) {
       for (let i = 0; i < held.count; i++, n++) {
         keyHashes.set(held.records.subarray(i * LEAF_HASH_RECORD, i * LEAF_HASH_RECORD + 32), n * 32);
         height[n] = h;
         index[n] = i;
       }
     }
-    return Array.from(sortedLatest(keyHashes), (k) => this.heights[height[k]].change(index[k]));
+    return Array.from(sortedLatest(keyHashes), (k) => this.changesOf[height[k]].change(index[k]));
   }
 }

@@ -20,7 +20,7 @@ import { LeafSplitter } from './splitter.js';
 import { LEAF_HASH_RECORD, leafHashesPath, loadLeafHashes, readChunkLayout } from './leaf-hashes.js';
 import { chunkNodesOf, coversPath, encodeCovers, loadCovers, type ChunkNodes } from './chunk-nodes.js';
 import {
-  changeRecords, changeSpans, CoverCaches, LeafTable, mergeChunk, type CutChunk, type SortedChange,
+  changedLeaves, changeRecords, changeSpans, CoverCaches, LeafTable, mergeChunk, type CutChunk, type SortedChange,
 } from './leaf-merge.js';
 import { writeProofs, type ChunkFile, type WrittenCheckpoint } from './writer.js';
 
@@ -109,12 +109,12 @@ export async function rechunk({ store, manifest, id, changes, version, dryRun = 
   // A subtree an old chunk's cover cached, with exactly its old leaves, unchanged, need not be
   // hashed again: a changed chunk rehashes only the subtrees on its changes' paths.
   const oldCaches = new CoverCaches(covers);
-  let knownIn = (cut: CutChunk) => oldCaches.unchangedIn(cut);
+  let knownIn = (cut: CutChunk) => oldCaches.known(cut.records, (i) => cut.from[i], changedLeaves(cut));
   if (known.current) {
     const caches = new CoverCaches(known.current);
     const chunkOfChange = new Int32Array(changes.length);
     spans.forEach(([start, end], k) => chunkOfChange.fill(k, start, end));
-    knownIn = (cut) => caches.finalIn(cut, (i) => (cut.from[i] >= 0 ? cut.from[i] : chunkOfChange[cut.index[i]]));
+    knownIn = (cut) => caches.known(cut.records, (i) => (cut.from[i] >= 0 ? cut.from[i] : chunkOfChange[cut.index[i]]));
   }
 
   const writeChunk = async (cut: CutChunk) => {
