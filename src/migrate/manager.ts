@@ -9,12 +9,12 @@
 //                                          resumable), then the heights applied; its manifest's
 //                                          version IS the migrated height, replaced atomically with
 //                                          the state, so a height is applied once and never half
+//   migrations/<id>/pieces/<height>/<digest>  verified pieces of heights not applied yet
 //
 // A follower that is behind applies the recorded heights in batches (one applyChangesets call,
 // one switch of the state: a height costs far less held with others than written alone); a
 // height's pieces are dropped only once the switch past it is done, so a kill anywhere in a
 // batch re-applies the batch from the journal and fetches nothing again.
-//   migrations/<id>/pieces/<height>/<digest>  verified pieces of heights not applied yet
 import type { Store } from '../store/store.js';
 import type { Source } from '../net/source.js';
 import { prefixedStore } from '../store/prefixed.js';
@@ -441,4 +441,3 @@ interface FetchedHeight {
   /** Pieces fetched in this run (the others were in the journal). */
   fetched: number;
 }
-
