@@ -312,8 +312,8 @@ export class MigrationManager {
     const state = prefixedStore(this.store, this.prefix + 'state/');
     const roots = new Map<number, string>();
     try {
-      const changesets: ChangesetToApply[] = [];
-      for (const { meta } of batch) changesets.push({ metadata: meta, changes: await this.journalled(meta) });
+      // Decoded as each height is applied: the batch's changes are not all in memory at once.
+      const changesets: ChangesetToApply[] = batch.map(({ meta }) => ({ metadata: meta, changes: this.journalled(meta) }));
       const lastHeight = batch.at(-1)!.meta.height;
       const expectRoot = lastHeight === this.pinned!.endHeight ? this.opts.expectFinalRoot : undefined;
       this.manifest = (await applyChangesets(state, changesets, { expectRoot, onHeight: (h) => roots.set(h.height, h.root) })).manifest;
@@ -331,18 +331,16 @@ export class MigrationManager {
     }
   }
 
-  /** A height's changes, decoded from its journalled pieces. */
-  private async journalled(meta: ChangesetMetadata): Promise<Pair[]> {
+  /** A height's changes, decoded piece by piece from its journal. */
+  private async *journalled(meta: ChangesetMetadata): AsyncGenerator<Pair> {
     const journal = this.journal(meta.height);
-    const changes: Pair[] = [];
     for (const [index, piece] of meta.pieces.entries()) {
       const decoded = decodeChangesetPiece((await journal.get(piece.digest))!, { height: meta.height, index });
       if (decoded.length !== piece.changes) {
         throw new ChangesetPieceCorrupted(`piece holds ${decoded.length} changes, the metadata says ${piece.changes}`, { height: meta.height, piece: index });
       }
-      for (const change of decoded) changes.push(change);
+      yield* decoded;
     }
-    return changes;
   }
 
   private journal(height: number): Store {
